@@ -1,0 +1,463 @@
+"""The async MIOSA computers client: everything `Miosa.Computers` and `Miosa.Computer` offer.
+
+Reads every envelope the SDKs have seen (bare, `data`, `computer`, `computers`, `items`) and pages
+through the whole fleet without ever looping on a server that ignores `page`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from miosa_tui.api import errors, links
+from miosa_tui.api.models import (
+    FAILED_STATUSES,
+    RUNNING,
+    STOPPED,
+    App,
+    Computer,
+    ComputerPage,
+    NamedUrl,
+    StreamToken,
+    VncCredentials,
+    unwrap_list,
+    unwrap_object,
+)
+from miosa_tui.api.settings import ApiSettings
+from miosa_tui.api.transport import Sleep, Transport
+
+PAGE_SIZE = 500
+MAX_PAGES = 10_000  # belt and braces on top of the repeated-ids guard
+DEFAULT_WAIT_TIMEOUT = 300.0
+REGION_SPACE = 1000
+_LIST_KEYS = ("data", "computers", "items")
+
+
+def _path(computer_id: str, *rest: str) -> str:
+    if not isinstance(computer_id, str) or not computer_id.strip():
+        raise errors.InvalidInputError("A computer id is required.")
+    return "/".join(["/computers", quote(computer_id, safe=""), *rest])
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdecimal() and value.isascii():
+        return int(value.strip())
+    return None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def validate_region(
+    x: object, y: object, width: object, height: object
+) -> tuple[int, int, int, int]:
+    """Check a region in the 0-1000 space; InvalidInputError says which rule failed."""
+    numbers: list[int] = []
+    for name, value in (("x", x), ("y", y), ("width", width), ("height", height)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            shown = repr(value)[:20]
+            raise errors.InvalidInputError(f"Region {name} must be a whole number, not {shown}.")
+        numbers.append(value)
+    ix, iy, iw, ih = numbers
+    if not (0 <= ix <= REGION_SPACE and 0 <= iy <= REGION_SPACE):
+        raise errors.InvalidInputError(
+            f"Region x and y must be between 0 and {REGION_SPACE} (got x={ix}, y={iy})."
+        )
+    if iw < 1 or ih < 1:
+        raise errors.InvalidInputError(
+            f"Region width and height must be at least 1 (got {iw}x{ih})."
+        )
+    if ix + iw > REGION_SPACE or iy + ih > REGION_SPACE:
+        raise errors.InvalidInputError(
+            f"Region must stay inside the 0-{REGION_SPACE} space "
+            f"(x+width={ix + iw}, y+height={iy + ih})."
+        )
+    return ix, iy, iw, ih
+
+
+def _parse_list_body(body: object) -> tuple[list[Any], dict[str, Any]]:
+    """(items, meta) of a list answer; ResponseFormatError when there is no list in it at all."""
+    if isinstance(body, list):
+        return body, {}
+    if isinstance(body, dict):
+        raw_meta = body.get("meta")
+        meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        found = any(isinstance(body.get(k), list) for k in _LIST_KEYS)
+        inner = body.get("data")
+        if not found and isinstance(inner, dict):
+            found = any(isinstance(inner.get(k), list) for k in _LIST_KEYS)
+            if isinstance(inner.get("meta"), dict) and not meta:
+                meta = inner["meta"]
+        if found:
+            return unwrap_list(body, "computers"), meta
+        if all(body.get(k) is None for k in _LIST_KEYS) and any(k in body for k in _LIST_KEYS):
+            return [], meta  # {"data": null}: an empty fleet
+    raise errors.ResponseFormatError("The list of computers had an unexpected shape.")
+
+
+def _computer(body: object, what: str) -> Computer:
+    computer = Computer.from_json(body)
+    if computer is None:
+        raise errors.ResponseFormatError(f"The answer to {what} did not contain a computer.")
+    return computer
+
+
+def _epoch(value: object) -> float | None:
+    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if number is not None:
+        return float(number) / 1000 if number > 1e12 else float(number)
+    if isinstance(value, str) and value.strip():
+        try:
+            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            return None
+        return when.timestamp()
+    return None
+
+
+class MiosaClient:
+    """Async client for MIOSA computers. Use `async with MiosaClient(settings) as client:`."""
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        wait_interval: float = 2.0,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.wait_interval = wait_interval
+        self._sleep = sleep
+        self._clock = clock
+        self._now = now
+        self.transport = Transport(settings, transport=transport, sleep=sleep, rand=rand, now=now)
+        self.last_list_skipped = 0  # entries without an id dropped by the last list_computers()
+        self._region_via_get = False  # learnt when the POST region route is missing
+
+    async def __aenter__(self) -> MiosaClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
+    # -- Miosa.Computers -------------------------------------------------------------------
+
+    async def list_page(
+        self, page: int = 1, per_page: int = PAGE_SIZE, status: str | None = None
+    ) -> ComputerPage:
+        """One page of `GET /computers`; entries without an id are dropped and counted."""
+        body = await self.transport.request(
+            "GET", "/computers", params={"page": page, "per_page": per_page, "status": status}
+        )
+        items, meta = _parse_list_body(body)
+        computers: list[Computer] = []
+        skipped = 0
+        for item in items:
+            computer = Computer.from_json(item)
+            if computer is None:
+                skipped += 1
+            else:
+                computers.append(computer)
+        top = body if isinstance(body, dict) else {}
+        total = _int(meta.get("total")) if meta.get("total") is not None else _int(top.get("total"))
+        return ComputerPage(
+            computers=computers,
+            total=total,
+            page=_int(meta.get("page")) or page,
+            per_page=_int(meta.get("per_page")) or per_page,
+            skipped=skipped,
+        )
+
+    async def list_computers(self, status: str | None = None) -> list[Computer]:
+        """Every computer, across all pages (stops on a short/empty page, total, or repeats)."""
+        seen: dict[str, Computer] = {}
+        skipped = 0
+        page = 1
+        while page <= MAX_PAGES:
+            result = await self.list_page(page, PAGE_SIZE, status)
+            fresh = [c for c in result.computers if c.id not in seen]
+            skipped += result.skipped
+            if result.computers and not fresh:
+                break  # the server ignored `page` and sent the same ids again
+            for computer in fresh:
+                seen[computer.id] = computer
+            received = len(result.computers) + result.skipped
+            if received == 0 or received < min(PAGE_SIZE, result.per_page or PAGE_SIZE):
+                break
+            if result.total is not None and len(seen) + skipped >= result.total:
+                break
+            page += 1
+        self.last_list_skipped = skipped
+        return list(seen.values())
+
+    async def get(self, computer_id: str) -> Computer:
+        body = await self.transport.request("GET", _path(computer_id))
+        return _computer(body, f"GET computer {computer_id}")
+
+    async def create(
+        self,
+        name: str,
+        size: str = "small",
+        region: str | None = None,
+        template_type: str = "miosa-desktop",
+        **extra: Any,
+    ) -> Computer:
+        """POST /computers (never retried: a lost answer is an UnknownOutcomeError)."""
+        payload: dict[str, Any] = {"name": name, "size": size, "template_type": template_type}
+        if region:
+            payload["region"] = region
+        payload.update({k: v for k, v in extra.items() if v is not None})
+        body = await self.transport.request("POST", "/computers", json=payload)
+        return _computer(body, "create")
+
+    async def update(self, computer_id: str, **fields: Any) -> Computer:
+        """PATCH name / metadata / visibility."""
+        body = await self.transport.request("PATCH", _path(computer_id), json=fields)
+        return _computer(body, f"update of {computer_id}")
+
+    async def delete(self, computer_id: str, *, force: bool = False) -> None:
+        """DELETE the computer. A 404 on a *retried* DELETE means the first attempt worked."""
+        try:
+            await self.transport.request(
+                "DELETE", _path(computer_id), params={"force": "true"} if force else None
+            )
+        except errors.NotFoundError as exc:
+            if exc.attempts <= 1:
+                raise
+
+    destroy = delete
+
+    # -- Miosa.Computer lifecycle ------------------------------------------------------------
+
+    async def _action(self, computer_id: str, action: str, payload: Any = None) -> Computer | None:
+        body = await self.transport.request("POST", _path(computer_id, action), json=payload)
+        return Computer.from_json(body)
+
+    async def start(self, computer_id: str) -> Computer | None:
+        return await self._action(computer_id, "start")
+
+    async def stop(self, computer_id: str) -> Computer | None:
+        return await self._action(computer_id, "stop")
+
+    async def restart(self, computer_id: str) -> Computer | None:
+        return await self._action(computer_id, "restart")
+
+    async def clone(self, computer_id: str, name: str | None = None, **attrs: Any) -> Computer:
+        payload = {k: v for k, v in {"name": name, **attrs}.items() if v is not None}
+        body = await self.transport.request("POST", _path(computer_id, "clone"), json=payload)
+        return _computer(body, f"clone of {computer_id}")
+
+    async def move(
+        self, computer_id: str, region: str | None = None, **attrs: Any
+    ) -> Computer | None:
+        payload = {k: v for k, v in {"region": region, **attrs}.items() if v is not None}
+        if not payload:
+            raise errors.InvalidInputError("Moving needs a region (or a host_id).")
+        return await self._action(computer_id, "move", payload)
+
+    async def resize(
+        self, computer_id: str, size: str | None = None, **attrs: Any
+    ) -> Computer | None:
+        """POST {size} (Python/Go/TS SDKs); on 405 retry as PATCH (Elixir), which is safe."""
+        payload = {k: v for k, v in {"size": size, **attrs}.items() if v is not None}
+        if not payload:
+            raise errors.InvalidInputError("Resizing needs a size (or cpu and memory_mb).")
+        try:
+            return await self._action(computer_id, "resize", payload)
+        except errors.ValidationError as exc:
+            if exc.status != 405:
+                raise
+        body = await self.transport.request("PATCH", _path(computer_id, "resize"), json=payload)
+        return Computer.from_json(body)
+
+    # -- Access -----------------------------------------------------------------------------
+
+    async def apps(self, computer_id: str) -> list[App]:
+        body = await self.transport.request("GET", _path(computer_id, "apps"))
+        result: list[App] = []
+        for item in unwrap_list(body, "apps"):
+            if isinstance(item, str) and item:
+                result.append(App(name=item))
+            elif isinstance(item, dict):
+                name = _text(item.get("name")) or _text(item.get("id")) or _text(item.get("app"))
+                if name:
+                    title = _text(item.get("title")) or _text(item.get("display_name"))
+                    result.append(App(name=name, title=title, raw=dict(item)))
+        return result
+
+    async def urls(self, computer_id: str) -> list[NamedUrl]:
+        """Named URLs; accepts a list of {name,url,port} or a {name: url} map."""
+        body = await self.transport.request("GET", _path(computer_id, "urls"))
+        items = unwrap_list(body, "urls")
+        result: list[NamedUrl] = []
+        if items:
+            for item in items:
+                if isinstance(item, dict):
+                    url = _text(item.get("url"))
+                    if url:
+                        name = _text(item.get("name")) or _text(item.get("type")) or "url"
+                        result.append(NamedUrl(name=name, url=url, port=_int(item.get("port"))))
+            return result
+        mapping = unwrap_object(body)
+        if isinstance(mapping, dict):
+            for name, url in mapping.items():
+                if isinstance(url, str) and url.startswith(
+                    ("http://", "https://", "wss://", "ws://")
+                ):
+                    result.append(NamedUrl(name=str(name), url=url))
+        return result
+
+    async def vnc_credentials(self, computer_id: str) -> VncCredentials:
+        body = await self.transport.request("GET", _path(computer_id, "vnc-credentials"))
+        obj = body
+        if isinstance(body, dict) and isinstance(body.get("data"), dict) and len(body) <= 2:
+            obj = body["data"]
+        if not isinstance(obj, dict):
+            raise errors.ResponseFormatError("The VNC credentials answer had an unexpected shape.")
+        return VncCredentials(
+            username=_text(obj.get("username")) or _text(obj.get("user")),
+            password=_text(obj.get("password")),
+            url=_text(obj.get("url"))
+            or _text(obj.get("vnc_url"))
+            or _text(obj.get("websocket_url")),
+            raw=dict(obj),
+        )
+
+    async def stream_token(self, computer_id: str) -> StreamToken:
+        body = await self.transport.request("POST", _path(computer_id, "stream-token"))
+        obj = body
+        if isinstance(body, dict) and isinstance(body.get("data"), dict) and len(body) <= 2:
+            obj = body["data"]
+        token = _text(obj.get("token")) if isinstance(obj, dict) else None
+        if not isinstance(obj, dict) or not token:
+            raise errors.ResponseFormatError("The stream token answer contained no token.")
+        expires = _epoch(obj.get("expires_at"))
+        expires_in = obj.get("expires_in")
+        if (
+            expires is None
+            and isinstance(expires_in, (int, float))
+            and not isinstance(expires_in, bool)
+        ):
+            expires = self._now() + float(expires_in)
+        return StreamToken(token=token, expires_at=expires, raw=dict(obj))
+
+    async def screenshot(self, computer_id: str) -> bytes:
+        """The full desktop as PNG bytes."""
+        data: bytes = await self.transport.request(
+            "GET", _path(computer_id, "desktop", "screenshot"), want="png"
+        )
+        return data
+
+    async def screenshot_region(
+        self, computer_id: str, x: int, y: int, width: int, height: int
+    ) -> bytes:
+        """A region in the 0-1000 space as PNG bytes, validated before any request.
+
+        Uses the Python SDK's POST /desktop/screenshot/region; when that route is missing
+        (404/405) it falls back to the Elixir SDK's GET /screenshot?x&y&width&height and
+        remembers that for the next calls.
+        """
+        ix, iy, iw, ih = validate_region(x, y, width, height)
+        region = {"x": ix, "y": iy, "width": iw, "height": ih}
+        if not self._region_via_get:
+            try:
+                data: bytes = await self.transport.request(
+                    "POST",
+                    _path(computer_id, "desktop", "screenshot", "region"),
+                    json=region,
+                    want="png",
+                )
+                return data
+            except (errors.NotFoundError, errors.ValidationError) as exc:
+                if exc.status not in (404, 405):
+                    raise
+        data = await self.transport.request(
+            "GET", _path(computer_id, "screenshot"), params=region, want="png"
+        )
+        self._region_via_get = True
+        return data
+
+    def preview_url(
+        self, computer: Computer | str, port: int | str, path: str = "/", domain: str | None = None
+    ) -> str:
+        return links.preview_url(computer, port, path, domain)
+
+    def public_url(self, computer: Computer | str, domain: str | None = None) -> str:
+        return links.public_url(computer, domain)
+
+    # -- Waiting ----------------------------------------------------------------------------
+
+    async def wait_until_running(
+        self, computer_id: str, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Computer:
+        return await self._wait(computer_id, RUNNING, timeout)
+
+    async def wait_until_stopped(
+        self, computer_id: str, timeout: float = DEFAULT_WAIT_TIMEOUT
+    ) -> Computer:
+        return await self._wait(computer_id, STOPPED, timeout)
+
+    async def _wait(self, computer_id: str, target: str, timeout: float) -> Computer:
+        """Poll GET until `target`; fail fast on error/failed/destroyed or 404.
+
+        Transient failures (5xx, network, 429 after the transport's own retries) do not end
+        the wait: the deadline does, and the timeout error names the last status seen.
+        """
+        deadline = self._clock() + max(0.0, timeout)
+        last_status: str | None = None
+        while True:
+            try:
+                computer = await self.get(computer_id)
+            except errors.NotFoundError as exc:
+                raise errors.ComputerFailedError(
+                    f"Computer {computer_id} disappeared (404) while waiting for it to be "
+                    f"{target}.",
+                    status=404,
+                    code="NOT_FOUND",
+                    request_id=exc.request_id,
+                ) from exc
+            except (
+                errors.ServerError,
+                errors.ConnectionError,
+                errors.TimeoutError,
+                errors.RateLimitError,
+                errors.ResponseFormatError,
+            ):
+                computer = None
+            if computer is not None:
+                last_status = computer.status
+                if computer.status == target:
+                    return computer
+                if computer.status in FAILED_STATUSES:
+                    raise errors.ComputerFailedError(
+                        f"Computer {computer.name} went into {computer.status} "
+                        f"while waiting for it to be {target}.",
+                        code="COMPUTER_ERROR",
+                    )
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise errors.WaitTimeoutError(target, last_status, timeout)
+            await self._sleep(min(self.wait_interval, remaining))

@@ -1,0 +1,232 @@
+"""One HTTP round trip to the MIOSA API: auth headers, safe retries, typed errors.
+
+Retry rule: only idempotent methods are replayed (on 429/5xx, timeouts and network errors), so a
+start/stop/create can never happen twice because of us. A POST that failed before anything was
+sent is a plain ConnectionError; one whose answer was lost is an UnknownOutcomeError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import httpx
+
+from miosa_tui import __version__
+from miosa_tui.api import errors
+from miosa_tui.api.responses import (
+    clean_text,
+    decode_json,
+    error_from_response,
+    parse_retry_after,
+    png_bytes,
+)
+from miosa_tui.api.settings import ApiSettings
+
+log = logging.getLogger("miosa_tui.api")
+
+USER_AGENT = f"miosa-tui/{__version__} (python-httpx)"
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BACKOFF_BASE = 0.5
+BACKOFF_JITTER = 0.5
+MAX_DELAY = 30.0
+
+Want = Literal["json", "bytes", "png"]
+Sleep = Callable[[float], Awaitable[Any]]
+
+# Failures where nothing reached the server: safe to report as "did not happen".
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
+# Failures worth another try for an idempotent request.
+_RETRYABLE = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+    httpx.ProxyError,
+)
+
+
+def backoff_delay(attempt: int, rand: Callable[[], float]) -> float:
+    """0.5 * 2^attempt + U(0, 0.5) seconds, capped; `attempt` counts from 0."""
+    delay: float = BACKOFF_BASE * 2**attempt + BACKOFF_JITTER * rand()
+    return min(MAX_DELAY, delay)
+
+
+class Transport:
+    """Sends requests to `settings.base_url`; returns parsed JSON, bytes or PNG bytes."""
+
+    def __init__(
+        self,
+        settings: ApiSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        sleep: Sleep = asyncio.sleep,
+        rand: Callable[[], float] = random.random,
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self._rand = rand
+        self._now = now
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if settings.tenant:
+            headers["X-MIOSA-Tenant"] = settings.tenant
+        self._client = httpx.AsyncClient(
+            base_url=settings.base_url,
+            transport=transport,
+            timeout=httpx.Timeout(settings.timeout),
+            headers=headers,
+            follow_redirects=False,  # a redirect could carry the key somewhere else
+        )
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.settings.base_url).hostname or self.settings.base_url
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Transport:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _preflight(self) -> dict[str, str]:
+        """Local checks that must pass before any byte leaves: key present, https, header-safe."""
+        key = self.settings.api_key
+        if not key:
+            raise errors.AuthenticationError(
+                "No API key: set MIOSA_API_KEY (keys start with msk_).", code="NO_API_KEY"
+            )
+        self.settings.check_secure()
+        for label, value in (("API key", key), ("tenant", self.settings.tenant)):
+            if value is not None and not (
+                value.isascii() and value.isprintable() and " " not in value
+            ):
+                raise errors.InvalidInputError(
+                    f"The {label} contains characters that cannot be sent in an HTTP header."
+                )
+        return {"Authorization": f"Bearer {key}"}
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        want: Want = "json",
+    ) -> Any:
+        """Send one logical request (maybe several attempts) and read the answer as `want`."""
+        method = method.upper()
+        headers = self._preflight()
+        if self._client.is_closed:
+            raise errors.ConnectionError("The MIOSA client was already closed.", code="CLOSED")
+        if want != "json":
+            headers["Accept"] = "image/png, application/json;q=0.5"
+        idempotent = method in IDEMPOTENT_METHODS
+        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        attempt = 0
+        while True:
+            try:
+                response = await self._client.request(
+                    method, path, params=clean_params or None, json=json, headers=headers
+                )
+            except httpx.InvalidURL as exc:
+                raise errors.InvalidInputError(
+                    f"Cannot build a request for {clean_text(path, 80)!r}: {exc}."
+                ) from exc
+            except httpx.HTTPError as exc:
+                if (
+                    idempotent
+                    and isinstance(exc, _RETRYABLE)
+                    and attempt < self.settings.max_retries
+                ):
+                    delay = backoff_delay(attempt, self._rand)
+                    log.debug(
+                        "%s %s failed (%s); retry in %.2fs", method, path, type(exc).__name__, delay
+                    )
+                    await self._sleep(delay)
+                    attempt += 1
+                    continue
+                error = self._network_error(exc, method, path, idempotent)
+                error.attempts = attempt + 1
+                raise error from exc
+            status = response.status_code
+            log.debug("%s %s -> %s (attempt %d)", method, path, status, attempt + 1)
+            if 200 <= status < 300:
+                return self._read(response.content, want)
+            header_delay = parse_retry_after(response.headers.get("retry-after"), self._now())
+            error = error_from_response(
+                status, response.headers, response.content, retry_after=header_delay
+            )
+            if idempotent and status in RETRY_STATUSES and attempt < self.settings.max_retries:
+                if error.retry_after is not None:
+                    delay = min(MAX_DELAY, error.retry_after)
+                else:
+                    delay = backoff_delay(attempt, self._rand)
+                log.debug("%s %s -> %s; retry in %.2fs", method, path, status, delay)
+                await self._sleep(delay)
+                attempt += 1
+                continue
+            error.attempts = attempt + 1
+            raise self._scrub(error)
+
+    @staticmethod
+    def _read(content: bytes, want: Want) -> Any:
+        if want == "bytes":
+            return content
+        if want == "png":
+            return png_bytes(content)
+        if not content.strip():
+            return None
+        return decode_json(content)
+
+    def _scrub(self, error: errors.MiosaError) -> errors.MiosaError:
+        """Never let a server that echoes the key put it into a message."""
+        key = self.settings.api_key
+        if key and key in error.message:
+            error.message = error.message.replace(key, self.settings.masked_key)
+            error.args = (error.message,)
+        return error
+
+    def _network_error(
+        self, exc: httpx.HTTPError, method: str, path: str, idempotent: bool
+    ) -> errors.MiosaError:
+        detail = clean_text(str(exc), 160) or type(exc).__name__
+        what = f"{method} {path}"
+        if isinstance(exc, httpx.DecodingError):
+            return errors.ResponseFormatError(
+                f"The MIOSA API answer to {what} could not be decoded ({detail})."
+            )
+        if isinstance(exc, _NOT_SENT) or not isinstance(exc, httpx.TransportError):
+            return errors.ConnectionError(
+                f"Could not connect to {self.host} ({detail}); nothing was sent.", code="CONNECT"
+            )
+        if isinstance(exc, httpx.UnsupportedProtocol):
+            return errors.ConnectionError(f"Cannot reach {self.host}: {detail}.", code="CONNECT")
+        if isinstance(exc, httpx.LocalProtocolError):
+            return errors.ConnectionError(
+                f"Could not send {what} ({detail}); nothing was sent.", code="CONNECT"
+            )
+        if not idempotent:
+            lost = "no answer came in time" if isinstance(exc, httpx.TimeoutException) else detail
+            return errors.UnknownOutcomeError(
+                f"{what} was sent but its answer was lost ({lost}); "
+                "it may or may not have happened.",
+                code="UNKNOWN_OUTCOME",
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return errors.TimeoutError(
+                f"The MIOSA API did not answer {what} within {self.settings.timeout:g} s.",
+                code="TIMEOUT",
+            )
+        return errors.ConnectionError(
+            f"The connection to {self.host} failed during {what} ({detail}).", code="NETWORK"
+        )

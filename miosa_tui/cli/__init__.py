@@ -1,0 +1,125 @@
+"""Entry point of `miosa-tui` and `python -m miosa_tui`.
+
+Textual is imported only when the dashboard opens, so headless commands start fast and work
+where no terminal UI can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+
+from miosa_tui.api.errors import MiosaError
+from miosa_tui.config import Config, ConfigError, config_path, load_config
+
+MUTATING = frozenset({"start", "stop", "restart", "destroy", "clone", "resize", "move", "create", "token"})
+
+
+def _say_error(exc: MiosaError) -> int:
+    print(f"miosa-tui: {exc}", file=sys.stderr)
+    print(f"  {exc.hint}", file=sys.stderr)
+    return 2 if isinstance(exc, ConfigError) else 1
+
+
+def _flags(args: argparse.Namespace) -> dict[str, object]:
+    names = ("base_url", "tenant", "read_only", "poll_interval", "image_renderer", "theme")
+    return {name: getattr(args, name, None) for name in names}
+
+
+def _run_sim(args: argparse.Namespace) -> int:
+    from miosa_tui.sim.options import config_from_args
+    from miosa_tui.sim.server import serve
+
+    sim_config = config_from_args(args)
+    root = f"http://{args.host}:{args.port}"
+    print(f"MIOSA simulator: {root}/api/v1  ({sim_config.fleet} computers, seed {sim_config.seed}, speed {sim_config.speed:g}x)")
+    print(f"  export MIOSA_BASE_URL={root}/api/v1 MIOSA_API_KEY=msk_sim_local")
+    print(f"  control: {root}/_sim/stats  {root}/_sim/faults   (Ctrl+C to stop)", flush=True)
+    serve(sim_config, args.host, args.port)
+    return 0
+
+
+def _run_config(args: argparse.Namespace, cfg: Config) -> int:
+    path = cfg.path or config_path()
+    if args.action == "path":
+        print(path)
+    elif args.action == "show":
+        print(f"# config file: {path}{'' if path.exists() else ' (not created yet)'}")
+        print(f"# profile: {cfg.profile or '(none)'}")
+        width = max(len(name) for name, _, _ in cfg.describe())
+        for name, shown, source in cfg.describe():
+            print(f"{name.ljust(width)} = {shown:<32} # {source}")
+        for key, keys in sorted(cfg.keymap.items()):
+            print(f"keymap.{key} = {keys!r}")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text("# miosa-tui settings: see README, 'Configuration'\n", encoding="utf-8")
+            path.chmod(0o600)
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        return subprocess.call([*shlex.split(editor), str(path)])
+    return 0
+
+
+def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
+    from miosa_tui.cli.backend import open_backend
+    from miosa_tui.sim.config import SimConfig
+
+    sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
+    backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
+    try:
+        from miosa_tui.ui.app import MiosaApp
+
+        app = MiosaApp(backend=backend, config=cfg)
+        app.run()
+        return app.return_code or 0
+    finally:
+        backend.close()
+
+
+def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
+    from miosa_tui.cli.backend import open_backend
+    from miosa_tui.cli.headless import run
+
+    if cfg.read_only and args.command in MUTATING:
+        print(f"miosa-tui: {args.command} is a mutating command and read-only mode is on.", file=sys.stderr)
+        return 2
+    if not cfg.api_key and not args.demo:
+        print(
+            "miosa-tui: no API key. Set MIOSA_API_KEY (keys start with msk_), or add --demo to use a "
+            "throwaway simulated fleet.",
+            file=sys.stderr,
+        )
+        return 2
+    backend = open_backend(cfg, demo=args.demo)
+    try:
+        return asyncio.run(run(args, backend.settings))
+    finally:
+        backend.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from miosa_tui.cli.parser import build_parser
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "sim":
+            return _run_sim(args)
+        cfg = load_config(_flags(args), profile=getattr(args, "profile", None))
+        for warning in cfg.warnings:
+            print(f"miosa-tui: warning: {warning}", file=sys.stderr)
+        if args.command == "config":
+            return _run_config(args, cfg)
+        if args.command is None:
+            return _run_dashboard(args, cfg)
+        return _run_headless(args, cfg)
+    except MiosaError as exc:
+        return _say_error(exc)
+    except KeyboardInterrupt:
+        return 130

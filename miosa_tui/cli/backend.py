@@ -1,0 +1,51 @@
+"""Pick what the app talks to: the real MIOSA API, or the embedded simulator on loopback."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from miosa_tui.api.settings import ApiSettings
+
+if TYPE_CHECKING:
+    from miosa_tui.config import Config
+    from miosa_tui.sim.config import SimConfig
+    from miosa_tui.sim.server import SimServer
+
+
+@dataclass
+class Backend:
+    """Client settings plus, for the simulator, the server to stop when we are done."""
+
+    settings: ApiSettings
+    simulated: bool
+    server: SimServer | None = None
+
+    @property
+    def label(self) -> str:
+        """What the header shows: the API host, or SIMULATED."""
+        if self.simulated:
+            return "SIMULATED"
+        return urlsplit(self.settings.base_url).netloc or self.settings.base_url
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def open_backend(cfg: Config, *, demo: bool, sim_config: SimConfig | None = None) -> Backend:
+    """The real API when a key is configured and --demo is not given; else a fresh simulator."""
+    if cfg.api_key and not demo:
+        settings = ApiSettings(api_key=cfg.api_key, base_url=cfg.base_url, tenant=cfg.tenant)
+        return Backend(settings=settings, simulated=False)
+    from miosa_tui.sim.config import SimConfig
+    from miosa_tui.sim.server import SimServer
+
+    server = SimServer(sim_config or SimConfig())
+    base_url = server.start()
+    # The simulator accepts any msk_ key; a random one keeps the "never a fixed secret" habit.
+    key = f"msk_sim_{secrets.token_hex(8)}"
+    return Backend(settings=ApiSettings(api_key=key, base_url=base_url), simulated=True, server=server)

@@ -1,0 +1,121 @@
+"""Headless twins of the dashboard's actions, sharing its client and capture code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+from miosa_tui.api.computers import MiosaClient
+from miosa_tui.api.errors import InvalidInputError, NotFoundError
+from miosa_tui.api.links import parse_port
+from miosa_tui.api.models import Computer
+from miosa_tui.api.settings import ApiSettings
+from miosa_tui.cli import output
+from miosa_tui.fleet.capture import capture, png_size, save_png
+from miosa_tui.fleet.region import Region
+
+
+async def resolve(client: MiosaClient, ident: str) -> Computer:
+    """A computer by id, or else by exact name (as the official CLI does)."""
+    try:
+        return await client.get(ident)
+    except NotFoundError:
+        matches = [c for c in await client.list_computers() if c.name == ident]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            ids = ", ".join(c.id for c in matches)
+            raise InvalidInputError(f"{len(matches)} computers are named {ident!r} ({ids}); use an id.") from None
+        raise NotFoundError(f"No computer has the id or name {ident!r}.", status=404, code="NOT_FOUND") from None
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        output.print_json(data)
+    else:
+        print(text)
+
+
+async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
+    """Run one headless command; errors propagate to cli.main, which prints one line."""
+    async with MiosaClient(settings) as client:
+        cmd = args.command
+        if cmd == "ls":
+            computers = await client.list_computers(status=args.status)
+            _emit(args, [output.computer_json(c) for c in computers], output.computers_table(computers))
+            return 0
+        if cmd == "create":
+            created = await client.create(
+                name=args.name, size=args.size, region=args.region, template_type=args.template
+            )
+            _emit(args, output.computer_json(created), f"Creating {created.name} ({created.id}).")
+            return 0
+
+        computer = await resolve(client, args.id)
+        cid = computer.id
+        if cmd == "get":
+            _emit(args, output.computer_json(computer), output.computer_details(computer))
+        elif cmd in ("start", "stop", "restart"):
+            await getattr(client, cmd)(cid)
+            result = computer
+            if args.wait:
+                waiter = client.wait_until_stopped if cmd == "stop" else client.wait_until_running
+                result = await waiter(cid, timeout=args.timeout)
+            else:
+                result = await client.get(cid)
+            _emit(args, output.computer_json(result), f"{cmd}: {result.name} is {result.raw_status or result.status}.")
+        elif cmd == "destroy":
+            if not args.yes:
+                raise InvalidInputError(f"Destroying {computer.name} ({cid}) cannot be undone; add --yes to confirm.")
+            await client.delete(cid)
+            _emit(args, {"id": cid, "destroyed": True}, f"Destroying {computer.name} ({cid}).")
+        elif cmd == "clone":
+            clone = await client.clone(cid, name=args.name or f"{computer.name}-clone")
+            _emit(args, output.computer_json(clone), f"Cloning {computer.name} as {clone.name} ({clone.id}).")
+        elif cmd == "resize":
+            resized = await client.resize(cid, size=args.size)
+            after = resized or await client.get(cid)
+            _emit(args, output.computer_json(after), f"{after.name}: size {after.size}, {after.raw_status or after.status}.")
+        elif cmd == "move":
+            moved = await client.move(cid, region=args.region)
+            after = moved or await client.get(cid)
+            _emit(args, output.computer_json(after), f"{after.name}: region {after.region}, {after.raw_status or after.status}.")
+        elif cmd == "apps":
+            apps = await client.apps(cid)
+            _emit(args, [output.app_json(a) for a in apps], "\n".join(a.name for a in apps) or "(no apps)")
+        elif cmd == "urls":
+            urls = await client.urls(cid)
+            rows = [(u.name, u.url) for u in urls]
+            _emit(args, [output.url_json(u) for u in urls], output.table(rows, ("NAME", "URL")))
+        elif cmd == "vnc":
+            creds = await client.vnc_credentials(cid)
+            password = creds.password if args.reveal else ("••••••••" if creds.password else None)
+            data = {"username": creds.username, "password": password, "url": creds.url}
+            _emit(args, data, output.table([(k, str(v or "-")) for k, v in data.items()], ("FIELD", "VALUE")))
+        elif cmd == "token":
+            token = await client.stream_token(cid)
+            left = f"{token.expires_at - time.time():.0f} s" if token.expires_at else "unknown"
+            _emit(args, {"token": token.token, "expires_at": token.expires_at}, f"{token.token}\n(expires in {left})")
+        elif cmd == "preview-url":
+            port = parse_port(args.port)
+            url = client.preview_url(computer, port)
+            _emit(args, {"port": port, "url": url}, url)
+        elif cmd == "public-url":
+            url = client.public_url(computer)
+            _emit(args, {"url": url}, url)
+        elif cmd == "screenshot":
+            region = Region.parse(args.region) if args.region else None
+            data = await capture(client, cid, region)
+            path = save_png(data, args.output)
+            width, height = png_size(data)
+            _emit(args, {"path": str(path), "width": width, "height": height}, f"Saved {width}x{height} PNG to {path}")
+        elif cmd == "wait":
+            waiter = client.wait_until_running if args.state == "running" else client.wait_until_stopped
+            done = await waiter(cid, timeout=args.timeout)
+            _emit(args, output.computer_json(done), f"{done.name} is {done.raw_status or done.status}.")
+        else:  # pragma: no cover - argparse restricts the choices
+            print(f"Unknown command {cmd}", file=sys.stderr)
+            return 2
+    return 0

@@ -1,0 +1,127 @@
+"""The `/` filter: "status:running name:web us-mia" -> a predicate over computers.
+
+Whatever the user types must never raise: a half-typed filter runs on every keystroke. Terms it
+cannot read are ignored for matching and explained in `Filter.error`.
+
+Grammar (all terms must match, case-insensitive):
+  word              any of name, id, status, region, size, template, ip contains it
+  key:value         status/state and size match exactly (status aliases: active = running);
+                    name, id, region, template, ip match by substring
+  key:a,b           either value
+  !term / -term     negation
+  "two words"       quotes keep spaces in a value
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from miosa_tui.api.models import Computer, normalize_size, normalize_status
+
+_FIELDS: dict[str, Callable[[Computer], str | None]] = {
+    "name": lambda c: c.name,
+    "id": lambda c: c.id,
+    "status": lambda c: c.status,
+    "region": lambda c: c.region,
+    "size": lambda c: c.size,
+    "template": lambda c: c.template_type,
+    "ip": lambda c: c.ip_address,
+}
+KEYS: tuple[str, ...] = tuple(_FIELDS)
+KEY_ALIASES = {"state": "status", "template_type": "template", "ip_address": "ip", "slug": "name"}
+_EXACT = frozenset({"status", "size"})
+
+_TOKEN_RE = re.compile(r'([!-]?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S*))')
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    key: str | None  # None: free word over every field
+    values: tuple[str, ...]  # lower-cased; any one may match
+    negate: bool = False
+
+    def matches(self, computer: Computer) -> bool:
+        return self._hit(computer) != self.negate
+
+    def _hit(self, computer: Computer) -> bool:
+        if self.key is None:
+            haystack = [(get(computer) or "").lower() for get in _FIELDS.values()]
+            return any(v in h for v in self.values for h in haystack)
+        value = (_FIELDS[self.key](computer) or "").lower()
+        if self.key == "status":
+            raw = (computer.raw_status or "").lower()
+            return any(normalize_status(v) == value or v == raw for v in self.values)
+        if self.key == "size":
+            return any(normalize_size(v) == value for v in self.values)
+        return any(v in value for v in self.values)
+
+    def describe(self) -> str:
+        shown = " or ".join(self.values)
+        if self.key is None:
+            text = f"any field contains {shown}"
+            return f"no field contains {shown}" if self.negate else text
+        verb = "is" if self.key in _EXACT else "contains"
+        neg = {"is": "is not", "contains": "does not contain"}[verb]
+        return f"{self.key} {neg if self.negate else verb} {shown}"
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    text: str
+    terms: tuple[Term, ...] = ()
+    error: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms
+
+    def matches(self, computer: Computer) -> bool:
+        return all(term.matches(computer) for term in self.terms)
+
+    def __call__(self, computer: Computer) -> bool:
+        return self.matches(computer)
+
+    def describe(self) -> str:
+        if not self.terms:
+            return "all computers"
+        return ", ".join(term.describe() for term in self.terms)
+
+
+def parse_filter(text: str) -> Filter:
+    """Read a filter; never raises. Unreadable terms are skipped and reported in `.error`."""
+    terms: list[Term] = []
+    errors: list[str] = []
+    for match in _TOKEN_RE.finditer(text or ""):
+        if not match.group(0):
+            continue
+        bang, key, quoted, bare = match.groups()
+        value = quoted if quoted is not None else (bare or "")
+        negate = bool(bang)
+        if key is None:
+            if not value:
+                continue  # a lone "-" or "!" while typing
+            terms.append(Term(None, (value.lower(),), negate))
+            continue
+        name = KEY_ALIASES.get(key.lower(), key.lower())
+        if name not in _FIELDS:
+            errors.append(f"Unknown filter key '{key}': use {', '.join(KEYS)}.")
+            continue
+        values = tuple(v.strip().lower() for v in value.split(",") if v.strip())
+        if not values:
+            errors.append(f"'{key}:' needs a value, for example {_example(name)}.")
+            continue
+        terms.append(Term(name, values, negate))
+    return Filter(text=text or "", terms=tuple(terms), error=" ".join(errors) or None)
+
+
+def _example(key: str) -> str:
+    return {
+        "status": "status:running",
+        "size": "size:small",
+        "region": "region:us-mia",
+        "template": "template:miosa-desktop",
+        "ip": "ip:10.0.",
+        "id": "id:comp_",
+    }.get(key, f"{key}:web")

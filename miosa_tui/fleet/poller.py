@@ -1,0 +1,289 @@
+"""The live fleet: the last good snapshot, how fresh it is, when to poll next, pending actions.
+
+The dashboard must show the truth: a snapshot older than a few intervals is flagged stale rather
+than silently shown as current, failures back off instead of hammering a struggling API, and an
+action the user just sent shows as "stopping -> stopped" until a poll taken after it agrees.
+All times are monotonic seconds passed in explicitly (`now=`), so every rule is testable without
+sleeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from miosa_tui.api.errors import MiosaError
+from miosa_tui.api.models import FAILED_STATUSES, Computer
+from miosa_tui.fleet.actions import GONE, ActionKind
+from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_fleet
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True, slots=True)
+class PollPolicy:
+    """How long to wait before the next list call."""
+
+    interval: float = 5.0
+    fast_interval: float = 1.5
+    max_backoff: float = 60.0
+    stale_after_intervals: int = 3
+
+    def next_delay(
+        self, *, transitional: bool, failures: int, retry_after: float | None
+    ) -> float:
+        """Fast while anything is changing, normal when steady; after `failures` consecutive
+        failures interval * 2**failures capped at max_backoff; never sooner than `retry_after`."""
+        if failures > 0:
+            delay = min(self.max_backoff, self.interval * 2.0 ** min(failures, 32))
+        else:
+            delay = self.fast_interval if transitional else self.interval
+        if retry_after is not None and math.isfinite(retry_after) and retry_after > delay:
+            delay = retry_after
+        return delay
+
+    @property
+    def stale_after(self) -> float:
+        return self.interval * self.stale_after_intervals
+
+
+SettleOutcome = Literal["ok", "failed", "timed out"]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAction:
+    """An action sent but not yet confirmed by a poll. `desired` is a status or "gone"."""
+
+    computer_id: str
+    kind: ActionKind
+    from_status: str
+    desired: str
+    started_at: float
+    deadline: float
+
+    def label(self, current: str | None = None, arrow: str = "->") -> str:
+        """"stopping -> stopped": where it is now (or the action's progress word) -> where to."""
+        return f"{current or self.kind.progress} {arrow} {self.desired}"
+
+
+@dataclass(frozen=True, slots=True)
+class SettledAction:
+    """A pending action that a poll resolved; `status` is what the API last said (None: gone)."""
+
+    pending: PendingAction
+    outcome: SettleOutcome
+    status: str | None
+    message: str
+
+
+@dataclass
+class FleetState:
+    """The last good snapshot plus what is known about its freshness and pending actions."""
+
+    policy: PollPolicy = field(default_factory=PollPolicy)
+    computers: dict[str, Computer] = field(default_factory=dict)  # insertion order = API order
+    last_success: float | None = None  # monotonic time of the last good snapshot
+    snapshot_requested_at: float | None = None  # when the request behind it was sent
+    last_error: MiosaError | None = None
+    last_failure: float | None = None
+    consecutive_failures: int = 0
+    pending: dict[str, PendingAction] = field(default_factory=dict)
+    version: int = 0  # grows with every applied snapshot
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    def apply(
+        self,
+        computers: Sequence[Computer],
+        *,
+        now: float | None = None,
+        requested_at: float | None = None,
+    ) -> FleetDiff:
+        """Take a fresh listing. `requested_at` (when the list call was sent) lets pending actions
+        ignore snapshots that may predate them; it defaults to `now`."""
+        now = time.monotonic() if now is None else now
+        diff = diff_fleet(self.computers, computers)
+        self.computers = dedupe(computers)
+        self.last_success = now
+        self.snapshot_requested_at = now if requested_at is None else requested_at
+        self.last_error = None
+        self.consecutive_failures = 0
+        self.version += 1
+        return diff
+
+    def record_failure(self, err: MiosaError, *, now: float | None = None) -> None:
+        """A poll failed: keep the old snapshot (it will turn stale), count towards backoff."""
+        self.last_error = err
+        self.last_failure = time.monotonic() if now is None else now
+        self.consecutive_failures += 1
+
+    def age(self, now: float) -> float | None:
+        return None if self.last_success is None else max(0.0, now - self.last_success)
+
+    def is_stale(self, now: float, interval: float | None = None) -> bool:
+        """True when the snapshot is older than `stale_after_intervals` intervals. Never stale
+        before the first snapshot (there is nothing to distrust yet; see `last_error`)."""
+        if self.last_success is None:
+            return False
+        base = self.policy.interval if interval is None else interval
+        return now - self.last_success > base * self.policy.stale_after_intervals
+
+    def counts_by_status(self) -> dict[str, int]:
+        """Statuses as the fleet has them (unknown ones under their own name), most common first."""
+        return dict(Counter(c.status for c in self.computers.values()).most_common())
+
+    @property
+    def any_transitional(self) -> bool:
+        """Something is expected to change soon: a transitional status or a pending action."""
+        return bool(self.pending) or any(c.is_transitional for c in self.computers.values())
+
+    def next_delay(self) -> float:
+        retry_after = self.last_error.retry_after if self.last_error is not None else None
+        return self.policy.next_delay(
+            transitional=self.any_transitional,
+            failures=self.consecutive_failures,
+            retry_after=retry_after,
+        )
+
+    # -- pending actions --------------------------------------------------------------------
+
+    def add_pending(
+        self,
+        computer: Computer,
+        kind: ActionKind,
+        *,
+        now: float,
+        timeout: float = 300.0,
+        desired: str | None = None,
+    ) -> PendingAction | None:
+        """Track an action just accepted by the API. None when it has no end state to watch
+        (clone/create track the new computer: pass that one with `desired`)."""
+        goal = desired or kind.desired_for(computer)
+        if goal is None:
+            return None
+        action = PendingAction(computer.id, kind, computer.status, goal, now, now + timeout)
+        self.pending[computer.id] = action
+        return action
+
+    def display_status(self, computer: Computer, arrow: str = "->") -> str:
+        """The status cell: "stopping -> stopped" while an action is pending, else the status."""
+        action = self.pending.get(computer.id)
+        if action is None or computer.status == action.desired:
+            return computer.status
+        return action.label(computer.status, arrow)
+
+    def settle_pending(self, now: float) -> list[SettledAction]:
+        """Resolve pending actions against the current snapshot; returns those that ended.
+
+        ok: the API shows the desired status (or the computer is gone, for destroy);
+        failed: it went to error/failed/destroyed or vanished instead;
+        timed out: the deadline passed first. Snapshots requested before the action was sent
+        are not evidence either way.
+        """
+        settled: list[SettledAction] = []
+        for ident, action in list(self.pending.items()):
+            result = self._judge(action, now)
+            if result is not None:
+                del self.pending[ident]
+                settled.append(result)
+        return settled
+
+    def _judge(self, action: PendingAction, now: float) -> SettledAction | None:
+        fresh = (
+            self.snapshot_requested_at is not None
+            and self.snapshot_requested_at >= action.started_at
+        )
+        if fresh:
+            computer = self.computers.get(action.computer_id)
+            status = computer.status if computer is not None else None
+            if action.desired == GONE:
+                if status is None or status == "destroyed":
+                    return SettledAction(action, "ok", status, "Destroyed.")
+            elif status == action.desired:
+                return SettledAction(action, "ok", status, f"Now {status}.")
+            elif status is None:
+                return SettledAction(
+                    action, "failed", None, "It disappeared from the list while waiting."
+                )
+            elif status in FAILED_STATUSES:
+                return SettledAction(
+                    action, "failed", status, f"It went to {status} instead of {action.desired}."
+                )
+        if now > action.deadline:
+            current = self.computers.get(action.computer_id)
+            last = current.status if current is not None else "gone"
+            return SettledAction(
+                action,
+                "timed out",
+                current.status if current is not None else None,
+                f"Still not {action.desired} after {action.deadline - action.started_at:g} s; "
+                f"last status was {last}.",
+            )
+        return None
+
+
+Fetch = Callable[[], Awaitable[Sequence[Computer]]]
+
+
+async def poll_once(state: FleetState, fetch: Fetch, *, clock: Clock = time.monotonic) -> (
+    tuple[FleetDiff | None, list[SettledAction]]
+):
+    """One list call: apply it (or record the failure), then settle pending actions.
+
+    Only MiosaError is caught: anything else is a bug and should surface.
+    """
+    requested_at = clock()
+    try:
+        computers = await fetch()
+    except MiosaError as err:
+        now = clock()
+        state.record_failure(err, now=now)
+        return None, state.settle_pending(now)
+    now = clock()
+    diff = state.apply(computers, now=now, requested_at=requested_at)
+    return diff, state.settle_pending(now)
+
+
+class Poller:
+    """A poll loop that re-arms only after the previous fetch ends (never overlapping calls),
+    sleeping `state.next_delay()` between polls; `poke()` polls now (the refresh key)."""
+
+    def __init__(
+        self,
+        state: FleetState,
+        fetch: Fetch,
+        on_poll: Callable[[FleetDiff | None, list[SettledAction]], None],
+        *,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.state = state
+        self.fetch = fetch
+        self.on_poll = on_poll
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self.polls = 0
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopped:
+            diff, settled = await poll_once(self.state, self.fetch, clock=self.clock)
+            self.polls += 1
+            self.on_poll(diff, settled)
+            if self._stopped:
+                break
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.state.next_delay())

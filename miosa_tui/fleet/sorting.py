@@ -1,0 +1,116 @@
+"""Sort keys for the fleet table's columns.
+
+Sorting is stable (equal keys keep API order) and missing values always go last, in either
+direction, so reversing a column never floods the top with blanks. Names and IPs sort the way a
+person reads them: web-2 before web-10, 10.0.0.9 before 10.0.0.10.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from miosa_tui.api.models import SIZES, Computer, normalize_size
+
+SortKey = Callable[[Computer], Any]  # returns None for "no value"; otherwise comparable
+
+# Lifecycle order: healthy first, then moving, then stopped, then trouble.
+STATUS_ORDER: tuple[str, ...] = (
+    "running", "creating", "provisioning", "pending", "starting", "stopping", "paused",
+    "stopped", "destroying", "error", "failed", "destroyed",
+)
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+_CHUNK_RE = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """'web-10' -> chunks that compare numbers as numbers; same shape for every string."""
+    parts = _CHUNK_RE.split(text.casefold())
+    return tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part
+    )
+
+
+def _name(c: Computer) -> Any:
+    return natural_key(c.name) if c.name else None
+
+
+def _status(c: Computer) -> Any:
+    if not c.status:
+        return None
+    return (_STATUS_RANK.get(c.status, len(STATUS_ORDER)), c.status)
+
+
+def _size(c: Computer) -> Any:
+    if not c.size:
+        return None
+    spec = SIZES.get(normalize_size(c.size))
+    if spec is None:
+        return (1, 0, 0, c.size.casefold())  # unknown sizes after the known ones
+    return (0, spec[0], spec[1], "")
+
+
+def _region(c: Computer) -> Any:
+    return c.region.casefold() if c.region else None
+
+
+def _template(c: Computer) -> Any:
+    return c.template_type.casefold() if c.template_type else None
+
+
+def _ip(c: Computer) -> Any:
+    if not c.ip_address:
+        return None
+    try:
+        address = ipaddress.ip_address(c.ip_address.strip())
+    except ValueError:
+        return (1, 0, natural_key(c.ip_address))
+    return (0, address.version * (1 << 128) + int(address), ())
+
+
+def parse_time(text: str | None) -> float | None:
+    """ISO-8601 (a trailing Z allowed) -> epoch seconds; None when absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _age(c: Computer) -> Any:
+    created = parse_time(c.created_at)
+    return None if created is None else -created  # ascending age = newest first
+
+
+SORT_KEYS: dict[str, SortKey] = {
+    "name": _name,
+    "id": lambda c: natural_key(c.id),
+    "status": _status,
+    "size": _size,
+    "region": _region,
+    "template": _template,
+    "ip": _ip,
+    "age": _age,
+}
+
+
+def sort_computers(
+    computers: Iterable[Computer], key: str, reverse: bool = False
+) -> list[Computer]:
+    """Stable sort by a column in SORT_KEYS; missing values last. Unknown key: API order."""
+    items = list(computers)
+    get = SORT_KEYS.get(key)
+    if get is None:
+        return items
+    keyed = [(get(c), c) for c in items]
+    present = [(k, c) for k, c in keyed if k is not None]
+    missing = [c for k, c in keyed if k is None]
+    present.sort(key=lambda pair: pair[0], reverse=reverse)
+    return [c for _k, c in present] + missing

@@ -1,0 +1,182 @@
+"""From a key press to a journaled outcome: gate, plan, confirm, send once, then track.
+
+The dashboard hands over a verb and the target computers; this decides whether the action is
+offered at all (read-only, state), asks what the dialogs need, and runs the requests. Tracking
+to the end state uses the poll (FleetState pending actions), so a bulk stop of 50 computers
+costs 50 POSTs and no extra GETs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.actions import ActionKind, ActionRunner, BulkPlan, allowed, plan_bulk
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.app import MiosaApp
+
+CONFIRMED = frozenset({ActionKind.STOP, ActionKind.RESTART, ActionKind.DESTROY})
+MAX_PARALLEL = 8
+
+
+class ActionFlow:
+    def __init__(self, app: MiosaApp) -> None:
+        self.app = app
+        self.runner = ActionRunner(wait=False, on_sent=self._on_sent)
+        self.in_flight: set[tuple[str, str]] = set()
+
+    # -- gating ------------------------------------------------------------------------------
+    def check(self, verb: str, targets: list[Computer]) -> bool | None:
+        """For `check_action`: False hides the key (read-only), None greys it (not valid now)."""
+        kind = ActionKind(verb)
+        if self.app.read_only:
+            return False
+        if kind is ActionKind.CREATE:
+            return True
+        if not targets:
+            return None
+        return True if any(allowed(kind, c) is None for c in targets) else None
+
+    def request(self, verb: str, targets: list[Computer]) -> None:
+        kind = ActionKind(verb)
+        if self.app.read_only:
+            self.app.notify(f"Read-only mode: {verb} is disabled.", severity="warning")
+            return
+        if kind is ActionKind.CREATE:
+            self._ask_create()
+            return
+        if not targets:
+            self.app.notify("No computer selected.", severity="warning")
+            return
+        plan = plan_bulk(kind, targets)
+        if not plan.targets:
+            reasons = "; ".join(f"{c.name} {why}" for c, why in plan.skipped[:5])
+            self.app.notify(f"Cannot {verb}: {reasons}.", severity="warning")
+            return
+        if kind is ActionKind.CLONE:
+            self._ask_clone(plan)
+        elif kind is ActionKind.MOVE:
+            self._ask_move(plan)
+        elif kind is ActionKind.RESIZE:
+            self._ask_resize(plan)
+        elif kind in CONFIRMED and self._needs_confirm(kind):
+            self._confirm(plan)
+        else:
+            self.run(plan)
+
+    def _needs_confirm(self, kind: ActionKind) -> bool:
+        if kind is ActionKind.DESTROY:
+            return True
+        return bool(self.app.config.values.get("confirm_stop", True))
+
+    # -- dialogs -----------------------------------------------------------------------------
+    def _confirm(self, plan: BulkPlan, **params: Any) -> None:
+        from miosa_tui.ui.screens.dialogs import ConfirmActionDialog
+
+        kind = plan.kind
+        typed: str | None = None
+        if kind is ActionKind.DESTROY:
+            if len(plan.targets) > 1:
+                typed = f"destroy {len(plan.targets)}"
+            elif plan.targets[0].status not in ("stopped", "error", "failed"):
+                typed = plan.targets[0].name
+        dialog = ConfirmActionDialog(plan, require_typed=typed)
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.run(plan, **params)
+            else:
+                self.app.notify(f"{kind.verb.capitalize()} cancelled.", timeout=3)
+
+        self.app.push_screen(dialog, done)
+
+    def _ask_clone(self, plan: BulkPlan) -> None:
+        from miosa_tui.ui.screens.dialogs import CloneDialog
+
+        source = plan.targets[0]
+        names = {c.name for c in self.app.fleet.computers.values()}
+
+        def done(name: str | None) -> None:
+            if name:
+                self.run(BulkPlan(plan.kind, [source]), name=name)
+
+        self.app.push_screen(CloneDialog(source, existing_names=names), done)
+
+    def _ask_move(self, plan: BulkPlan) -> None:
+        from miosa_tui.ui.screens.dialogs import MoveDialog
+
+        def done(region: str | None) -> None:
+            if region:
+                self.run(plan, region=region)
+
+        self.app.push_screen(MoveDialog(plan.targets[0].region, count=len(plan.targets)), done)
+
+    def _ask_resize(self, plan: BulkPlan) -> None:
+        from miosa_tui.ui.screens.dialogs import ResizeDialog
+
+        def done(size: str | None) -> None:
+            if size:
+                self.run(plan, size=size)
+
+        self.app.push_screen(ResizeDialog(plan.targets[0].size, count=len(plan.targets)), done)
+
+    def _ask_create(self) -> None:
+        from miosa_tui.ui.screens.dialogs import CreateDialog
+
+        names = {c.name for c in self.app.fleet.computers.values()}
+
+        def done(values: dict[str, str] | None) -> None:
+            if values:
+                self.run(BulkPlan(ActionKind.CREATE, []), **values)
+
+        self.app.push_screen(CreateDialog(existing_names=names), done)
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, plan: BulkPlan, **params: Any) -> None:
+        for computer, reason in plan.skipped:
+            self.app.journal.record(plan.kind.verb, computer.id, computer.name, "skipped", f"Not sent: {reason}.")
+        targets: list[Computer | None] = list(plan.targets) or [None]
+        fresh = [t for t in targets if t is None or (plan.kind.verb, t.id) not in self.in_flight]
+        for t in fresh:
+            if t is not None:
+                self.in_flight.add((plan.kind.verb, t.id))
+        self.app.dashboard.clear_marks()
+        self.app.run_worker(self._run_all(plan.kind, fresh, params), group="actions", exit_on_error=False)
+
+    async def _run_all(self, kind: ActionKind, targets: list[Computer | None], params: dict[str, Any]) -> None:
+        gate = asyncio.Semaphore(MAX_PARALLEL)
+
+        async def one(target: Computer | None) -> None:
+            async with gate:
+                try:
+                    result = await self.runner.run(kind, target, self.app.client, self.app.journal, **params)
+                finally:
+                    if target is not None:
+                        self.in_flight.discard((kind.verb, target.id))
+            name = result.target_name or "computer"
+            if result.outcome in ("ok", "sent"):
+                self.app.notify(f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4)
+            elif result.outcome == "skipped":
+                self.app.notify(f"{kind.verb.capitalize()} {name}: {result.message}", severity="warning")
+            else:
+                rid = f" [request {result.request_id}]" if result.request_id else ""
+                self.app.notify(
+                    f"{kind.verb.capitalize()} {name} {result.outcome}: {result.message}{rid}",
+                    severity="error",
+                    timeout=10,
+                )
+
+        await asyncio.gather(*(one(t) for t in targets))
+
+    def _on_sent(self, kind: ActionKind, target: Computer | None, returned: Computer | None, sent_at: float) -> None:
+        fleet = self.app.fleet
+        follow = returned if kind in (ActionKind.CLONE, ActionKind.CREATE) else target
+        if follow is None:
+            return
+        desired = kind.desired_for(target) if target is not None else kind.desired
+        pending = fleet.add_pending(follow, kind, now=sent_at or time.monotonic(), desired=desired)
+        if pending is not None:
+            self.app.dashboard.show_pending(follow.id, "gone" if pending.desired == "gone" else pending.desired)

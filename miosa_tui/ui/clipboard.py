@@ -1,0 +1,107 @@
+"""Getting text out of the app: OSC 52 copy (tmux-aware), a toast, and opening URLs.
+
+OSC 52 asks the *terminal* to set the clipboard, so it works over SSH, where pyperclip and xclip
+would only reach the remote machine. tmux swallows it unless `set -g set-clipboard on`; we also
+send the DCS passthrough form, which reaches the outer terminal when `allow-passthrough` is on.
+There is no acknowledgement either way, so callers always also show the text for mouse selection.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from textual.app import App
+
+from miosa_tui.fleet.secrets import mask
+
+TOAST_LIMIT = 120  # characters of the copied text quoted in the toast
+
+
+def osc52(text: str) -> str:
+    """The bare OSC 52 'set clipboard' sequence for `text`."""
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    return f"\x1b]52;c;{payload}\a"
+
+
+def tmux_wrap(sequence: str) -> str:
+    """Wrap an escape sequence in tmux's DCS passthrough (every ESC inside doubled)."""
+    return "\x1bPtmux;" + sequence.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
+def shorten(text: str, limit: int = TOAST_LIMIT) -> str:
+    """One line, at most `limit` characters, with an ellipsis when cut."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "\u2026"
+
+
+def display_text(text: str, *, secret: bool = False) -> str:
+    """What may be shown of copied text: the mask for a secret, else the text itself."""
+    return mask(text) if secret else text
+
+
+def copy(
+    app: App[Any],
+    text: str,
+    label: str,
+    *,
+    secret: bool = False,
+    environ: Mapping[str, str] | None = None,
+    notify: bool = True,
+) -> str:
+    """Copy `text` to the clipboard, confirm with a toast, and return what may be displayed.
+
+    The clipboard gets the real value (copying a password is the point); the toast and the
+    return value carry the mask instead when `secret` is set.
+    """
+    app.copy_to_clipboard(text)  # sets app.clipboard and writes OSC 52 through the driver
+    env = os.environ if environ is None else environ
+    if env.get("TMUX"):
+        driver = getattr(app, "_driver", None)
+        write = getattr(driver, "write", None)
+        if callable(write):
+            # A closed terminal must not turn a copy into a crash.
+            with contextlib.suppress(Exception):
+                write(tmux_wrap(osc52(text)))
+    shown = display_text(text, secret=secret)
+    if notify:
+        app.notify(f"Copied {label}: {shorten(shown)}", title="Clipboard", timeout=4)
+    return shown
+
+
+def browser_unavailable_reason(
+    app: App[Any], environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """Why `open_url` would not reach a browser the user can see, or None when it should.
+
+    In a headless Linux session (SSH without X forwarding) Python's `webbrowser` would start a
+    console browser such as lynx on our own terminal, so we refuse and say why instead.
+    """
+    driver = getattr(app, "_driver", None)
+    if driver is not None and type(driver).__name__ == "WebDriver":
+        return None  # textual-serve: the browser tab opens it with window.open
+    env = os.environ if environ is None else environ
+    plat = sys.platform if platform is None else platform
+    if plat.startswith(("darwin", "win", "cygwin")):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("BROWSER"):
+        return None
+    return "no graphical browser here (no DISPLAY)"
+
+
+def open_in_browser(
+    app: App[Any], url: str, *, environ: Mapping[str, str] | None = None
+) -> str | None:
+    """Open `url` in a browser; returns None on success or a sentence saying why it could not."""
+    reason = browser_unavailable_reason(app, environ)
+    if reason is not None:
+        return f"Could not open a browser: {reason}. Copy the URL with y instead."
+    try:
+        app.open_url(url)
+    except Exception as err:  # webbrowser raises a variety of OS errors
+        return f"Could not open a browser: {err}. Copy the URL with y instead."
+    return None

@@ -1,0 +1,65 @@
+"""Command palette: every dashboard action, plus jumping to a computer by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.app import MiosaApp
+
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("Start", "act('start')", "Start the marked or highlighted computers"),
+    ("Stop", "act('stop')", "Stop the marked or highlighted computers"),
+    ("Restart", "act('restart')", "Restart the marked or highlighted computers"),
+    ("Destroy", "act('destroy')", "Destroy the marked or highlighted computers (confirmed)"),
+    ("Clone", "act('clone')", "Clone the highlighted computer"),
+    ("Move", "act('move')", "Move to another region"),
+    ("Resize", "act('resize')", "Change the size"),
+    ("New computer", "act('create')", "Create a computer"),
+    ("Filter", "filter", "Filter the table (status:running name:web …)"),
+    ("Pause or resume refresh", "toggle_pause", "Stop or restart polling"),
+    ("Refresh now", "refresh_now", "Poll the API now"),
+    ("Sort by next column", "sort(1)", "Cycle the sort column"),
+    ("Reverse sort", "sort_reverse", "Flip the sort order"),
+    ("Toggle journal", "toggle_journal", "Show the action journal"),
+    ("Export journal", "export_journal", "Write the journal to a file"),
+    ("Access panel", "focus_access", "URLs, VNC credentials, stream tokens"),
+)
+
+
+class ComputerCommands(Provider):
+    """Dashboard actions (each as its key does, gated the same way) and `go to <name>`."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app: MiosaApp = self.app  # type: ignore[assignment]
+        screen = app.dashboard
+        found: list[tuple[str, Callable[[], Any], str]] = []
+        for title, action, help_text in ACTIONS:
+            name, _, arg = action.partition("(")
+            params: tuple[object, ...] = (arg.rstrip(")").strip("'"),) if arg else ()
+            if name == "act" and screen.check_action("act", params) is False:
+                continue  # read-only: mutating commands are not offered at all
+            found.append((title, partial(app.run_action, action, screen), help_text))
+        for extra in getattr(screen, "palette_extras", lambda: [])():
+            found.append(extra)
+        for computer in list(app.fleet.computers.values())[:5000]:
+            found.append(
+                (f"Go to {computer.name}", partial(screen.go_to, computer.id), f"{computer.status} · {computer.id}")
+            )
+        return found
+
+    async def discover(self) -> Hits:
+        for title, callback, help_text in self._commands():
+            if not title.startswith("Go to"):
+                yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -1,0 +1,126 @@
+"""Which textual-image widget draws screenshots, and the PIL work done before drawing.
+
+textual-image probes the terminal (Sixel, TGP, cell size) when `textual_image.widget` is first
+imported, and those probes can only be answered before Textual owns stdin. So the import is lazy
+(importing this module costs nothing) and `prepare_renderer()` must run before `App.run()`.
+
+Halfcell is the default: it works in every truecolor terminal, in tmux, in a browser
+(textual-serve) and in SVG snapshots. Sixel and TGP are opt-in.
+
+The PIL helpers here are meant to run in a thread: decoding a 1280x800 PNG and scaling it costs
+tens of milliseconds, which would stall the event loop if done on it.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from miosa_tui.api.errors import InvalidInputError, ResponseFormatError
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+    from textual.widget import Widget
+
+RENDERERS = ("auto", "halfcell", "unicode", "sixel", "tgp")
+DEFAULT_RENDERER = "halfcell"
+
+
+def normalize_renderer(name: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The renderer to use for a setting: `auto` becomes halfcell where auto-detection is known
+    to pick badly (textual-serve reports no TTY and would get grey blocks; tmux 3.3 has no image
+    passthrough in textual-image 0.12)."""
+    env = os.environ if environ is None else environ
+    value = (name or DEFAULT_RENDERER).strip().lower()
+    if value not in RENDERERS:
+        raise InvalidInputError(
+            f"Unknown image renderer {name!r}: choose one of {', '.join(RENDERERS)}."
+        )
+    if value == "auto" and (env.get("TERM_PROGRAM") == "textual" or env.get("TMUX")):
+        return "halfcell"
+    return value
+
+
+def prepare_renderer(name: str | None = None) -> None:
+    """Import textual-image now, so its terminal probes run while we still own stdin.
+
+    Call this in the CLI before `app.run()`. Safe to call more than once (the import is cached).
+    """
+    normalize_renderer(name)
+    import textual_image.widget  # noqa: F401  (import for its side effect: terminal detection)
+
+
+def image_class(name: str | None) -> type[Widget]:
+    """The textual-image widget class for a renderer setting (auto|halfcell|unicode|sixel|tgp)."""
+    value = normalize_renderer(name)
+    import textual_image.widget as tiw
+
+    classes: dict[str, type[Widget]] = {
+        "auto": tiw.Image,
+        "halfcell": tiw.HalfcellImage,
+        "unicode": tiw.UnicodeImage,
+        "sixel": tiw.SixelImage,
+        "tgp": tiw.TGPImage,
+    }
+    return classes[value]
+
+
+def pixels_per_cell(name: str | None) -> tuple[int, int]:
+    """How many image pixels one terminal cell can show: 1x2 for halfcell (one `▀` shows two
+    pixels), the terminal's cell size in pixels for Sixel/TGP (auto may be either)."""
+    value = normalize_renderer(name)
+    if value in ("halfcell", "unicode"):
+        return 1, 2
+    from textual_image._terminal import get_cell_size
+
+    size = get_cell_size()
+    return max(1, int(size.width)), max(1, int(size.height))
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded screenshot: the full-resolution image and its size in pixels."""
+
+    image: PILImage
+    width: int
+    height: int
+
+
+def decode_png(data: bytes) -> Decoded:
+    """PNG bytes -> RGB PIL image; anything else (an HTML error page, truncated bytes) raises
+    ResponseFormatError with a sentence instead of PIL's UnidentifiedImageError."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ResponseFormatError("The screenshot is not a PNG image.")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        rgb = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ResponseFormatError(f"The screenshot could not be decoded: {exc}.") from None
+    return Decoded(rgb, rgb.width, rgb.height)
+
+
+def fit_box(cells: tuple[int, int], renderer: str | None) -> tuple[int, int]:
+    """The largest pixel box worth drawing in `cells` (columns, rows) with this renderer."""
+    px_w, px_h = pixels_per_cell(renderer)
+    cols, rows = cells
+    return max(1, cols * px_w), max(1, rows * px_h)
+
+
+def fit_image(image: PILImage, box: tuple[int, int]) -> PILImage:
+    """A copy scaled down to fit `box` (keeping the aspect ratio; never scaled up, the renderer
+    does that). Drawing a small image is much cheaper than letting the renderer scale 1280x800."""
+    copy = image.copy()
+    copy.thumbnail((max(1, box[0]), max(1, box[1])))
+    return copy
+
+
+def thumbnail_png(data: bytes, box: tuple[int, int]) -> tuple[PILImage, int, int]:
+    """Decode and shrink in one go (for the wall): (thumbnail, original width, original height)."""
+    decoded = decode_png(data)
+    return fit_image(decoded.image, box), decoded.width, decoded.height

@@ -1,0 +1,235 @@
+"""Confirmation before an action touches computers: every target listed, Cancel focused.
+
+Safety rules (reference §2.1): a stray Enter lands on Cancel; the confirm keys are printed in
+the dialog; when `require_typed` is set the confirm button stays disabled and `y` does nothing
+until the exact phrase is typed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Static
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.actions import ActionKind, BulkPlan
+from miosa_tui.ui.screens.dialog_base import DialogScreen, hint_line, key_text
+
+CONSEQUENCES: dict[ActionKind, str] = {
+    ActionKind.DESTROY: "This cannot be undone.",
+    ActionKind.STOP: "Open sessions are disconnected; the disk is kept.",
+    ActionKind.RESTART: "Open sessions are disconnected while it restarts.",
+}
+
+
+def typed_phrase_for(plan: BulkPlan) -> str | None:
+    """The lead's rule, offered for reuse: destroying a running computer or several needs typing
+    (the name for one, "destroy 3" for three); everything else is confirmed with `y`."""
+    if plan.kind is not ActionKind.DESTROY or not plan.targets:
+        return None
+    if len(plan.targets) > 1:
+        return f"{plan.kind.verb} {len(plan.targets)}"
+    only = plan.targets[0]
+    return only.name if only.is_running else None
+
+
+def _target_lines(
+    targets: list[Computer], skipped: list[tuple[Computer, str]]
+) -> list[Content]:
+    """One aligned line per computer: name, id, status (or why it is skipped)."""
+    everyone = targets + [c for c, _reason in skipped]
+    name_w = min(32, max((len(c.name) for c in everyone), default=0))
+    id_w = min(40, max((len(c.id) for c in everyone), default=0))
+    lines = [
+        Content.assemble(
+            (c.name.ljust(name_w), "bold"), "  ", (c.id.ljust(id_w), "dim"), "  ", c.status
+        )
+        for c in targets
+    ]
+    lines += [
+        Content.assemble(
+            (c.name.ljust(name_w), "dim"), "  ", (c.id.ljust(id_w), "dim"), "  ",
+            (f"skipped: {reason}", "dim italic"),
+        )
+        for c, reason in skipped
+    ]
+    return lines
+
+
+class ConfirmActionDialog(DialogScreen[bool]):
+    """Ask before an action. Dismisses True (confirmed) or False (cancelled)."""
+
+    DEFAULT_CSS = """
+    ConfirmActionDialog > #dialog {
+        width: 76;
+    }
+    ConfirmActionDialog #targets {
+        height: auto;
+        border: none;
+        background: $surface-darken-1;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    ConfirmActionDialog #targets:focus {
+        background: $surface-darken-2;
+    }
+    ConfirmActionDialog #summary, ConfirmActionDialog #consequence {
+        margin-top: 1;
+    }
+    ConfirmActionDialog #typed-prompt {
+        margin-top: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Confirm", id="dialog.confirm"),
+        Binding("n", "cancel", "Cancel", id="dialog.no"),
+    ]
+
+    def __init__(
+        self,
+        plan: BulkPlan,
+        *,
+        require_typed: str | None = None,
+        consequence: str | None = None,
+        title: str | None = None,
+        action_label: str | None = None,
+    ) -> None:
+        """`plan` gives the targets, the skipped computers and the summary; the title defaults
+        to "Stop research-desk?" / "Destroy 2 computers?", the consequence to `CONSEQUENCES`."""
+        super().__init__()
+        self.plan = plan
+        verb = plan.kind.verb.capitalize()
+        self.targets = list(plan.targets)
+        self.skipped = list(plan.skipped)
+        if title is None:
+            if len(self.targets) == 1:
+                title = f"{verb} {self.targets[0].name}?"
+            else:
+                title = f"{verb} {len(self.targets)} computers?"
+        self.title_text = title
+        self.action_label = action_label or verb
+        self.consequence = consequence if consequence is not None else CONSEQUENCES.get(plan.kind)
+        bulk = len(self.targets) > 1 or bool(self.skipped)
+        self.summary = plan.summary() if bulk else None
+        self.destructive = plan.kind.destructive
+        self.require_typed = require_typed or None
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="-danger" if self.destructive else "") as box:
+            box.border_title = Content(self.title_text)
+            if self.summary:
+                yield Static(Content(self.summary), id="summary", classes="message")
+            lines = _target_lines(self.targets, self.skipped)
+            if not self.targets:
+                lines.insert(0, Content("Nothing to do: no computer fits this action."))
+            with VerticalScroll(id="targets"):
+                yield Static(Content("\n").join(lines), id="target-list")
+            if self.consequence:
+                yield Static(Content(self.consequence), id="consequence", classes="note")
+            if self.require_typed is not None:
+                yield Static(
+                    Content.assemble("Type ", (self.require_typed, "bold"), " to confirm"),
+                    id="typed-prompt",
+                    classes="message",
+                )
+                yield Input(id="typed")
+                yield Static("", id="typed-error", classes="error -empty")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(
+                    Content(self.action_label),
+                    id="confirm",
+                    variant="error" if self.destructive else "primary",
+                    disabled=not self._can_confirm(""),
+                )
+            yield Static("", id="hints", classes="hints")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+        self._update_hints()
+        self._fit_targets(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_targets(event.size.height)
+
+    def _fit_targets(self, screen_height: int) -> None:
+        """At most about a third of the terminal for the list; the rest of it scrolls.
+
+        Set as a number of rows because an auto-height dialog sizes itself to a scroll area's
+        full content, ignoring the area's max-height.
+        """
+        rows = max(1, len(self.targets) + len(self.skipped))
+        self.query_one("#targets").styles.height = min(rows, max(3, screen_height // 3))
+
+    def _update_hints(self) -> None:
+        cancel = "/".join(
+            k for k in (
+                key_text(self.app, self, "dialog.no"),
+                key_text(self.app, self, "dialog.cancel"),
+            ) if k
+        )
+        if self.require_typed is None and self.targets:
+            text = hint_line((key_text(self.app, self, "dialog.confirm"), self.action_label),
+                             (cancel, "Cancel"))
+        elif self.require_typed is not None:
+            text = hint_line(("tab", "to the field, type, then ⏎"), (cancel, "Cancel"))
+        else:
+            text = hint_line((cancel, "Cancel"))
+        self.query_one("#hints", Static).update(text)
+
+    # -- behaviour ----------------------------------------------------------------------------
+
+    def cancel_value(self) -> bool:
+        return False
+
+    def _can_confirm(self, typed: str | None = None) -> bool:
+        if not self.targets:
+            return False
+        if self.require_typed is None:
+            return True
+        if typed is None:
+            typed = self.query_one("#typed", Input).value
+        return typed == self.require_typed
+
+    def action_confirm(self) -> None:
+        if self._can_confirm():
+            self.finish(True)
+        else:
+            self.app.bell()
+
+    @on(Input.Changed, "#typed")
+    def _typed_changed(self, event: Input.Changed) -> None:
+        ok = self._can_confirm(event.value)
+        self.query_one("#confirm", Button).disabled = not ok
+        self.show_error("typed-error", "")
+
+    @on(Input.Submitted, "#typed")
+    def _typed_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._can_confirm(event.value):
+            self.finish(True)
+            return
+        assert self.require_typed is not None
+        self.show_error(
+            "typed-error",
+            Content.assemble("Type exactly ", (self.require_typed, "bold"), " to confirm."),
+        )
+        self.app.bell()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    @on(Button.Pressed, "#confirm")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_confirm()

@@ -1,0 +1,429 @@
+"""The screen users live in: the live table, the header, details, desktop and access panes."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
+
+from miosa_tui.api.errors import MiosaError
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.diff import FleetDiff
+from miosa_tui.fleet.filter import Filter, parse_filter
+from miosa_tui.fleet.poller import Poller, SettledAction
+from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
+from miosa_tui.ui.widgets.details import DetailsPanel
+from miosa_tui.ui.widgets.fleet_header import FleetHeader
+from miosa_tui.ui.widgets.journal_pane import JournalPane
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.app import MiosaApp
+
+
+class DashboardScreen(Screen[None]):
+    """Owns polling, filtering and sorting; widgets only render what it hands them."""
+
+    BINDINGS = [
+        Binding("s", "act('start')", "Start", id="table.start"),
+        Binding("S", "act('stop')", "Stop", id="table.stop"),
+        Binding("r", "act('restart')", "Restart", id="table.restart"),
+        Binding("d", "act('destroy')", "Destroy", id="table.destroy"),
+        Binding("c", "act('clone')", "Clone", id="table.clone"),
+        Binding("m", "act('move')", "Move", id="table.move"),
+        Binding("z", "act('resize')", "Resize", id="table.resize"),
+        Binding("n", "act('create')", "New", id="table.create"),
+        Binding("slash", "filter", "Filter", id="table.filter"),
+        Binding("greater_than_sign", "sort(1)", "Sort →", show=False, id="table.sort_next"),
+        Binding("less_than_sign", "sort(-1)", "Sort ←", show=False, id="table.sort_prev"),
+        Binding("equals_sign", "sort_reverse", "Reverse sort", show=False, id="table.sort_reverse"),
+        Binding("p", "toggle_pause", "Pause", id="app.pause"),
+        Binding("ctrl+r,f5", "refresh_now", "Refresh", show=False, id="app.refresh"),
+        Binding("plus", "interval(1)", "Slower", show=False, id="app.interval_up"),
+        Binding("minus", "interval(-1)", "Faster", show=False, id="app.interval_down"),
+        Binding("j", "toggle_journal", "Journal", id="app.journal"),
+        Binding("J", "export_journal", "Export journal", show=False, id="app.journal_export"),
+        Binding("a", "focus_access", "Access", show=False, id="app.focus_access"),
+        Binding("i", "focus_details", "Details", show=False, id="app.focus_details"),
+        Binding("t", "focus_table", "Table", show=False, id="app.focus_table"),
+    ]
+    INTERVALS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter: Filter = parse_filter("")
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self.paused = False
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self._highlighted: str | None = None
+        self.poller: Poller | None = None
+
+    @property
+    def miosa(self) -> MiosaApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield FleetHeader(id="fleet-header")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield ComputerTable(id="computers")
+                yield Input(placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
+                            id="filter-input", classes="hidden")
+                yield Static("", id="filter-error", classes="hidden")
+                yield JournalPane(id="journal", classes="hidden")
+            with Vertical(id="right"):
+                yield _screenshot_pane()
+                with TabbedContent(id="tabs"):
+                    with TabPane("Details", id="tab-details"):
+                        yield DetailsPanel(id="details")
+                    with TabPane("Access", id="tab-access"):
+                        yield _access_panel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.miosa
+        header = self.query_one(FleetHeader)
+        header.update_state(
+            backend=app.backend.label,
+            simulated=app.backend.simulated,
+            interval=app.fleet.policy.interval,
+            read_only=app.read_only,
+        )
+        if app.backend.simulated:
+            self.notify(
+                "No MIOSA_API_KEY: this is a SIMULATED fleet on the embedded simulator. "
+                "Set MIOSA_API_KEY to manage real computers.",
+                title="Simulated fleet",
+                timeout=8,
+            )
+        self.query_one(ComputerTable).focus()
+        self.set_interval(0.25, self._tick)
+        app.journal.subscribe(self._on_journal_entry)
+        self.poller = Poller(app.fleet, self._fetch, self._on_poll)
+        self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
+
+    # -- polling ---------------------------------------------------------------------------
+    async def _fetch(self) -> list[Computer]:
+        await self._resume.wait()
+        return await self.miosa.client.list_computers()
+
+    def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
+        app = self.miosa
+        header = self.query_one(FleetHeader)
+        if diff is None:
+            err = app.fleet.last_error
+            header.update_state(error=_one_line(err), last_success=app.fleet.last_success)
+        else:
+            dirty = {new.id for _old, new, _fields in diff.changed}
+            self._render_table(dirty=dirty, structural=bool(diff.added or diff.removed or diff.reordered))
+            header.update_state(error=None, last_success=app.fleet.last_success)
+        for done in settled:
+            self._settle(done)
+        self._update_header_counts()
+
+    def _settle(self, done: SettledAction) -> None:
+        table = self.query_one(ComputerTable)
+        pending = done.pending
+        table.desired.pop(pending.computer_id, None)
+        table.redraw([pending.computer_id])
+        computer = self.miosa.fleet.computers.get(pending.computer_id)
+        name = computer.name if computer else pending.computer_id
+        outcome = "ok" if done.outcome == "ok" else done.outcome
+        self.miosa.journal.record(pending.kind.verb, pending.computer_id, name, outcome, done.message)
+        if done.outcome != "ok":
+            self.notify(f"{pending.kind.verb} {name}: {done.message}", severity="error", timeout=10)
+
+    def _visible(self) -> list[Computer]:
+        computers: Iterable[Computer] = self.miosa.fleet.computers.values()
+        if not self.filter.is_empty:
+            computers = [c for c in computers if self.filter.matches(c)]
+        if self.sort_key:
+            return sort_computers(computers, self.sort_key, self.sort_reverse)
+        return list(computers)
+
+    def _render_table(self, *, dirty: set[str] | None, structural: bool = True) -> None:
+        table = self.query_one(ComputerTable)
+        if structural or self.sort_key or not self.filter.is_empty:
+            table.sync(self._visible(), dirty)
+        else:
+            table.sync(list(self.miosa.fleet.computers.values()), dirty)
+        self._after_table_change()
+
+    def _after_table_change(self) -> None:
+        table = self.query_one(ComputerTable)
+        current = table.highlighted_id
+        if current != self._highlighted:
+            self._highlight(current)
+        elif current is not None:
+            computer = self.miosa.fleet.computers.get(current)
+            if computer is not None:
+                for pane in self._panes():
+                    changed = getattr(pane, "computer_changed", None)
+                    if changed is not None:
+                        changed(computer)
+        self.refresh_bindings()
+
+    def _update_header_counts(self) -> None:
+        table = self.query_one(ComputerTable)
+        self.query_one(FleetHeader).update_state(
+            counts=self.miosa.fleet.counts_by_status(),
+            shown=table.row_count,
+            total=len(self.miosa.fleet.computers),
+            filter_text=self.filter.text,
+            marked=len(table.marked),
+            paused=self.paused,
+            interval=self.miosa.fleet.policy.interval,
+        )
+
+    def _tick(self) -> None:
+        self.query_one(ComputerTable).tick()
+
+    # -- highlight ---------------------------------------------------------------------------
+    def _panes(self) -> list[Any]:
+        panes: list[Any] = [self.query_one(DetailsPanel)]
+        for selector in ("#desktop", "#access"):
+            panes.extend(self.query(selector))
+        return panes
+
+    @on(DataTable.RowHighlighted, "#computers")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._highlight(event.row_key.value if event.row_key is not None else None)
+
+    def _highlight(self, computer_id: str | None) -> None:
+        self._highlighted = computer_id
+        computer = self.miosa.fleet.computers.get(computer_id) if computer_id else None
+        for pane in self._panes():
+            show = getattr(pane, "show_computer", None)
+            if show is not None:
+                show(computer)
+        self.refresh_bindings()
+
+    @property
+    def highlighted(self) -> Computer | None:
+        cid = self.query_one(ComputerTable).highlighted_id
+        return self.miosa.fleet.computers.get(cid) if cid else None
+
+    def go_to(self, computer_id: str) -> bool:
+        """Highlight a computer (palette jump, wall Enter); clears a filter that hides it."""
+        table = self.query_one(ComputerTable)
+        if not table.go_to(computer_id) and computer_id in self.miosa.fleet.computers:
+            self._apply_filter("")
+            table.go_to(computer_id)
+        table.focus()
+        return table.highlighted_id == computer_id
+
+    # -- filter and sort ---------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter-input", Input)
+        box.remove_class("hidden")
+        box.value = self.filter.text
+        box.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        box = self.query_one("#filter-input", Input)
+        if not event.value.strip():
+            box.add_class("hidden")
+        self.query_one(ComputerTable).focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter-input", Input)
+        if box.has_focus:
+            box.value = ""
+            box.add_class("hidden")
+            self._apply_filter("")
+            self.query_one(ComputerTable).focus()
+
+    def _apply_filter(self, text: str) -> None:
+        self.filter = parse_filter(text)
+        error = self.query_one("#filter-error", Static)
+        if self.filter.error:
+            error.update(f"⚠ {self.filter.error}")
+            error.remove_class("hidden")
+        else:
+            error.add_class("hidden")
+        self._render_table(dirty=None)
+        self._update_header_counts()
+
+    def action_sort(self, step: int) -> None:
+        keys = (None, *SORTABLE)
+        index = keys.index(self.sort_key) if self.sort_key in keys else 0
+        self.sort_key = keys[(index + step) % len(keys)]
+        self._sorted()
+
+    def action_sort_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._sorted()
+
+    @on(DataTable.HeaderSelected, "#computers")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key not in SORTABLE:
+            return
+        if self.sort_key == key:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_key, self.sort_reverse = key, False
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self._render_table(dirty=None)
+        label = "API order" if self.sort_key is None else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
+        self.query_one(FleetHeader).update_state(sort=label)
+        self.notify(f"Sorted by {label}", timeout=2)
+
+    # -- polling controls --------------------------------------------------------------------
+    def action_toggle_pause(self) -> None:
+        self.set_paused(not self.paused)
+        self.notify("Refresh paused (p resumes)" if self.paused else "Refresh resumed", timeout=3)
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if paused:
+            self._resume.clear()
+        else:
+            self._resume.set()
+            if self.poller is not None:
+                self.poller.poke()
+        self._update_header_counts()
+
+    def action_refresh_now(self) -> None:
+        if self.paused:
+            self.set_paused(False)
+        if self.poller is not None:
+            self.poller.poke()
+
+    def action_interval(self, step: int) -> None:
+        self.set_interval_seconds(self._next_interval(step))
+
+    def _next_interval(self, step: int) -> float:
+        current = self.miosa.fleet.policy.interval
+        options = sorted({*self.INTERVALS, current})
+        index = options.index(current) + step
+        return options[max(0, min(len(options) - 1, index))]
+
+    def set_interval_seconds(self, seconds: float) -> None:
+        fleet = self.miosa.fleet
+        fleet.policy = dataclasses.replace(
+            fleet.policy, interval=seconds, fast_interval=min(fleet.policy.fast_interval, seconds)
+        )
+        self.query_one(FleetHeader).update_state(interval=seconds)
+        self.notify(f"Refreshing every {seconds:g} s", timeout=2)
+        if self.poller is not None:
+            self.poller.poke()
+
+    # -- panes -------------------------------------------------------------------------------
+    def action_toggle_journal(self) -> None:
+        self.query_one(JournalPane).toggle_class("hidden")
+
+    def _on_journal_entry(self, entry: Any) -> None:
+        self.query_one(JournalPane).add_entry(
+            entry.at.astimezone().strftime("%H:%M:%S"),
+            entry.action,
+            entry.target,
+            entry.outcome,
+            entry.message,
+            entry.request_id,
+        )
+
+    def action_export_journal(self) -> None:
+        from miosa_tui.ui.screens.dialogs import PathDialog
+
+        default = f"miosa-journal-{time.strftime('%Y%m%d-%H%M%S')}.txt"
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                written = self.miosa.journal.export(path, "json" if path.endswith(".json") else "text")
+            except OSError as exc:
+                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                return
+            self.notify(f"Journal exported to {written}", timeout=6)
+
+        self.app.push_screen(PathDialog("Export the journal", default), done)
+
+    def action_focus_access(self) -> None:
+        self.query_one(TabbedContent).active = "tab-access"
+        for pane in self.query("#access"):
+            pane.focus()
+
+    def action_focus_details(self) -> None:
+        self.query_one(TabbedContent).active = "tab-details"
+
+    def action_focus_table(self) -> None:
+        self.query_one(ComputerTable).focus()
+
+    # -- actions -------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act":
+            return self.miosa.actions.check(str(parameters[0]), self._targets())
+        return True
+
+    def _targets(self) -> list[Computer]:
+        table = self.query_one(ComputerTable)
+        fleet = self.miosa.fleet.computers
+        if table.marked:
+            return [fleet[cid] for cid in table.visible_ids if cid in table.marked and cid in fleet]
+        current = self.highlighted
+        return [current] if current else []
+
+    def action_act(self, verb: str) -> None:
+        self.miosa.actions.request(verb, self._targets())
+
+    def show_pending(self, computer_id: str, desired: str | None) -> None:
+        table = self.query_one(ComputerTable)
+        if desired is None:
+            table.desired.pop(computer_id, None)
+        else:
+            table.desired[computer_id] = desired
+        table.redraw([computer_id])
+        if self.poller is not None:
+            self.poller.poke()
+
+    def clear_marks(self) -> None:
+        self.query_one(ComputerTable).action_clear_marks()
+        self._update_header_counts()
+
+    @work(group="wall", exit_on_error=False)
+    async def jump_to(self, computer_id: str | None) -> None:
+        if computer_id:
+            self.go_to(computer_id)
+
+
+def _one_line(err: MiosaError | None) -> str | None:
+    if err is None:
+        return None
+    return f"refresh failed: {err} — {err.hint}"
+
+
+def _screenshot_pane() -> Any:
+    try:
+        from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
+    except ImportError:
+        return Static("(desktop pane)", id="desktop")
+    return ScreenshotPane(id="desktop")
+
+
+def _access_panel() -> Any:
+    try:
+        from miosa_tui.ui.widgets.access_panel import AccessPanel
+    except ImportError:
+        return Static("(access panel)", id="access")
+    return AccessPanel(id="access")

@@ -1,0 +1,143 @@
+"""The shared shape of every modal dialog: centred, bordered, escape cancels, keys as remapped.
+
+Dialog text that comes from the API or the user (names, paths) is always passed as `Content`,
+never as markup, so a name like "[red]x" is shown literally instead of breaking the render.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+ResultT = TypeVar("ResultT")
+
+
+def keys_for(app: App[object], node: DOMNode, binding_id: str) -> list[str]:
+    """The keys in effect for `binding_id` on `node` after the app's keymap, as displayed.
+
+    Reads the node's own bindings (not the focus chain) so the answer does not depend on focus.
+    """
+    bindings = node._bindings.copy()
+    keymap = app._keymap
+    if keymap:
+        bindings.apply_keymap(keymap)
+    return [
+        app.get_key_display(binding)
+        for bound in bindings.key_to_bindings.values()
+        for binding in bound
+        if binding.id == binding_id
+    ]
+
+
+def key_text(app: App[object], node: DOMNode, binding_id: str, fallback: str = "") -> str:
+    """"y" / "n/esc" for a hint line; `fallback` when the binding has no key (all remapped away)."""
+    keys = keys_for(app, node, binding_id)
+    return "/".join(dict.fromkeys(keys)) if keys else fallback
+
+
+def hint_line(*parts: tuple[str, str]) -> Content:
+    """`(keys, what)` pairs -> "y Destroy · n/esc Cancel" with the keys in bold."""
+    pieces: list[Content | str | tuple[str, str]] = []
+    for keys, what in parts:
+        if not keys:
+            continue
+        if pieces:
+            pieces.append(" · ")
+        pieces.append((keys, "bold"))
+        pieces.append(f" {what}")
+    return Content.assemble(*pieces)
+
+
+class DialogScreen(ModalScreen[ResultT]):
+    """Base for the dialogs: escape cancels, a result is delivered once even on a double press."""
+
+    DEFAULT_CSS = """
+    DialogScreen {
+        align: center middle;
+    }
+    DialogScreen > #dialog {
+        width: 68;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        border-title-style: bold;
+        border-title-color: $text;
+        background: $surface;
+        padding: 0 1;
+    }
+    DialogScreen > #dialog.-danger {
+        border: round $error;
+    }
+    DialogScreen .field-label {
+        margin-top: 1;
+        color: $text-muted;
+    }
+    DialogScreen .message {
+        width: 100%;
+        height: auto;
+    }
+    DialogScreen .error {
+        width: 100%;
+        height: auto;
+        color: $text-error;
+    }
+    DialogScreen .error.-empty {
+        display: none;
+    }
+    DialogScreen .note {
+        width: 100%;
+        height: auto;
+        color: $text-warning;
+    }
+    DialogScreen .hints {
+        width: 100%;
+        height: 1;
+        color: $text-muted;
+        text-align: right;
+    }
+    DialogScreen .buttons {
+        width: 100%;
+        height: auto;
+        align-horizontal: right;
+        margin-top: 1;
+    }
+    DialogScreen .buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done = False
+
+    def cancel_value(self) -> ResultT | None:
+        """What a cancelled dialog returns (None; the confirmation overrides it with False)."""
+        return None
+
+    def finish(self, result: ResultT | None) -> None:
+        """Dismiss once: a second Enter/y arriving before the screen is gone is ignored."""
+        if self._done:
+            return
+        self._done = True
+        self.dismiss(result)
+
+    def show_error(self, widget_id: str, text: str | Content) -> None:
+        """Put a reason under a field (plain text, never markup); an empty one takes no line."""
+        widget = self.query_one(f"#{widget_id}", Static)
+        content = Content(text) if isinstance(text, str) else text
+        widget.update(content)
+        widget.set_class(not content.plain, "-empty")
+
+    def action_cancel(self) -> None:
+        self.finish(self.cancel_value())

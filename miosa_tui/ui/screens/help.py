@@ -1,0 +1,268 @@
+"""`?`: every key of the screen underneath, grouped by area, read from the live bindings.
+
+Collected, not hand-written, so a new binding or a user's keymap override shows up here
+without anyone remembering to update a help text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from miosa_tui.ui.screens.confirm import ConfirmActionDialog
+from miosa_tui.ui.screens.dialog_base import hint_line, key_text
+
+AREA_TITLES = {
+    "table": "Table",
+    "desktop": "Desktop",
+    "access": "Access",
+    "details": "Details",
+    "journal": "Journal",
+    "dash": "Dashboard",
+    "app": "App",
+    "dialog": "Dialogs",
+}
+# Areas in this order first; unknown areas follow in the order they were found; dialogs last.
+AREA_ORDER = ("table", "desktop", "access", "details", "journal", "dash", "app")
+LAST_AREAS = ("other", "dialog")
+WIDE = 140  # terminal columns from which the areas are laid out in two columns
+
+
+@dataclass
+class HelpRow:
+    keys: list[str]
+    description: str
+
+
+@dataclass
+class HelpArea:
+    name: str
+    title: str
+    rows: list[HelpRow] = field(default_factory=list)
+
+
+def _describe(binding: Binding) -> str:
+    if binding.description:
+        return binding.description
+    if binding.tooltip:
+        return binding.tooltip
+    return binding.action.split("(")[0].replace("_", " ").strip().capitalize()
+
+
+def _with_keymap(app: App[object], bindings: BindingsMap) -> BindingsMap:
+    result = bindings.copy()
+    if app._keymap:
+        result.apply_keymap(app._keymap)
+    return result
+
+
+def collect_help(
+    app: App[object],
+    screen: Screen[object] | None,
+    *,
+    extra: Iterable[BindingsMap] = (),
+) -> list[HelpArea]:
+    """Group the keys in effect by the area prefix of each Binding id ("table.mark" -> Table).
+
+    Walks `screen`, every widget in its DOM, then the app. Bindings without an id are widget
+    internals (cursor moves, text editing) and are left out, except the app's own. Keys are shown
+    after the app's keymap, with `app.get_key_display`.
+    """
+    nodes: list[DOMNode] = []
+    if screen is not None:
+        nodes.append(screen)
+        nodes.extend(screen.walk_children(with_self=False))
+    sources: list[tuple[DOMNode | None, BindingsMap]] = [(n, n._bindings) for n in nodes]
+    sources.append((app, app._bindings))
+    sources.extend((None, bindings) for bindings in extra)
+
+    areas: dict[str, HelpArea] = {}
+    rows: dict[tuple[str, str], HelpRow] = {}
+    for node, raw in sources:
+        for key_bindings in _with_keymap(app, raw).key_to_bindings.values():
+            for binding in key_bindings:
+                if binding.system:
+                    continue
+                if binding.id:
+                    area = binding.id.split(".", 1)[0] if "." in binding.id else "other"
+                    row_key = (area, binding.id)
+                elif node is app and binding.description:
+                    area = "app"
+                    row_key = (area, f"{binding.action}|{binding.description}")
+                else:
+                    continue
+                shown = app.get_key_display(binding)
+                row = rows.get(row_key)
+                if row is None:
+                    row = rows[row_key] = HelpRow([], _describe(binding))
+                    if area not in areas:
+                        areas[area] = HelpArea(area, AREA_TITLES.get(area, area.capitalize()))
+                    areas[area].rows.append(row)
+                if shown not in row.keys:
+                    row.keys.append(shown)
+
+    def order(area: HelpArea) -> tuple[int, int]:
+        if area.name in AREA_ORDER:
+            return (0, AREA_ORDER.index(area.name))
+        if area.name in LAST_AREAS:
+            return (2, LAST_AREAS.index(area.name))
+        return (1, 0)
+
+    return sorted(areas.values(), key=order)  # stable: unknown areas keep discovery order
+
+
+def _area_content(area: HelpArea) -> Content:
+    width = min(16, max((len(", ".join(r.keys)) for r in area.rows), default=4))
+    lines = [
+        Content.assemble((", ".join(row.keys).ljust(width), "bold $accent"), "  ", row.description)
+        for row in area.rows
+    ]
+    return Content("\n").join(lines)
+
+
+def _find_key(areas: list[HelpArea], description: str, fallback: str) -> str:
+    for area in areas:
+        for row in area.rows:
+            if row.description.lower() == description.lower() and row.keys:
+                return row.keys[0]
+    return fallback
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys by area, filter syntax and marks. Dismisses None."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > #dialog {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        border-title-style: bold;
+        border-title-color: $text;
+        background: $surface;
+        padding: 0 1;
+    }
+    HelpScreen.-wide > #dialog {
+        width: 136;
+        max-height: 90%;
+    }
+    HelpScreen #help-body {
+        height: auto;
+        max-height: 1fr;
+        scrollbar-gutter: stable;
+    }
+    HelpScreen #areas {
+        height: auto;
+        layout: vertical;
+    }
+    HelpScreen.-wide #areas {
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 1fr 1fr;
+        grid-rows: auto;
+        grid-gutter: 0 4;
+    }
+    HelpScreen .area {
+        height: auto;
+        margin-bottom: 1;
+    }
+    HelpScreen .area-title, HelpScreen .section-title {
+        text-style: bold underline;
+        color: $text;
+    }
+    HelpScreen .section-text {
+        margin-bottom: 1;
+        color: $text;
+    }
+    HelpScreen .hints {
+        width: 100%;
+        height: 1;
+        color: $text-muted;
+        text-align: right;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, source: Screen[object] | None = None) -> None:
+        """`source`: the screen whose keys to list; by default the one under this help screen."""
+        super().__init__()
+        self.source = source
+
+    def _source_screen(self) -> Screen[object] | None:
+        if self.source is not None:
+            return self.source
+        below = [s for s in self.app.screen_stack if s is not self]
+        return below[-1] if below else None
+
+    def compose(self) -> ComposeResult:
+        dialog_bindings = ConfirmActionDialog._merge_bindings()
+        self.areas = collect_help(self.app, self._source_screen(), extra=[dialog_bindings])
+        filter_key = _find_key(self.areas, "Filter", "/")
+        mark_key = _find_key(self.areas, "Mark", "space")
+        with Vertical(id="dialog") as box:
+            box.border_title = "Keys"
+            with VerticalScroll(id="help-body"):
+                with Vertical(id="areas"):
+                    for area in self.areas:
+                        with Vertical(classes="area"):
+                            yield Static(Content(area.title), classes="area-title")
+                            yield Static(_area_content(area), classes="area-keys")
+                yield Static("Filter syntax", classes="section-title")
+                yield Static(
+                    Content.assemble(
+                        (filter_key, "bold $accent"),
+                        " opens the filter. Words narrow the table, all must match: ",
+                        ("status:running", "bold"), "  ", ("name:web", "bold"), "  ",
+                        ("region:us-mia", "bold"), "  ", ("size:small", "bold"),
+                        ". A bare word (", ("web", "bold"),
+                        ") matches name, id, status, region, size or IP. ",
+                        ("!status:stopped", "bold"), " excludes; ",
+                        ("status:running,stopped", "bold"), " matches either.",
+                    ),
+                    classes="section-text",
+                )
+                yield Static("Marks", classes="section-title")
+                yield Static(
+                    Content.assemble(
+                        (mark_key, "bold $accent"),
+                        " marks the highlighted row. Actions apply to the marked rows"
+                        " (or to the highlighted row when none is marked); the confirmation"
+                        " lists every target and the ones skipped, with why.",
+                    ),
+                    classes="section-text",
+                )
+            yield Static("", id="hints", classes="hints")
+
+    def on_mount(self) -> None:
+        self._set_wide(self.app.size.width)
+        close = key_text(self.app, self, "help.close", "esc")
+        self.query_one("#hints", Static).update(
+            hint_line((close, "Close"), ("↑↓ PgUp PgDn", "Scroll"))
+        )
+        self.query_one("#help-body", VerticalScroll).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_wide(event.size.width)
+
+    def _set_wide(self, width: int) -> None:
+        self.set_class(width >= WIDE, "-wide")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

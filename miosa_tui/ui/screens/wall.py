@@ -1,0 +1,262 @@
+"""The wall: live thumbnails of every running computer, refreshed one at a time.
+
+A wall of 24 desktops refreshed together would hit the API with 24 screenshot requests at once
+(and again on every refresh). Instead one loop walks the tiles in turn, one request in flight at
+any moment with a pause between, so the API sees a steady trickle. Tiles are capped so a fleet of
+10,000 computers costs no more than a fleet of 24.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Grid, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from miosa_tui.api.errors import MiosaError
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.capture import capture
+from miosa_tui.ui.image_renderer import fit_box, image_class, thumbnail_png
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+    from textual.widget import Widget
+
+INTERVAL = 0.75  # seconds between two tile fetches
+LIMIT = 24  # tiles drawn at most
+TILE_WIDTH = 32  # cells, border included
+TILE_IMAGE_ROWS = 9
+
+
+def running_by_name(computers: list[Computer], limit: int) -> tuple[list[Computer], int]:
+    """The first `limit` running computers by name, and how many more are running."""
+    running = sorted(
+        (c for c in computers if c.is_running), key=lambda c: (c.name.casefold(), c.id)
+    )
+    return running[:limit], max(0, len(running) - limit)
+
+
+class WallTile(Vertical, can_focus=True):
+    """One computer on the wall: its latest thumbnail, then 'name · status'."""
+
+    def __init__(self, computer: Computer, renderer: str | None) -> None:
+        super().__init__(id=f"tile-{computer.id}", classes="wall-tile")
+        self.computer = computer
+        self.renderer = renderer
+        self.original_size: tuple[int, int] | None = None
+        self.refreshed = 0  # how many pictures this tile has shown
+
+    def compose(self) -> ComposeResult:
+        image_widget: Widget = image_class(self.renderer)(classes="wall-image")
+        with Container(classes="wall-frame"):
+            yield image_widget
+            yield Static("waiting for its turn…", classes="wall-note")
+        yield Static(self.label, classes="wall-label")
+
+    @property
+    def label(self) -> str:
+        return f"{self.computer.name} · {self.computer.status}"
+
+    def update_computer(self, computer: Computer) -> None:
+        self.computer = computer
+        self.query_one(".wall-label", Static).update(self.label)
+
+    def show_picture(self, picture: PILImage, size: tuple[int, int]) -> None:
+        widget: Any = self.query_one(".wall-image")
+        note = self.query_one(".wall-note", Static)
+        try:
+            widget.image = picture
+        except Exception as err:  # PIL.UnidentifiedImageError (notes §1.4)
+            self.show_note(f"no picture: {err}")
+            return
+        self.original_size = size
+        self.refreshed += 1
+        note.display = False
+        widget.display = True
+
+    def show_note(self, text: str) -> None:
+        note = self.query_one(".wall-note", Static)
+        note.update(" ".join(text.split()))
+        note.display = True
+        if self.original_size is None:
+            self.query_one(".wall-image").display = False
+
+
+class WallScreen(Screen[str | None]):
+    """Thumbnails of running computers; Enter dismisses with the chosen id, escape with None."""
+
+    DEFAULT_CSS = f"""
+    WallScreen #wall-title {{ height: 1; padding: 0 1; background: $panel; text-style: bold; }}
+    WallScreen #wall-scroll {{ height: 1fr; }}
+    WallScreen #wall-grid {{ grid-size: 4; grid-gutter: 0 1; height: auto;
+        grid-columns: {TILE_WIDTH}; grid-rows: {TILE_IMAGE_ROWS + 3}; }}
+    WallScreen .wall-tile {{ width: {TILE_WIDTH}; height: {TILE_IMAGE_ROWS + 3};
+        border: round $panel-lighten-2; }}
+    WallScreen .wall-tile:focus {{ border: round $accent; }}
+    WallScreen .wall-frame {{ height: {TILE_IMAGE_ROWS}; align: center middle; }}
+    WallScreen .wall-image {{ width: auto; height: auto; }}
+    WallScreen .wall-note {{ color: $text-muted; height: auto; }}
+    WallScreen .wall-label {{ height: 1; text-wrap: nowrap; text-overflow: ellipsis; }}
+    WallScreen #wall-more {{ height: auto; padding: 0 1; color: $text-muted; }}
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "step(-1, 0)", "Left", id="wall.left", show=False, priority=True),
+        Binding("right", "step(1, 0)", "Right", id="wall.right", show=False, priority=True),
+        Binding("up", "step(0, -1)", "Up", id="wall.up", show=False, priority=True),
+        Binding("down", "step(0, 1)", "Down", id="wall.down", show=False, priority=True),
+        Binding("enter", "choose", "Go to computer", id="wall.choose", priority=True),
+        Binding("escape", "close", "Close", id="wall.close"),
+    ]
+
+    def __init__(self, *, interval: float = INTERVAL, limit: int = LIMIT) -> None:
+        super().__init__()
+        self.interval = interval
+        self.limit = limit
+        self.tiles: list[WallTile] = []
+        self.hidden = 0
+        # (computer id, start, end) monotonic times of each fetch, newest last (for tests)
+        self.fetches: list[tuple[str, float, float]] = []
+        self._in_flight = 0
+        self.max_in_flight = 0
+
+    def _renderer(self) -> str | None:
+        value = getattr(getattr(self.app, "config", None), "image_renderer", None)
+        return value if isinstance(value, str) else None
+
+    def compose(self) -> ComposeResult:
+        yield Static("Wall · loading the fleet…", id="wall-title")
+        with VerticalScroll(id="wall-scroll", can_focus=False):
+            yield Grid(id="wall-grid")
+            yield Static("", id="wall-more")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._rotate()
+
+    def on_resize(self) -> None:
+        self._set_columns()
+
+    @property
+    def columns(self) -> int:
+        return max(1, (self.size.width - 2) // (TILE_WIDTH + 1))
+
+    def _set_columns(self) -> None:
+        self.query_one("#wall-grid", Grid).styles.grid_size_columns = self.columns
+
+    # -- the fleet ------------------------------------------------------------------------
+
+    async def _computers(self) -> list[Computer]:
+        fleet = getattr(self.app, "fleet", None)
+        known = getattr(fleet, "computers", None)
+        if isinstance(known, dict) and known:
+            return list(known.values())
+        client = self.app.client  # type: ignore[attr-defined]
+        result: list[Computer] = await client.list_computers()
+        return result
+
+    async def _sync_tiles(self) -> None:
+        """Match the tiles to the running computers now (rebuilt only when the set changes)."""
+        try:
+            computers = await self._computers()
+        except MiosaError as err:
+            self.query_one("#wall-title", Static).update(
+                f"Wall · could not list computers: {' '.join(str(err).split())}"
+            )
+            return
+        shown, self.hidden = running_by_name(computers, self.limit)
+        grid = self.query_one("#wall-grid", Grid)
+        if [t.computer.id for t in self.tiles] != [c.id for c in shown]:
+            focused_id = self.focused_id
+            await grid.remove_children()
+            renderer = self._renderer()
+            self.tiles = [WallTile(c, renderer) for c in shown]
+            await grid.mount_all(self.tiles)
+            self._set_columns()
+            target = next((t for t in self.tiles if t.computer.id == focused_id), None)
+            if target is None and self.tiles:
+                target = self.tiles[0]
+            if target is not None:
+                target.focus()
+        else:
+            for tile, computer in zip(self.tiles, shown, strict=True):
+                if tile.computer != computer:
+                    tile.update_computer(computer)
+        total = len(shown) + self.hidden
+        self.query_one("#wall-title", Static).update(
+            f"Wall · {total} running · one refresh every {self.interval:g} s"
+            if total else "Wall · no running computers"
+        )
+        self.query_one("#wall-more", Static).update(
+            f"+{self.hidden} more running (the wall shows the first {self.limit} by name)"
+            if self.hidden else ""
+        )
+
+    # -- the rotation ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="wall-rotation", exit_on_error=False)
+    async def _rotate(self) -> None:
+        """Forever: refresh the tiles one by one, a pause between fetches, one in flight."""
+        while True:
+            await self._sync_tiles()
+            if not self.tiles:
+                await asyncio.sleep(max(self.interval, 1.0))
+                continue
+            for tile in list(self.tiles):
+                if tile.is_attached:
+                    await self._refresh_tile(tile)
+                await asyncio.sleep(self.interval)
+
+    async def _refresh_tile(self, tile: WallTile) -> None:
+        box = fit_box((TILE_WIDTH - 2, TILE_IMAGE_ROWS), self._renderer())
+        start = time.monotonic()
+        self._in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self._in_flight)
+        try:
+            data = await capture(self.app.client, tile.computer.id, None)  # type: ignore[attr-defined]
+            picture, width, height = await asyncio.to_thread(thumbnail_png, data, box)
+        except MiosaError as err:
+            tile.show_note(f"no picture: {' '.join(str(err).split())}")
+            return
+        except Exception as err:  # a broken picture must not stop the wall
+            tile.show_note(f"no picture: {err}")
+            return
+        finally:
+            self._in_flight -= 1
+            self.fetches.append((tile.computer.id, start, time.monotonic()))
+        if tile.is_attached:
+            tile.show_picture(picture, (width, height))
+
+    # -- keys -----------------------------------------------------------------------------
+
+    @property
+    def focused_id(self) -> str | None:
+        focused = self.focused
+        return focused.computer.id if isinstance(focused, WallTile) else None
+
+    def action_step(self, dx: int, dy: int) -> None:
+        if not self.tiles:
+            return
+        focused = self.focused
+        index = self.tiles.index(focused) if isinstance(focused, WallTile) else 0
+        target = index + dx + dy * self.columns
+        if 0 <= target < len(self.tiles):
+            self.tiles[target].focus()
+            self.tiles[target].scroll_visible()
+
+    def action_choose(self) -> None:
+        """Jump to the focused computer in the table."""
+        chosen = self.focused_id
+        if chosen is None and self.tiles:
+            chosen = self.tiles[0].computer.id
+        if chosen is not None:
+            self.dismiss(chosen)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,229 @@
+"""The live computers table: keyed by computer id, updated cell by cell.
+
+A refresh never clears the table: rows that appear are added, rows that vanish are removed in
+one batch, and only cells whose text changed are rewritten (never with `update_width`, which is
+O(rows)). The highlighted computer stays highlighted when rows move around it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist, RowKey
+
+from miosa_tui.api.models import SIZES, Computer
+from miosa_tui.cli.output import age
+from miosa_tui.ui.widgets.status_style import status_text
+
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("mark", " ", 1),
+    ("name", "NAME", 20),
+    ("status", "STATUS", 24),
+    ("size", "SIZE", 6),
+    ("region", "REGION", 6),
+    ("template", "TEMPLATE", 7),
+    ("ip", "IP", 13),
+    ("age", "AGE", 4),
+    ("id", "ID", 14),
+)
+SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
+MARK = Text("●", style="bold magenta")
+NO_MARK = Text(" ")
+
+
+class ComputerTable(DataTable[Text | str]):
+    """DataTable of computers. The dashboard owns filtering and sorting and calls `sync`."""
+
+    BINDINGS = [
+        Binding("space", "toggle_mark", "Mark", id="table.mark"),
+        Binding("ctrl+a", "mark_all", "Mark all", show=False, id="table.mark_all"),
+        Binding("escape", "clear_marks", "Clear marks", show=False, id="table.clear_marks"),
+    ]
+
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.marked: set[str] = set()
+        self.desired: dict[str, str] = {}
+        self.frame = 0
+        self._order: list[str] = []
+        self._cells: dict[str, tuple[object, ...]] = {}
+        self._computers: dict[str, Computer] = {}
+        self._since: dict[str, float] = {}
+
+    def on_mount(self) -> None:
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def highlighted_id(self) -> str | None:
+        if not self._order or self.cursor_row < 0:
+            return None
+        try:
+            key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cell there
+            return None
+        return key.value
+
+    @property
+    def visible_ids(self) -> list[str]:
+        return list(self._order)
+
+    def computer(self, computer_id: str) -> Computer | None:
+        return self._computers.get(computer_id)
+
+    # -- writing ---------------------------------------------------------------------------
+    def _cells_for(self, c: Computer) -> tuple[object, ...]:
+        since = self._since.get(c.id)
+        return (
+            MARK if c.id in self.marked else NO_MARK,
+            c.name,
+            status_text(
+                c.status,
+                c.raw_status,
+                desired=self.desired.get(c.id),
+                since=since,
+                now=self.clock(),
+                frame=self.frame,
+            ),
+            c.size or "-",
+            c.region or "-",
+            _short_template(c.template_type),
+            c.ip_address or "-",
+            age(c.created_at),
+            c.id,
+        )
+
+    def sync(self, computers: Sequence[Computer], dirty: Iterable[str] | None = None) -> None:
+        """Make the table show `computers` in this order, touching only what changed.
+
+        `dirty` names the ids whose data may have changed; None means "check every row".
+        """
+        keep = self.highlighted_id
+        now = self.clock()
+        new_ids = [c.id for c in computers]
+        wanted = set(new_ids)
+        gone = [cid for cid in self._order if cid not in wanted]
+        for cid in gone:
+            self._forget(cid)
+            try:
+                self.remove_row(cid)
+            except RowDoesNotExist:
+                pass
+        check = set(new_ids) if dirty is None else set(dirty) & wanted
+        table_order = [cid for cid in self._order if cid in wanted]
+        for c in computers:
+            old = self._computers.get(c.id)
+            if old is None or old.status != c.status:
+                self._since[c.id] = now
+            self._computers[c.id] = c
+            if c.id not in self._cells:
+                cells = self._cells_for(c)
+                self._cells[c.id] = cells
+                self.add_row(*cells, key=c.id)  # type: ignore[arg-type]
+                table_order.append(c.id)
+            elif c.id in check:
+                self._refresh_row(c)
+        if new_ids != table_order:
+            index = {cid: i for i, cid in enumerate(new_ids)}
+            self.sort("id", key=lambda cid: index.get(str(cid), 0))
+        self._order = new_ids
+        self._restore_cursor(keep)
+
+    def _refresh_row(self, c: Computer) -> None:
+        cells = self._cells_for(c)
+        old = self._cells.get(c.id, ())
+        for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
+            if _plain(before) != _plain(after) or _style(before) != _style(after):
+                self.update_cell(c.id, key, after)  # type: ignore[arg-type]
+        self._cells[c.id] = cells
+
+    def _forget(self, cid: str) -> None:
+        self._cells.pop(cid, None)
+        self._computers.pop(cid, None)
+        self._since.pop(cid, None)
+        self.marked.discard(cid)
+        self.desired.pop(cid, None)
+
+    def _restore_cursor(self, keep: str | None) -> None:
+        if keep is None or keep not in self._cells:
+            return
+        row = self.get_row_index(keep)
+        if row != self.cursor_row:
+            self.move_cursor(row=row, animate=False, scroll=False)
+
+    def redraw(self, ids: Iterable[str]) -> None:
+        """Recompute the cells of these rows (marks, desired states, spinner frames)."""
+        for cid in ids:
+            c = self._computers.get(cid)
+            if c is not None:
+                self._refresh_row(c)
+
+    def tick(self) -> None:
+        """Advance the spinner and elapsed time of rows in transition (a handful, never all)."""
+        self.frame += 1
+        moving = [
+            cid
+            for cid, c in self._computers.items()
+            if c.is_transitional or (cid in self.desired and self.desired[cid] != c.status)
+        ]
+        self.redraw(moving)
+
+    def go_to(self, computer_id: str) -> bool:
+        """Highlight a computer by id; False when it is not shown (filtered out or gone)."""
+        try:
+            row = self.get_row_index(computer_id)
+        except RowDoesNotExist:
+            return False
+        self.move_cursor(row=row, animate=False)
+        return True
+
+    # -- marks -----------------------------------------------------------------------------
+    def action_toggle_mark(self) -> None:
+        cid = self.highlighted_id
+        if cid is None:
+            return
+        self.marked.symmetric_difference_update({cid})
+        self.redraw([cid])
+        if self.cursor_row < self.row_count - 1:
+            self.move_cursor(row=self.cursor_row + 1)
+
+    def action_mark_all(self) -> None:
+        self.marked = set(self._order)
+        self.redraw(self._order)
+
+    def action_clear_marks(self) -> None:
+        before, self.marked = self.marked, set()
+        self.redraw(before)
+
+
+def _short_template(template: str | None) -> str:
+    """`miosa-desktop` -> `desktop`: the prefix is the same on every row."""
+    if not template:
+        return "-"
+    return template.removeprefix("miosa-")
+
+
+def _plain(value: object) -> str:
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+def _style(value: object) -> str:
+    if isinstance(value, Text):
+        return str(value.style) + "|".join(str(span.style) for span in value.spans)
+    return ""
+
+
+def size_label(size: str | None) -> str:
+    if size in SIZES:
+        vcpu, mem = SIZES[size]
+        return f"{size} · {vcpu} vCPU · {mem // 1024} GB"
+    return size or "-"
+
+
+__all__ = ["SORTABLE", "ComputerTable", "RowKey", "size_label"]

@@ -1,0 +1,181 @@
+"""Poll policy, fleet state freshness and the pending-action overlay, with explicit times."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pytest
+
+from miosa_tui.api.errors import RateLimitError, ServerError
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.actions import ActionKind
+from miosa_tui.fleet.poller import FleetState, Poller, PollPolicy, poll_once
+
+POLICY = PollPolicy(interval=5.0, fast_interval=1.5, max_backoff=60.0)
+
+
+def comp(ident: str, status: str = "running") -> Computer:
+    return Computer(id=ident, name=ident, status=status)
+
+
+def test_steady_and_transitional_delays() -> None:
+    assert POLICY.next_delay(transitional=False, failures=0, retry_after=None) == 5.0
+    assert POLICY.next_delay(transitional=True, failures=0, retry_after=None) == 1.5
+
+
+def test_backoff_grows_and_caps() -> None:
+    delays = [
+        POLICY.next_delay(transitional=True, failures=n, retry_after=None) for n in range(1, 8)
+    ]
+    assert delays == [10.0, 20.0, 40.0, 60.0, 60.0, 60.0, 60.0]
+    assert POLICY.next_delay(transitional=False, failures=10_000, retry_after=None) == 60.0
+
+
+def test_retry_after_is_a_floor() -> None:
+    assert POLICY.next_delay(transitional=True, failures=0, retry_after=7.0) == 7.0
+    assert POLICY.next_delay(transitional=False, failures=1, retry_after=3.0) == 10.0
+    assert POLICY.next_delay(transitional=False, failures=5, retry_after=90.0) == 90.0
+    assert POLICY.next_delay(transitional=False, failures=0, retry_after=float("nan")) == 5.0
+
+
+def test_apply_failure_and_staleness() -> None:
+    state = FleetState(policy=POLICY)
+    assert not state.is_stale(1000.0)  # nothing shown yet
+    diff = state.apply([comp("a"), comp("b", "weird"), comp("c", "stopped")], now=100.0)
+    assert [c.id for c in diff.added] == ["a", "b", "c"]
+    assert list(state.computers) == ["a", "b", "c"]
+    assert state.counts_by_status() == {"running": 1, "weird": 1, "stopped": 1}
+    assert not state.is_stale(115.0)
+    assert state.is_stale(115.1)
+    assert state.is_stale(103.5, interval=1.0)
+
+    state.record_failure(RateLimitError("slow down", retry_after=30.0), now=105.0)
+    state.record_failure(ServerError(), now=110.0)
+    assert state.consecutive_failures == 2
+    assert state.next_delay() == 20.0
+    state.record_failure(RateLimitError(retry_after=45.0), now=111.0)
+    assert state.next_delay() == 45.0
+    assert list(state.computers) == ["a", "b", "c"]  # old snapshot kept
+
+    diff = state.apply([comp("a", "stopping")], now=120.0)
+    assert diff.removed == ["b", "c"]
+    assert state.consecutive_failures == 0 and state.last_error is None
+    assert state.any_transitional
+    assert state.next_delay() == 1.5
+
+
+def test_pending_settles_when_api_agrees() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "running")], now=0.0)
+    pending = state.add_pending(state.computers["a"], ActionKind.STOP, now=10.0, timeout=60.0)
+    assert pending is not None and pending.desired == "stopped"
+    assert state.any_transitional
+    # A snapshot requested before the action is no evidence, even if it says "stopped".
+    state.apply([comp("a", "stopped")], now=12.0, requested_at=9.0)
+    assert state.settle_pending(12.0) == []
+    state.apply([comp("a", "stopping")], now=13.0, requested_at=11.0)
+    assert state.display_status(state.computers["a"]) == "stopping -> stopped"
+    assert state.settle_pending(13.0) == []
+    state.apply([comp("a", "stopped")], now=15.0, requested_at=14.0)
+    assert state.display_status(state.computers["a"]) == "stopped"
+    [settled] = state.settle_pending(15.0)
+    assert settled.outcome == "ok" and settled.status == "stopped"
+    assert state.pending == {}
+
+
+def test_pending_fails_on_error_status() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "stopped")], now=0.0)
+    state.add_pending(state.computers["a"], ActionKind.START, now=1.0)
+    state.apply([comp("a", "error")], now=3.0, requested_at=2.0)
+    [settled] = state.settle_pending(3.0)
+    assert settled.outcome == "failed"
+    assert "error" in settled.message
+
+
+def test_pending_times_out_after_deadline() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "stopped")], now=0.0)
+    state.add_pending(state.computers["a"], ActionKind.START, now=1.0, timeout=30.0)
+    state.apply([comp("a", "starting")], now=31.0, requested_at=30.5)
+    assert state.settle_pending(31.0) == []
+    state.apply([comp("a", "starting")], now=32.0, requested_at=31.5)
+    [settled] = state.settle_pending(32.0)
+    assert settled.outcome == "timed out"
+    assert "starting" in settled.message
+
+
+def test_destroy_settles_when_gone_and_restart_needs_fresh_snapshot() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a"), comp("b")], now=0.0)
+    state.add_pending(state.computers["a"], ActionKind.DESTROY, now=1.0)
+    state.add_pending(state.computers["b"], ActionKind.RESTART, now=1.0)
+    assert state.settle_pending(1.0) == []  # the snapshot predates both
+    state.apply([comp("b", "running")], now=3.0, requested_at=2.0)
+    settled = {s.pending.computer_id: s for s in state.settle_pending(3.0)}
+    assert settled["a"].outcome == "ok" and settled["a"].status is None
+    assert settled["b"].outcome == "ok"
+
+
+def test_pending_fails_when_computer_vanishes() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "stopped")], now=0.0)
+    state.add_pending(state.computers["a"], ActionKind.START, now=1.0)
+    state.apply([], now=3.0, requested_at=2.0)
+    [settled] = state.settle_pending(3.0)
+    assert settled.outcome == "failed"
+
+
+def test_move_pending_targets_previous_status() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "stopped")], now=0.0)
+    pending = state.add_pending(state.computers["a"], ActionKind.MOVE, now=1.0)
+    assert pending is not None and pending.desired == "stopped"
+    assert pending.label() == "moving -> stopped"
+
+
+async def test_poll_once_records_success_and_failure() -> None:
+    times = iter([10.0, 11.0, 20.0, 21.0])
+    state = FleetState(policy=POLICY)
+
+    async def good() -> Sequence[Computer]:
+        return [comp("a")]
+
+    async def bad() -> Sequence[Computer]:
+        raise ServerError("boom", status=500, request_id="req_1")
+
+    diff, settled = await poll_once(state, good, clock=lambda: next(times))
+    assert diff is not None and [c.id for c in diff.added] == ["a"]
+    assert state.last_success == 11.0 and state.snapshot_requested_at == 10.0
+    diff, settled = await poll_once(state, bad, clock=lambda: next(times))
+    assert diff is None and settled == []
+    assert state.consecutive_failures == 1 and state.last_error is not None
+    assert state.last_error.request_id == "req_1"
+
+
+async def test_poller_loop_runs_sequentially_and_stops() -> None:
+    state = FleetState(policy=PollPolicy(interval=0.01, fast_interval=0.01))
+    calls: list[int] = []
+    poller: Poller
+
+    async def fetch() -> Sequence[Computer]:
+        calls.append(len(calls))
+        return [replace(comp("a"), name=f"n{len(calls)}")]
+
+    def on_poll(diff: object, settled: object) -> None:
+        if len(calls) >= 3:
+            poller.stop()
+
+    poller = Poller(state, fetch, on_poll)
+    await asyncio.wait_for(poller.run(), timeout=5)
+    assert poller.polls == 3
+    assert state.computers["a"].name == "n3"
+
+
+@pytest.mark.parametrize("status", ["running", "stopped"])
+def test_display_status_without_pending(status: str) -> None:
+    state = FleetState()
+    state.apply([comp("a", status)], now=0.0)
+    assert state.display_status(state.computers["a"]) == status

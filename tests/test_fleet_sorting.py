@@ -1,0 +1,82 @@
+"""Column sorting: stable, None last in both directions, natural names and numeric IPs."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.sorting import SORT_KEYS, sort_computers
+
+
+def c(ident: str, **kw: object) -> Computer:
+    name = str(kw.pop("name", ident))
+    status = str(kw.pop("status", "running"))
+    return Computer(id=ident, name=name, status=status, **kw)  # type: ignore[arg-type]
+
+
+def ids(items: list[Computer]) -> list[str]:
+    return [x.id for x in items]
+
+
+def test_name_is_natural() -> None:
+    fleet = [c("a", name="web-10"), c("b", name="web-2"), c("d", name="Web-1")]
+    assert ids(sort_computers(fleet, "name")) == ["d", "b", "a"]
+
+
+def test_size_by_vcpu_unknown_after_known_none_last() -> None:
+    fleet = [
+        c("1", size="xl"), c("2"), c("3", size="xs"), c("4", size="giant"), c("5", size="medium")
+    ]
+    assert ids(sort_computers(fleet, "size")) == ["3", "5", "1", "4", "2"]
+    assert ids(sort_computers(fleet, "size", reverse=True)) == ["4", "1", "5", "3", "2"]
+
+
+def test_ip_is_numeric() -> None:
+    fleet = [c("a", ip_address="10.0.0.10"), c("b", ip_address="10.0.0.9"), c("n"),
+             c("x", ip_address="not-an-ip"), c("v6", ip_address="::1")]
+    assert ids(sort_computers(fleet, "ip")) == ["b", "a", "v6", "x", "n"]
+
+
+def test_age_newest_first_and_unreadable_last() -> None:
+    fleet = [c("old", created_at="2026-01-01T00:00:00Z"), c("bad", created_at="yesterday"),
+             c("new", created_at="2026-05-01T09:00:00+00:00")]
+    assert ids(sort_computers(fleet, "age")) == ["new", "old", "bad"]
+    assert ids(sort_computers(fleet, "age", reverse=True)) == ["old", "new", "bad"]
+
+
+def test_status_lifecycle_order_and_stability() -> None:
+    fleet = [c("1", status="stopped"), c("2", status="running"), c("3", status="weird"),
+             c("4", status="running"), c("5", status="error")]
+    assert ids(sort_computers(fleet, "status")) == ["2", "4", "1", "5", "3"]
+    assert ids(sort_computers(fleet, "unknown-column")) == ["1", "2", "3", "4", "5"]
+
+
+computers = st.builds(
+    lambda i, size, region, ip: c(str(i), size=size, region=region, ip_address=ip),
+    st.integers(0, 50),
+    st.sampled_from([None, "xs", "small", "xl", "odd"]),
+    st.sampled_from([None, "us-mia", "eu-fra"]),
+    st.sampled_from([None, "10.0.0.1", "10.0.0.12", "::1", "x"]),
+)
+
+
+@given(st.lists(computers, max_size=20), st.sampled_from(list(SORT_KEYS)), st.booleans())
+def test_sort_is_a_stable_permutation_with_missing_last(
+    fleet: list[Computer], key: str, reverse: bool
+) -> None:
+    out = sort_computers(fleet, key, reverse)
+    assert sorted(map(id, out)) == sorted(map(id, fleet))
+    get = SORT_KEYS[key]
+    values = [get(x) for x in out]
+    first_missing = next((i for i, v in enumerate(values) if v is None), len(values))
+    assert all(v is None for v in values[first_missing:])
+    present = values[:first_missing]
+    assert all((b <= a) if reverse else (a <= b) for a, b in itertools.pairwise(present))
+    # Stability: equal keys keep input order.
+    pos = {id(x): i for i, x in enumerate(fleet)}
+    for (ka, xa), (kb, xb) in itertools.pairwise(zip(values, out, strict=True)):
+        if ka == kb:
+            assert pos[id(xa)] < pos[id(xb)]
