@@ -47,7 +47,7 @@ ALLOWED = {
     K.STOP: {"running"},
     K.RESTART: {"running"},
     K.CLONE: {"running", "stopped"},
-    K.MOVE: {"running", "stopped"},
+    K.MOVE: {"stopped"},
     K.RESIZE: {"running", "stopped"},
     K.DESTROY: {
         "running", "stopped", "paused", "error", "failed", "creating", "provisioning",

@@ -34,7 +34,9 @@ class FakeClock:
 
 def make(fleet: int = 12, speed: float = 1.0, seed: int = 7) -> tuple[Fleet, FakeClock]:
     clock = FakeClock()
-    return Fleet(SimConfig(fleet=fleet, speed=speed, seed=seed), clock=clock, wall=lambda: WALL), clock
+    return Fleet(
+        SimConfig(fleet=fleet, speed=speed, seed=seed), clock=clock, wall=lambda: WALL
+    ), clock
 
 
 def first(fleet: Fleet, status: str) -> str:

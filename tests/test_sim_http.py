@@ -44,7 +44,9 @@ def clocked(sim_factory: Callable[..., SimServer]) -> Iterator[tuple[httpx.Clien
 
 
 def computers(client: httpx.Client, **params: Any) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = client.get("/computers", params={"per_page": 500, **params}).json()["data"]
+    items: list[dict[str, Any]] = client.get(
+        "/computers", params={"per_page": 500, **params}
+    ).json()["data"]
     return items
 
 
@@ -55,7 +57,9 @@ def pick(client: httpx.Client, status: str) -> dict[str, Any]:
 # ---- auth and envelopes ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("header", [None, "Bearer nope_123", "Basic msk_u_x", "Bearer", "msk_u_test_0000"])
+@pytest.mark.parametrize(
+    "header", [None, "Bearer nope_123", "Basic msk_u_x", "Bearer", "msk_u_test_0000"]
+)
 def test_auth_401_flat_error(sim: SimServer, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
     r = httpx.get(sim.base_url + "/computers", headers=headers)

@@ -55,8 +55,12 @@ def test_every_region_variant(client: httpx.Client, variant: str) -> None:
     base = f"/computers/{cid}"
     requests: dict[str, Callable[[], httpx.Response]] = {
         "get-screenshot": lambda: client.get(base + "/screenshot", params=REGION),
-        "get-desktop-region": lambda: client.get(base + "/desktop/screenshot/region", params=REGION),
-        "post-desktop-region": lambda: client.post(base + "/desktop/screenshot/region", json=REGION),
+        "get-desktop-region": lambda: client.get(
+            base + "/desktop/screenshot/region", params=REGION
+        ),
+        "post-desktop-region": lambda: client.post(
+            base + "/desktop/screenshot/region", json=REGION
+        ),
         "post-screenshot-region": lambda: client.post(base + "/screenshot-region", json=REGION),
     }
     assert png_size(requests[variant]()) == (640, 400)
@@ -123,7 +127,9 @@ def test_painter_is_deterministic_per_computer_and_draws_a_clock() -> None:
     other = painter.render(DesktopSpec("comp_b", "qa-runner-03", ("terminal",)))
     assert other.tobytes() != first.tobytes()
     later = DesktopPainter(640, 400, now=lambda: datetime(2026, 1, 1, 9, 0, 1)).render(spec)
-    diff = [i for i, (a, b) in enumerate(zip(first.tobytes(), later.tobytes(), strict=True)) if a != b]
+    diff = [
+        i for i, (a, b) in enumerate(zip(first.tobytes(), later.tobytes(), strict=True)) if a != b
+    ]
     assert diff, "the clock should change the pixels"
     top_bar_bytes = 640 * 3 * 40
     assert max(diff) < top_bar_bytes, "only the clock in the top bar changes between requests"

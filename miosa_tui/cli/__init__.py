@@ -123,3 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say_error(exc)
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:
+        print(f"miosa-tui: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        return 1

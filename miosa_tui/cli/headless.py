@@ -14,7 +14,7 @@ from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
 from miosa_tui.fleet.capture import capture, png_size, save_png
-from miosa_tui.fleet.region import Region
+from miosa_tui.fleet.region import RegionError, parse
 
 
 async def resolve(client: MiosaClient, ident: str) -> Computer:
@@ -106,7 +106,10 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             url = client.public_url(computer)
             _emit(args, {"url": url}, url)
         elif cmd == "screenshot":
-            region = Region.parse(args.region) if args.region else None
+            try:
+                region = parse(args.region) if args.region else None
+            except RegionError as exc:
+                raise InvalidInputError(f"--region {args.region!r}: {exc.reason}") from None
             data = await capture(client, cid, region)
             path = save_png(data, args.output)
             width, height = png_size(data)

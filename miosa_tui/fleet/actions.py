@@ -121,7 +121,8 @@ VALID_FROM: dict[ActionKind, frozenset[str]] = {
     ActionKind.STOP: frozenset({"running"}),
     ActionKind.RESTART: frozenset({"running"}),
     ActionKind.CLONE: frozenset({"running", "stopped"}),
-    ActionKind.MOVE: frozenset({"running", "stopped"}),
+    # Moving a disk between regions is a cold operation: stop first (as the simulator enforces).
+    ActionKind.MOVE: frozenset({"stopped"}),
     ActionKind.RESIZE: frozenset({"running", "stopped"}),
 }
 
@@ -153,6 +154,8 @@ def allowed(kind: ActionKind, computer: Computer | None) -> str | None:
         return "already stopped"
     if kind is ActionKind.RESTART and status == "stopped":
         return "is stopped: start it instead"
+    if kind is ActionKind.MOVE and status == "running":
+        return "is running: stop it before moving it"
     return f"is {status}"
 
 

@@ -107,9 +107,7 @@ class SimApp(Starlette):
                 return f"{scope['method']} {route.path.removeprefix(API_PREFIX)}"
         return f"{scope['method']} <unmatched>"
 
-    async def __call__(  # type: ignore[override]
-        self, scope: Scope, receive: Receive, send: Send
-    ) -> Any:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return None

@@ -148,7 +148,7 @@ def faults_from_args(args: argparse.Namespace) -> FaultConfig:
         if value is not None:
             changes[name] = value
     try:
-        return replace(faults, **changes).validate()  # type: ignore[arg-type]
+        return replace(faults, **changes).validate()
     except FaultConfigError as exc:
         raise SystemExit(f"miosa-tui: {exc}") from exc
 

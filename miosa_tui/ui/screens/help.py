@@ -13,7 +13,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -52,6 +52,8 @@ class HelpArea:
 
 
 def _describe(binding: Binding) -> str:
+    if binding.action == "command_palette":
+        return "Command palette"
     if binding.description:
         return binding.description
     if binding.tooltip:
@@ -87,6 +89,8 @@ def collect_help(
     sources.extend((None, bindings) for bindings in extra)
 
     areas: dict[str, HelpArea] = {}
+    # One row per (area, description): "esc, n  Cancel", and a binding id repeated on a widget
+    # and its screen shows once.
     rows: dict[tuple[str, str], HelpRow] = {}
     for node, raw in sources:
         for key_bindings in _with_keymap(app, raw).key_to_bindings.values():
@@ -95,16 +99,16 @@ def collect_help(
                     continue
                 if binding.id:
                     area = binding.id.split(".", 1)[0] if "." in binding.id else "other"
-                    row_key = (area, binding.id)
                 elif node is app and binding.description:
                     area = "app"
-                    row_key = (area, f"{binding.action}|{binding.description}")
                 else:
                     continue
+                description = _describe(binding)
+                row_key = (area, description.lower())
                 shown = app.get_key_display(binding)
                 row = rows.get(row_key)
                 if row is None:
-                    row = rows[row_key] = HelpRow([], _describe(binding))
+                    row = rows[row_key] = HelpRow([], description)
                     if area not in areas:
                         areas[area] = HelpArea(area, AREA_TITLES.get(area, area.capitalize()))
                     areas[area].rows.append(row)
@@ -128,6 +132,22 @@ def _area_content(area: HelpArea) -> Content:
         for row in area.rows
     ]
     return Content("\n").join(lines)
+
+
+def _columns(areas: list[HelpArea], count: int) -> list[list[HelpArea]]:
+    """Split areas, in order, into `count` columns of about equal height."""
+    if count <= 1:
+        return [areas]
+    heights = [len(a.rows) + 2 for a in areas]
+    half = sum(heights) / 2
+    first: list[HelpArea] = []
+    used = 0
+    for area, height in zip(areas, heights, strict=True):
+        if first and used + height / 2 > half:
+            break
+        first.append(area)
+        used += height
+    return [first, areas[len(first):]]
 
 
 def _find_key(areas: list[HelpArea], description: str, fallback: str) -> str:
@@ -157,24 +177,21 @@ class HelpScreen(ModalScreen[None]):
         padding: 0 1;
     }
     HelpScreen.-wide > #dialog {
-        width: 136;
-        max-height: 90%;
+        width: 120;
     }
     HelpScreen #help-body {
         height: auto;
-        max-height: 1fr;
         scrollbar-gutter: stable;
     }
     HelpScreen #areas {
         height: auto;
-        layout: vertical;
     }
-    HelpScreen.-wide #areas {
-        layout: grid;
-        grid-size: 2;
-        grid-columns: 1fr 1fr;
-        grid-rows: auto;
-        grid-gutter: 0 4;
+    HelpScreen .column {
+        width: 1fr;
+        height: auto;
+    }
+    HelpScreen .column.-second {
+        margin-left: 4;
     }
     HelpScreen .area {
         height: auto;
@@ -204,6 +221,8 @@ class HelpScreen(ModalScreen[None]):
         """`source`: the screen whose keys to list; by default the one under this help screen."""
         super().__init__()
         self.source = source
+        self.wide = False
+        self._closed = False
 
     def _source_screen(self) -> Screen[object] | None:
         if self.source is not None:
@@ -212,6 +231,8 @@ class HelpScreen(ModalScreen[None]):
         return below[-1] if below else None
 
     def compose(self) -> ComposeResult:
+        self.wide = self.app.size.width >= WIDE
+        self.set_class(self.wide, "-wide")
         dialog_bindings = ConfirmActionDialog._merge_bindings()
         self.areas = collect_help(self.app, self._source_screen(), extra=[dialog_bindings])
         filter_key = _find_key(self.areas, "Filter", "/")
@@ -219,11 +240,13 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog") as box:
             box.border_title = "Keys"
             with VerticalScroll(id="help-body"):
-                with Vertical(id="areas"):
-                    for area in self.areas:
-                        with Vertical(classes="area"):
-                            yield Static(Content(area.title), classes="area-title")
-                            yield Static(_area_content(area), classes="area-keys")
+                with Horizontal(id="areas"):
+                    for index, column in enumerate(_columns(self.areas, 2 if self.wide else 1)):
+                        with Vertical(classes="column -second" if index else "column"):
+                            for area in column:
+                                with Vertical(classes="area"):
+                                    yield Static(Content(area.title), classes="area-title")
+                                    yield Static(_area_content(area), classes="area-keys")
                 yield Static("Filter syntax", classes="section-title")
                 yield Static(
                     Content.assemble(
@@ -251,18 +274,34 @@ class HelpScreen(ModalScreen[None]):
             yield Static("", id="hints", classes="hints")
 
     def on_mount(self) -> None:
-        self._set_wide(self.app.size.width)
+        self._show_hints()
+        self._fit(self.app.size.height)
+
+    def _fit(self, screen_height: int) -> None:
+        """Cap the scroll area so the hint line stays on screen (an auto-height dialog would
+        otherwise grow to the scroll area's full content)."""
+        spare = 3 if screen_height < 30 else 6  # border + hints (+ breathing room when tall)
+        body = self.query_one("#help-body", VerticalScroll)
+        body.styles.max_height = max(3, screen_height - spare)
+
+    def _show_hints(self) -> None:
         close = key_text(self.app, self, "help.close", "esc")
         self.query_one("#hints", Static).update(
             hint_line((close, "Close"), ("↑↓ PgUp PgDn", "Scroll"))
         )
         self.query_one("#help-body", VerticalScroll).focus()
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._set_wide(event.size.width)
-
-    def _set_wide(self, width: int) -> None:
-        self.set_class(width >= WIDE, "-wide")
+    async def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.set_class(wide, "-wide")
+            await self.recompose()
+            self._show_hints()
+            self.query_one("#help-body", VerticalScroll).focus()
+        self._fit(event.size.height)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if not self._closed:
+            self._closed = True
+            self.dismiss(None)
