@@ -112,7 +112,9 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ConfigError(f"{where}: poll_interval must be a number of seconds, got {value!r}.")
+            raise ConfigError(
+                f"{where}: poll_interval must be a number of seconds, got {value!r}."
+            ) from None
         if not 0.5 <= number <= 3600:
             raise ConfigError(f"{where}: poll_interval must be between 0.5 and 3600 seconds.")
         return number

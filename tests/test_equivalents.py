@@ -47,9 +47,11 @@ def test_curl_line_uses_the_env_var_not_the_key() -> None:
 
 
 def test_curl_line_methods_paths_tenant_and_base() -> None:
-    token = curl_line(AccessKind.STREAM_TOKEN, "vm-1", base_url="http://127.0.0.1:9/api/v1/", tenant="acme")
+    token = curl_line(
+        AccessKind.STREAM_TOKEN, "vm-1", base_url="http://127.0.0.1:9/api/v1/", tenant="acme"
+    )
     assert token == (
-        'curl -X POST -H "Authorization: Bearer $MIOSA_API_KEY" -H \'X-MIOSA-Tenant: acme\' '
+        "curl -X POST -H \"Authorization: Bearer $MIOSA_API_KEY\" -H 'X-MIOSA-Tenant: acme' "
         "http://127.0.0.1:9/api/v1/computers/vm-1/stream-token"
     )
     vnc = curl_line(AccessKind.VNC_PASSWORD, "vm-1")
@@ -59,6 +61,8 @@ def test_curl_line_methods_paths_tenant_and_base() -> None:
 
 
 def test_curl_line_drops_credentials_in_the_base_url() -> None:
-    line = curl_line(AccessKind.NAMED_URL, "vm-1", base_url="https://user:s3cret@api.example:8443/api/v1")
+    line = curl_line(
+        AccessKind.NAMED_URL, "vm-1", base_url="https://user:s3cret@api.example:8443/api/v1"
+    )
     assert "s3cret" not in line and "user" not in line
     assert "https://api.example:8443/api/v1/computers/vm-1/urls" in line

@@ -78,7 +78,15 @@ def test_reveal_duration_must_be_positive() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(0, "0:00"), (0.2, "0:01"), (59, "0:59"), (60, "1:00"), (272, "4:32"), (3723, "1:02:03"), (-5, "0:00")],
+    [
+        (0, "0:00"),
+        (0.2, "0:01"),
+        (59, "0:59"),
+        (60, "1:00"),
+        (272, "4:32"),
+        (3723, "1:02:03"),
+        (-5, "0:00"),
+    ],
 )
 def test_format_duration(seconds: float, text: str) -> None:
     assert format_duration(seconds) == text

@@ -350,3 +350,19 @@ def test_sim_force_status_and_internal_state(sim: SimServer, client: httpx.Clien
     internal = httpx.get(f"{sim.root_url}/_sim/computers/{cid}").json()
     assert internal["status"] == "error" and internal["forced"] is True
     assert "apps" in internal
+
+
+def test_server_starts_on_free_port_and_stops_cleanly() -> None:
+    import threading
+
+    from miosa_tui.sim.config import SimConfig
+
+    with SimServer(SimConfig(fleet=2)) as server:
+        assert server.port > 0
+        assert server.base_url == f"http://127.0.0.1:{server.port}/api/v1"
+        assert httpx.get(server.root_url + "/_sim/stats").status_code == 200
+        name = f"miosa-sim:{server.port}"
+        assert any(t.name == name for t in threading.enumerate())
+    assert not any(t.name == name for t in threading.enumerate())
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(server.root_url + "/_sim/stats")

@@ -337,9 +337,8 @@ async def test_copy_menu_id_cli_and_curl(sim: SimServer) -> None:
         await _menu_pick(t, "3")
         assert t.app.clipboard == f"miosa-tui public-url {computer.id}"
         await _menu_pick(t, "4")
-        assert t.app.clipboard == (
-            f'curl -H "Authorization: Bearer $MIOSA_API_KEY" {sim.base_url}/computers/{computer.id}/urls'
-        )
+        auth = '-H "Authorization: Bearer $MIOSA_API_KEY"'
+        assert t.app.clipboard == f"curl {auth} {sim.base_url}/computers/{computer.id}/urls"
         assert API_KEY not in t.app.clipboard
         await _menu_pick(t, "1")
         assert t.app.clipboard == t.app.client.public_url(computer)
@@ -364,7 +363,9 @@ async def test_copy_menu_for_preview_and_password(sim: SimServer) -> None:
         assert shown_text == MASK  # the selectable text shows the mask, not the password
         assert creds.password not in t.svg()
         await t.pilot.press("down", "down")
-        assert f"miosa-tui vnc {computer.id} --reveal" in menu.query_one("#copy-text", TextArea).text
+        assert (
+            f"miosa-tui vnc {computer.id} --reveal" in menu.query_one("#copy-text", TextArea).text
+        )
         await t.pilot.press("up", "up", "enter")
         await t.pilot.pause()
         assert t.app.clipboard == creds.password
@@ -526,7 +527,9 @@ async def test_open_url_and_its_failures(sim: SimServer, monkeypatch: pytest.Mon
         assert any("not a web URL" in s for s in t.toasts())
 
 
-async def test_tmux_gets_the_passthrough_sequence(sim: SimServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_tmux_gets_the_passthrough_sequence(
+    sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with running(sim) as t:
         await t.show(await t.computer())
         written: list[str] = []
@@ -546,7 +549,7 @@ async def test_tmux_gets_the_passthrough_sequence(sim: SimServer, monkeypatch: p
         monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
         await t.select("public")
         await t.pilot.press("y")
-        url = t.app.client.public_url((await t.computer()))
+        url = t.app.client.public_url(await t.computer())
         osc = clipboard.osc52(url)
         assert osc in written
         assert "\x1bPtmux;" + osc.replace("\x1b", "\x1b\x1b") + "\x1b\\" in written

@@ -17,7 +17,9 @@ from collections.abc import Sequence
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
 
-MUTATING = frozenset({"start", "stop", "restart", "destroy", "clone", "resize", "move", "create", "token"})
+MUTATING = frozenset(
+    {"start", "stop", "restart", "destroy", "clone", "resize", "move", "create", "token"}
+)
 
 
 def _say_error(exc: MiosaError) -> int:
@@ -37,7 +39,10 @@ def _run_sim(args: argparse.Namespace) -> int:
 
     sim_config = config_from_args(args)
     root = f"http://{args.host}:{args.port}"
-    print(f"MIOSA simulator: {root}/api/v1  ({sim_config.fleet} computers, seed {sim_config.seed}, speed {sim_config.speed:g}x)")
+    print(
+        f"MIOSA simulator: {root}/api/v1  ({sim_config.fleet} computers, "
+        f"seed {sim_config.seed}, speed {sim_config.speed:g}x)"
+    )
     print(f"  export MIOSA_BASE_URL={root}/api/v1 MIOSA_API_KEY=msk_sim_local")
     print(f"  control: {root}/_sim/stats  {root}/_sim/faults   (Ctrl+C to stop)", flush=True)
     serve(sim_config, args.host, args.port)
@@ -87,12 +92,15 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
     from miosa_tui.cli.headless import run
 
     if cfg.read_only and args.command in MUTATING:
-        print(f"miosa-tui: {args.command} is a mutating command and read-only mode is on.", file=sys.stderr)
+        print(
+            f"miosa-tui: {args.command} is a mutating command and read-only mode is on.",
+            file=sys.stderr,
+        )
         return 2
     if not cfg.api_key and not args.demo:
         print(
-            "miosa-tui: no API key. Set MIOSA_API_KEY (keys start with msk_), or add --demo to use a "
-            "throwaway simulated fleet.",
+            "miosa-tui: no API key. Set MIOSA_API_KEY (keys start with msk_), "
+            "or add --demo to use a throwaway simulated fleet.",
             file=sys.stderr,
         )
         return 2
@@ -124,5 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except OSError as exc:
-        print(f"miosa-tui: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr)
+        print(
+            f"miosa-tui: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""),
+            file=sys.stderr,
+        )
         return 1

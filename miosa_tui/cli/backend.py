@@ -48,4 +48,6 @@ def open_backend(cfg: Config, *, demo: bool, sim_config: SimConfig | None = None
     base_url = server.start()
     # The simulator accepts any msk_ key; a random one keeps the "never a fixed secret" habit.
     key = f"msk_sim_{secrets.token_hex(8)}"
-    return Backend(settings=ApiSettings(api_key=key, base_url=base_url), simulated=True, server=server)
+    return Backend(
+        settings=ApiSettings(api_key=key, base_url=base_url), simulated=True, server=server
+    )

@@ -27,8 +27,12 @@ async def resolve(client: MiosaClient, ident: str) -> Computer:
             return matches[0]
         if len(matches) > 1:
             ids = ", ".join(c.id for c in matches)
-            raise InvalidInputError(f"{len(matches)} computers are named {ident!r} ({ids}); use an id.") from None
-        raise NotFoundError(f"No computer has the id or name {ident!r}.", status=404, code="NOT_FOUND") from None
+            raise InvalidInputError(
+                f"{len(matches)} computers are named {ident!r} ({ids}); use an id."
+            ) from None
+        raise NotFoundError(
+            f"No computer has the id or name {ident!r}.", status=404, code="NOT_FOUND"
+        ) from None
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -44,7 +48,11 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
         cmd = args.command
         if cmd == "ls":
             computers = await client.list_computers(status=args.status)
-            _emit(args, [output.computer_json(c) for c in computers], output.computers_table(computers))
+            _emit(
+                args,
+                [output.computer_json(c) for c in computers],
+                output.computers_table(computers),
+            )
             return 0
         if cmd == "create":
             created = await client.create(
@@ -65,26 +73,48 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
                 result = await waiter(cid, timeout=args.timeout)
             else:
                 result = await client.get(cid)
-            _emit(args, output.computer_json(result), f"{cmd}: {result.name} is {result.raw_status or result.status}.")
+            _emit(
+                args,
+                output.computer_json(result),
+                f"{cmd}: {result.name} is {result.raw_status or result.status}.",
+            )
         elif cmd == "destroy":
             if not args.yes:
-                raise InvalidInputError(f"Destroying {computer.name} ({cid}) cannot be undone; add --yes to confirm.")
+                raise InvalidInputError(
+                    f"Destroying {computer.name} ({cid}) cannot be undone; add --yes to confirm."
+                )
             await client.delete(cid)
             _emit(args, {"id": cid, "destroyed": True}, f"Destroying {computer.name} ({cid}).")
         elif cmd == "clone":
             clone = await client.clone(cid, name=args.name or f"{computer.name}-clone")
-            _emit(args, output.computer_json(clone), f"Cloning {computer.name} as {clone.name} ({clone.id}).")
+            _emit(
+                args,
+                output.computer_json(clone),
+                f"Cloning {computer.name} as {clone.name} ({clone.id}).",
+            )
         elif cmd == "resize":
             resized = await client.resize(cid, size=args.size)
             after = resized or await client.get(cid)
-            _emit(args, output.computer_json(after), f"{after.name}: size {after.size}, {after.raw_status or after.status}.")
+            _emit(
+                args,
+                output.computer_json(after),
+                f"{after.name}: size {after.size}, {after.raw_status or after.status}.",
+            )
         elif cmd == "move":
             moved = await client.move(cid, region=args.region)
             after = moved or await client.get(cid)
-            _emit(args, output.computer_json(after), f"{after.name}: region {after.region}, {after.raw_status or after.status}.")
+            _emit(
+                args,
+                output.computer_json(after),
+                f"{after.name}: region {after.region}, {after.raw_status or after.status}.",
+            )
         elif cmd == "apps":
             apps = await client.apps(cid)
-            _emit(args, [output.app_json(a) for a in apps], "\n".join(a.name for a in apps) or "(no apps)")
+            _emit(
+                args,
+                [output.app_json(a) for a in apps],
+                "\n".join(a.name for a in apps) or "(no apps)",
+            )
         elif cmd == "urls":
             urls = await client.urls(cid)
             rows = [(u.name, u.url) for u in urls]
@@ -93,11 +123,19 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             creds = await client.vnc_credentials(cid)
             password = creds.password if args.reveal else ("••••••••" if creds.password else None)
             data = {"username": creds.username, "password": password, "url": creds.url}
-            _emit(args, data, output.table([(k, str(v or "-")) for k, v in data.items()], ("FIELD", "VALUE")))
+            _emit(
+                args,
+                data,
+                output.table([(k, str(v or "-")) for k, v in data.items()], ("FIELD", "VALUE")),
+            )
         elif cmd == "token":
             token = await client.stream_token(cid)
             left = f"{token.expires_at - time.time():.0f} s" if token.expires_at else "unknown"
-            _emit(args, {"token": token.token, "expires_at": token.expires_at}, f"{token.token}\n(expires in {left})")
+            _emit(
+                args,
+                {"token": token.token, "expires_at": token.expires_at},
+                f"{token.token}\n(expires in {left})",
+            )
         elif cmd == "preview-url":
             port = parse_port(args.port)
             url = client.preview_url(computer, port)
@@ -110,14 +148,24 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
                 region = parse(args.region) if args.region else None
             except RegionError as exc:
                 raise InvalidInputError(f"--region {args.region!r}: {exc.reason}") from None
-            data = await capture(client, cid, region)
-            path = save_png(data, args.output)
-            width, height = png_size(data)
-            _emit(args, {"path": str(path), "width": width, "height": height}, f"Saved {width}x{height} PNG to {path}")
+            png = await capture(client, cid, region)
+            path = save_png(png, args.output)
+            width, height = png_size(png)
+            _emit(
+                args,
+                {"path": str(path), "width": width, "height": height},
+                f"Saved {width}x{height} PNG to {path}",
+            )
         elif cmd == "wait":
-            waiter = client.wait_until_running if args.state == "running" else client.wait_until_stopped
+            waiter = (
+                client.wait_until_running if args.state == "running" else client.wait_until_stopped
+            )
             done = await waiter(cid, timeout=args.timeout)
-            _emit(args, output.computer_json(done), f"{done.name} is {done.raw_status or done.status}.")
+            _emit(
+                args,
+                output.computer_json(done),
+                f"{done.name} is {done.raw_status or done.status}.",
+            )
         else:  # pragma: no cover - argparse restricts the choices
             print(f"Unknown command {cmd}", file=sys.stderr)
             return 2

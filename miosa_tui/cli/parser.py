@@ -10,26 +10,53 @@ from miosa_tui.config import RENDERERS
 
 def _global_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by the dashboard and the headless commands (flags beat env and file)."""
-    parser.add_argument("--demo", action="store_true", help="use the embedded simulator even when a key is set")
+    parser.add_argument(
+        "--demo", action="store_true", help="use the embedded simulator even when a key is set"
+    )
     parser.add_argument("--profile", help="config-file profile to use")
-    parser.add_argument("--base-url", dest="base_url", help="MIOSA API base URL (default https://api.miosa.ai/api/v1)")
+    parser.add_argument(
+        "--base-url",
+        dest="base_url",
+        help="MIOSA API base URL (default https://api.miosa.ai/api/v1)",
+    )
     parser.add_argument("--tenant", help="tenant sent as X-MIOSA-Tenant")
-    parser.add_argument("--read-only", dest="read_only", action="store_true", default=None, help="hide and block every mutating action")
+    parser.add_argument(
+        "--read-only",
+        dest="read_only",
+        action="store_true",
+        default=None,
+        help="hide and block every mutating action",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="miosa-tui",
-        description="A terminal dashboard for MIOSA computers. With no MIOSA_API_KEY it runs on an embedded simulator.",
+        description=(
+            "A terminal dashboard for MIOSA computers. "
+            "With no MIOSA_API_KEY it runs on an embedded simulator."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"miosa-tui {__version__}")
     _global_options(parser)
-    parser.add_argument("--poll-interval", dest="poll_interval", type=float, help="seconds between refreshes (default 5)")
-    parser.add_argument("--image-renderer", dest="image_renderer", choices=RENDERERS, help="how desktops are drawn (default halfcell)")
+    parser.add_argument(
+        "--poll-interval",
+        dest="poll_interval",
+        type=float,
+        help="seconds between refreshes (default 5)",
+    )
+    parser.add_argument(
+        "--image-renderer",
+        dest="image_renderer",
+        choices=RENDERERS,
+        help="how desktops are drawn (default halfcell)",
+    )
     parser.add_argument("--theme", help="Textual theme name, e.g. nord, gruvbox, textual-light")
     parser.add_argument("--fleet", type=int, default=12, help="simulated fleet size (demo mode)")
     parser.add_argument("--seed", type=int, default=7, help="simulated fleet seed (demo mode)")
-    parser.add_argument("--speed", type=float, default=1.0, help="simulated time factor (demo mode)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="simulated time factor (demo mode)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from miosa_tui.sim.options import add_arguments as add_sim_arguments
@@ -51,10 +78,18 @@ def build_parser() -> argparse.ArgumentParser:
         p = command(verb, f"{verb} a computer")
         p.add_argument("--wait", action="store_true", help="wait until it settles")
         p.add_argument("--timeout", type=float, default=300.0)
-    command("destroy", "destroy a computer (needs --yes)").add_argument("--yes", action="store_true", help="confirm")
-    command("clone", "clone a computer").add_argument("--name", help="name of the clone (default <name>-clone)")
-    command("resize", "change a computer's size").add_argument("--size", required=True, help="xs, small, medium, large or xl")
-    command("move", "move a computer to another region").add_argument("--region", required=True, help="e.g. us-mia, us-nyc, us-la")
+    command("destroy", "destroy a computer (needs --yes)").add_argument(
+        "--yes", action="store_true", help="confirm"
+    )
+    command("clone", "clone a computer").add_argument(
+        "--name", help="name of the clone (default <name>-clone)"
+    )
+    command("resize", "change a computer's size").add_argument(
+        "--size", required=True, help="xs, small, medium, large or xl"
+    )
+    command("move", "move a computer to another region").add_argument(
+        "--region", required=True, help="e.g. us-mia, us-nyc, us-la"
+    )
     create = command("create", "create a computer", ident=False)
     create.add_argument("--name", required=True)
     create.add_argument("--size", default="small")
@@ -62,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--template", default="miosa-desktop")
     command("apps", "list installed apps")
     command("urls", "list named URLs")
-    command("vnc", "show VNC credentials (password masked unless --reveal)").add_argument("--reveal", action="store_true")
+    command("vnc", "show VNC credentials (password masked unless --reveal)").add_argument(
+        "--reveal", action="store_true"
+    )
     command("token", "issue a short-lived stream token")
     command("preview-url", "preview URL for a port").add_argument("port")
     command("public-url", "public desktop URL")

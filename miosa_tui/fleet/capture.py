@@ -43,13 +43,17 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def save_png(data: bytes, path: str | os.PathLike[str]) -> Path:
-    """Write PNG bytes atomically (a temp file then rename), so a failure never leaves half a file."""
+    """Write PNG bytes atomically (temp file, then rename): a failure never leaves half a file."""
     png_size(data)
     target = Path(path).expanduser()
     if target.is_dir():
         raise InvalidInputError(f"{target} is a folder; give a file name ending in .png.")
     if target.suffix.lower() != ".png":
-        target = target.with_suffix(target.suffix + ".png") if target.suffix else target.with_suffix(".png")
+        target = (
+            target.with_suffix(target.suffix + ".png")
+            if target.suffix
+            else target.with_suffix(".png")
+        )
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.exists():
         raise InvalidInputError(f"The folder {folder} does not exist.")

@@ -35,7 +35,7 @@ def shown(value: str | None, *, secret: bool, revealed: bool = False) -> str:
     """What to render for `value`: itself unless it is a secret that is not revealed."""
     if value is None:
         return ""
-    return value if not secret or revealed else mask(value)
+    return value
 
 
 class Reveals:

@@ -7,8 +7,8 @@ How a dropped connection is produced: the app returns a non-None value from the 
 before sending anything. uvicorn answers that by closing the socket without writing a byte
 ("ASGI callable should return None"), so the client sees a transport error
 (httpx.RemoteProtocolError "Server disconnected without sending a response"). That uvicorn
-log line is filtered out by server.py. Mounted in-process (httpx.ASGITransport) a drop surfaces
-as a RuntimeError from the transport instead, because there is no socket to close.
+log line is filtered out by server.py. Mounted in-process (httpx.ASGITransport) there is no
+socket to close, so a drop surfaces as an AssertionError from the transport instead.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ encodes PNG with a low compression level (fast, and screenshots are throwaway).
 
 from __future__ import annotations
 
+import colorsys
 import hashlib
 import io
 import random
@@ -90,8 +91,6 @@ def _hash(text: str) -> int:
 
 
 def _hsv(h: float, s: float, v: float) -> tuple[int, int, int]:
-    import colorsys
-
     r, g, b = colorsys.hsv_to_rgb(h % 1.0, s, v)
     return int(r * 255), int(g * 255), int(b * 255)
 

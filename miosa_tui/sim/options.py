@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from typing import Any
 
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.faults import FaultConfig, FaultConfigError
@@ -133,7 +134,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def faults_from_args(args: argparse.Namespace) -> FaultConfig:
     faults = FaultConfig.chaos() if getattr(args, "chaos", False) else FaultConfig()
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if getattr(args, "latency", None) is not None:
         changes["latency_ms"] = args.latency
     for name in (

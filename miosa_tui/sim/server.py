@@ -160,17 +160,18 @@ def serve(
     *,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve in the foreground until Ctrl-C. Prints nothing; `on_ready(base_url)` lets the CLI."""
+    """Serve in the foreground until Ctrl-C. Prints nothing; `on_ready(base_url)` lets the CLI.
+
+    Raises OSError (e.g. address in use) before serving, so the CLI can say so in a sentence.
+    """
     _quiet_uvicorn_logs()
-    app = create_app(config)
-    server = uvicorn.Server(_uvicorn_config(app, host, port))
-    if on_ready is None:
-        server.run()
-        return
     sock = _bind(host, port)
+    app = create_app(config)
     bound = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
-    on_ready(f"http://{shown}:{bound}/api/v1")
+    server = uvicorn.Server(_uvicorn_config(app, host, bound))
+    if on_ready is not None:
+        shown = f"[{host}]" if ":" in host else host
+        on_ready(f"http://{shown}:{bound}/api/v1")
     try:
         server.run(sockets=[sock])
     finally:

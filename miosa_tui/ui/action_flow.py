@@ -137,22 +137,30 @@ class ActionFlow:
     # -- running -----------------------------------------------------------------------------
     def run(self, plan: BulkPlan, **params: Any) -> None:
         for computer, reason in plan.skipped:
-            self.app.journal.record(plan.kind.verb, computer.id, computer.name, "skipped", f"Not sent: {reason}.")
+            self.app.journal.record(
+                plan.kind.verb, computer.id, computer.name, "skipped", f"Not sent: {reason}."
+            )
         targets: list[Computer | None] = list(plan.targets) or [None]
         fresh = [t for t in targets if t is None or (plan.kind.verb, t.id) not in self.in_flight]
         for t in fresh:
             if t is not None:
                 self.in_flight.add((plan.kind.verb, t.id))
         self.app.dashboard.clear_marks()
-        self.app.run_worker(self._run_all(plan.kind, fresh, params), group="actions", exit_on_error=False)
+        self.app.run_worker(
+            self._run_all(plan.kind, fresh, params), group="actions", exit_on_error=False
+        )
 
-    async def _run_all(self, kind: ActionKind, targets: list[Computer | None], params: dict[str, Any]) -> None:
+    async def _run_all(
+        self, kind: ActionKind, targets: list[Computer | None], params: dict[str, Any]
+    ) -> None:
         gate = asyncio.Semaphore(MAX_PARALLEL)
 
         async def one(target: Computer | None) -> None:
             async with gate:
                 try:
-                    result = await self.runner.run(kind, target, self.app.client, self.app.journal, **params)
+                    result = await self.runner.run(
+                        kind, target, self.app.client, self.app.journal, **params
+                    )
                 finally:
                     if target is not None:
                         self.in_flight.discard((kind.verb, target.id))
@@ -160,7 +168,9 @@ class ActionFlow:
             if result.outcome in ("ok", "sent"):
                 self.app.notify(f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4)
             elif result.outcome == "skipped":
-                self.app.notify(f"{kind.verb.capitalize()} {name}: {result.message}", severity="warning")
+                self.app.notify(
+                    f"{kind.verb.capitalize()} {name}: {result.message}", severity="warning"
+                )
             else:
                 rid = f" [request {result.request_id}]" if result.request_id else ""
                 self.app.notify(
@@ -171,7 +181,9 @@ class ActionFlow:
 
         await asyncio.gather(*(one(t) for t in targets))
 
-    def _on_sent(self, kind: ActionKind, target: Computer | None, returned: Computer | None, sent_at: float) -> None:
+    def _on_sent(
+        self, kind: ActionKind, target: Computer | None, returned: Computer | None, sent_at: float
+    ) -> None:
         fleet = self.app.fleet
         follow = returned if kind in (ActionKind.CLONE, ActionKind.CREATE) else target
         if follow is None:
@@ -179,4 +191,6 @@ class ActionFlow:
         desired = kind.desired_for(target) if target is not None else kind.desired
         pending = fleet.add_pending(follow, kind, now=sent_at or time.monotonic(), desired=desired)
         if pending is not None:
-            self.app.dashboard.show_pending(follow.id, "gone" if pending.desired == "gone" else pending.desired)
+            self.app.dashboard.show_pending(
+                follow.id, "gone" if pending.desired == "gone" else pending.desired
+            )

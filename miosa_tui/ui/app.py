@@ -31,13 +31,17 @@ class MiosaApp(App[None]):
         Binding("colon", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
-    def __init__(self, backend: Backend, config: Config, *, poll_interval: float | None = None) -> None:
+    def __init__(
+        self, backend: Backend, config: Config, *, poll_interval: float | None = None
+    ) -> None:
         super().__init__()
         self.backend = backend
         self.config = config
         self.read_only = bool(config.read_only)
         interval = float(poll_interval or config.poll_interval)
-        self.fleet = FleetState(policy=PollPolicy(interval=interval, fast_interval=min(1.5, interval)))
+        self.fleet = FleetState(
+            policy=PollPolicy(interval=interval, fast_interval=min(1.5, interval))
+        )
         self.journal = Journal(secrets=[backend.settings.api_key or ""])
         self.client = MiosaClient(backend.settings)
         self.actions = ActionFlow(self)

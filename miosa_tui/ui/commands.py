@@ -48,7 +48,11 @@ class ComputerCommands(Provider):
             found.append(extra)
         for computer in list(app.fleet.computers.values())[:5000]:
             found.append(
-                (f"Go to {computer.name}", partial(screen.go_to, computer.id), f"{computer.status} · {computer.id}")
+                (
+                    f"Go to {computer.name}",
+                    partial(screen.go_to, computer.id),
+                    f"{computer.status} · {computer.id}",
+                )
             )
         return found
 

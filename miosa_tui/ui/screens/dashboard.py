@@ -6,11 +6,11 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static, TabbedContent, TabPane
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class DashboardScreen(Screen[None]):
     """Owns polling, filtering and sorting; widgets only render what it hands them."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "act('start')", "Start", id="table.start"),
         Binding("S", "act('stop')", "Stop", id="table.stop"),
         Binding("r", "act('restart')", "Restart", id="table.restart"),
@@ -79,8 +79,11 @@ class DashboardScreen(Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ComputerTable(id="computers")
-                yield Input(placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
-                            id="filter-input", classes="hidden")
+                yield Input(
+                    placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
+                    id="filter-input",
+                    classes="hidden",
+                )
                 yield Static("", id="filter-error", classes="hidden")
                 yield JournalPane(id="journal", classes="hidden")
             with Vertical(id="right"):
@@ -127,7 +130,9 @@ class DashboardScreen(Screen[None]):
             header.update_state(error=_one_line(err), last_success=app.fleet.last_success)
         else:
             dirty = {new.id for _old, new, _fields in diff.changed}
-            self._render_table(dirty=dirty, structural=bool(diff.added or diff.removed or diff.reordered))
+            self._render_table(
+                dirty=dirty, structural=bool(diff.added or diff.removed or diff.reordered)
+            )
             header.update_state(error=None, last_success=app.fleet.last_success)
         for done in settled:
             self._settle(done)
@@ -141,7 +146,9 @@ class DashboardScreen(Screen[None]):
         computer = self.miosa.fleet.computers.get(pending.computer_id)
         name = computer.name if computer else pending.computer_id
         outcome = "ok" if done.outcome == "ok" else done.outcome
-        self.miosa.journal.record(pending.kind.verb, pending.computer_id, name, outcome, done.message)
+        self.miosa.journal.record(
+            pending.kind.verb, pending.computer_id, name, outcome, done.message
+        )
         if done.outcome != "ok":
             self.notify(f"{pending.kind.verb} {name}: {done.message}", severity="error", timeout=10)
 
@@ -284,7 +291,11 @@ class DashboardScreen(Screen[None]):
 
     def _sorted(self) -> None:
         self._render_table(dirty=None)
-        label = "API order" if self.sort_key is None else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
+        label = (
+            "API order"
+            if self.sort_key is None
+            else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
+        )
         self.query_one(FleetHeader).update_state(sort=label)
         self.notify(f"Sorted by {label}", timeout=2)
 
@@ -351,7 +362,9 @@ class DashboardScreen(Screen[None]):
             if not path:
                 return
             try:
-                written = self.miosa.journal.export(path, "json" if path.endswith(".json") else "text")
+                written = self.miosa.journal.export(
+                    path, "json" if path.endswith(".json") else "text"
+                )
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
                 return

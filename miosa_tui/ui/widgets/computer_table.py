@@ -7,11 +7,13 @@ O(rows)). The highlighted computer stays highlighted when rows move around it.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Sequence
+from typing import ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowDoesNotExist, RowKey
 
@@ -38,7 +40,7 @@ NO_MARK = Text(" ")
 class ComputerTable(DataTable[Text | str]):
     """DataTable of computers. The dashboard owns filtering and sorting and calls `sync`."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark", id="table.mark"),
         Binding("ctrl+a", "mark_all", "Mark all", show=False, id="table.mark_all"),
         Binding("escape", "clear_marks", "Clear marks", show=False, id="table.clear_marks"),
@@ -66,7 +68,7 @@ class ComputerTable(DataTable[Text | str]):
             return None
         try:
             key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
-        except Exception:  # noqa: BLE001 - an empty or shrinking table has no cell there
+        except Exception:
             return None
         return key.value
 
@@ -111,10 +113,8 @@ class ComputerTable(DataTable[Text | str]):
         gone = [cid for cid in self._order if cid not in wanted]
         for cid in gone:
             self._forget(cid)
-            try:
+            with contextlib.suppress(RowDoesNotExist):
                 self.remove_row(cid)
-            except RowDoesNotExist:
-                pass
         check = set(new_ids) if dirty is None else set(dirty) & wanted
         table_order = [cid for cid in self._order if cid in wanted]
         for c in computers:

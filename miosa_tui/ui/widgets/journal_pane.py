@@ -22,7 +22,15 @@ class JournalPane(RichLog):
         super().__init__(max_lines=1000, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
         self.border_title = "Journal"
 
-    def add_entry(self, when: str, action: str, target: str, outcome: str, message: str, request_id: str | None) -> None:
+    def add_entry(
+        self,
+        when: str,
+        action: str,
+        target: str,
+        outcome: str,
+        message: str,
+        request_id: str | None,
+    ) -> None:
         line = Text()
         line.append(f"{when} ", style="dim")
         line.append(f"{action:<8} ", style="bold")

@@ -39,7 +39,7 @@ def status_text(
     now: float = 0.0,
     frame: int = 0,
 ) -> Text:
-    """`running`, `⠙ stopping → stopped 4s`, or an unknown status shown as it came (`? hibernating`)."""
+    """`running`, `⠙ stopping → stopped 4s`, or an unknown status as it came (`? hibernating`)."""
     shown = raw if raw and status not in KNOWN_STATUSES else status
     moving = status in TRANSITIONAL or (desired is not None and desired != status)
     text = Text()

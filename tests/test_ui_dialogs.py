@@ -1,0 +1,556 @@
+"""The modal dialogs and the help screen, driven through a tiny host app with the Pilot.
+
+Each dialog is pushed with a callback that records the dismissed value, the way the dashboard
+uses them; "refused" means: the reason is on screen and nothing was recorded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button, Input, OptionList, Select, Static
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.actions import ActionKind, BulkPlan, plan_bulk
+from miosa_tui.ui.screens.dialogs import (
+    CloneDialog,
+    ConfirmActionDialog,
+    CreateDialog,
+    ExportDialog,
+    MoveDialog,
+    PathDialog,
+    ResizeDialog,
+    check_path,
+    clone_name,
+    typed_phrase_for,
+)
+from miosa_tui.ui.screens.help import HelpScreen, collect_help
+
+
+def computer(n: int, name: str, status: str = "running", **kw: Any) -> Computer:
+    fields: dict[str, Any] = {"region": "us-mia", "size": "medium"}
+    fields.update(kw)
+    return Computer(id=f"cmp_{n:04d}", name=name, status=status, **fields)
+
+
+RESEARCH = computer(1, "research-desk")
+WEB = computer(2, "web-1")
+OLD = computer(3, "old-box", "stopped")
+
+
+class TableLike(Static):
+    can_focus = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "noop", "Mark", id="table.mark"),
+        Binding("slash", "noop", "Filter", id="table.filter"),
+        Binding("d", "noop", "Destroy", id="table.destroy"),
+    ]
+
+    def action_noop(self) -> None:
+        pass
+
+
+class DesktopLike(Static):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("g", "noop", "Refresh desktop", id="desktop.refresh"),
+        Binding("x", "noop", "Region", id="desktop.region"),
+    ]
+
+    def action_noop(self) -> None:
+        pass
+
+
+class Host(App[None]):
+    """Records every dismissed value in `results`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.results: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield TableLike("table", id="table")
+        yield DesktopLike("desktop", id="desktop")
+
+    def open(self, screen: Screen[Any]) -> None:
+        self.push_screen(screen, self.results.append)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the user sees on the active screen, as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def open_dialog(pilot: Pilot[Any], screen: Screen[Any]) -> None:
+    assert isinstance(pilot.app, Host)
+    pilot.app.open(screen)
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*("space" if ch == " " else ch for ch in text))
+
+
+# -- ConfirmActionDialog ----------------------------------------------------------------------
+
+
+async def test_confirm_focuses_cancel_so_enter_cancels() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
+        assert isinstance(app.screen, ConfirmActionDialog)
+        assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+        text = screen_text(app)
+        assert "Stop research-desk?" in text
+        assert "y Stop" in text and "n/esc Cancel" in text  # the confirm keys are visible
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [False]
+        assert not isinstance(app.screen, ConfirmActionDialog)
+
+
+@pytest.mark.parametrize(("keys", "expected"), [(["y"], True), (["n"], False), (["escape"], False)])
+async def test_confirm_keys(keys: list[str], expected: bool) -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert app.results == [expected]
+
+
+async def test_confirm_double_y_dismisses_once() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.RESTART, [RESEARCH])))
+        await pilot.press("y", "y")
+        await pilot.pause()
+        assert app.results == [True]
+
+
+async def test_confirm_lists_every_target_and_the_skipped_ones() -> None:
+    fleet = [computer(n, f"vm-{n}") for n in range(100, 140)] + [OLD]
+    plan = plan_bulk(ActionKind.STOP, fleet)
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmActionDialog)
+        text = screen_text(app)
+        assert "Stop 40 computers?" in text
+        assert "40 will stop, 1 skipped: already stopped" in text
+        listed = str(dialog.query_one("#target-list", Static).visual)
+        for c in fleet:
+            assert c.name in listed and c.id in listed
+        assert "skipped: already stopped" in listed
+        # The list scrolls instead of pushing the buttons off screen.
+        assert dialog.query_one("#targets").max_scroll_y > 0
+        assert "Cancel" in text
+
+
+async def test_confirm_shows_names_literally() -> None:
+    odd = computer(9, "[bold]x[/")
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [odd])))
+        assert "[bold]x[/" in screen_text(app)
+
+
+async def test_typed_confirmation_blocks_y_and_click_until_exact_text() -> None:
+    plan = plan_bulk(ActionKind.DESTROY, [RESEARCH, WEB])
+    phrase = typed_phrase_for(plan)
+    assert phrase == "destroy 2"
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan, require_typed=phrase))
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmActionDialog)
+        text = screen_text(app)
+        assert "Destroy 2 computers?" in text
+        assert "This cannot be undone." in text
+        assert "Type destroy 2 to confirm" in text
+        assert app.focused is dialog.query_one("#cancel")
+        confirm = dialog.query_one("#confirm", Button)
+        assert confirm.disabled and confirm.variant == "error"
+
+        await pilot.press("y")
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert app.results == [] and app.screen is dialog
+
+        await pilot.click("#typed")
+        await type_text(pilot, "destroy 3")  # the 'y' in "destroy" goes into the field
+        await pilot.pause()
+        assert dialog.query_one("#typed", Input).value == "destroy 3"
+        assert confirm.disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "Type exactly destroy 2 to confirm." in screen_text(app)
+
+        await pilot.press("backspace", "2")
+        await pilot.pause()
+        assert not confirm.disabled
+        await pilot.click("#confirm")
+        await pilot.pause()
+        assert app.results == [True]
+
+
+async def test_typed_confirmation_enter_in_field_confirms() -> None:
+    plan = plan_bulk(ActionKind.DESTROY, [RESEARCH])
+    assert typed_phrase_for(plan) == "research-desk"
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan, require_typed="research-desk"))
+        assert "Type research-desk to confirm" in screen_text(app)
+        await pilot.press("shift+tab")  # from Cancel back to the field
+        await type_text(pilot, "research-desk")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [True]
+
+
+async def test_typed_phrase_rule() -> None:
+    assert typed_phrase_for(plan_bulk(ActionKind.DESTROY, [OLD])) is None
+    assert typed_phrase_for(plan_bulk(ActionKind.STOP, [RESEARCH, WEB])) is None
+
+
+async def test_confirm_keys_follow_the_keymap() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.set_keymap({"dialog.confirm": "c"})
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
+        assert "c Stop" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.results == []
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.results == [True]
+
+
+async def test_confirm_with_nothing_to_do_cannot_confirm() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [OLD])))
+        assert "Nothing to do" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.results == []
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [False]
+
+
+# -- CloneDialog ------------------------------------------------------------------------------
+
+
+async def test_clone_default_name_returned_on_enter() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, CloneDialog(RESEARCH, existing_names={"research-desk"}))
+        assert app.screen.query_one("#name", Input).value == "research-desk-clone"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == ["research-desk-clone"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("", "Name is required."),
+        ("Bad Name", "lowercase"),
+        ("9lives", "start with a lowercase letter"),
+        ("web_1", "only lowercase letters, digits and hyphens"),
+        ("a" * 64, "at most 63 characters"),
+        ("taken", "A computer named taken already exists."),
+        ("[red]x", "start with a lowercase letter"),
+    ],
+)
+async def test_clone_refuses_invalid_names_in_the_form(typed: str, reason: str) -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, CloneDialog(RESEARCH, existing_names={"taken"}))
+        app.screen.query_one("#name", Input).value = typed
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.results == []
+        assert isinstance(app.screen, CloneDialog)
+        assert reason in screen_text(app)
+
+
+async def test_clone_escape_returns_none() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, CloneDialog("web-1"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+def test_clone_name_is_trimmed_and_numbered() -> None:
+    assert clone_name("web") == "web-clone"
+    assert clone_name("web", {"web-clone"}) == "web-clone-2"
+    long = "a" * 63
+    assert len(clone_name(long)) == 63 and clone_name(long).endswith("-clone")
+
+
+# -- MoveDialog / ResizeDialog ----------------------------------------------------------------
+
+
+async def test_move_marks_current_region_and_returns_another() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, MoveDialog(RESEARCH))
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        text = screen_text(app)
+        assert "Move research-desk" in text
+        assert "us-mia  Miami  (current)" in text
+        options = dialog.query_one("#choices", OptionList)
+        assert options.get_option("us-mia").disabled
+        assert options.highlighted_option is not None
+        assert options.highlighted_option.id == "us-nyc"
+        await pilot.press("up")  # the current region cannot be highlighted
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == ["us-nyc"]
+
+
+async def test_move_refuses_the_current_region() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, MoveDialog("us-mia", count=3))
+        dialog = app.screen
+        assert isinstance(dialog, MoveDialog)
+        assert "Move 3 computers" in screen_text(app)
+        dialog._choose("us-mia")
+        await pilot.pause()
+        assert "Already in us-mia" in screen_text(app)
+        assert app.results == []
+
+
+async def test_resize_shows_specs_note_and_refuses_current() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ResizeDialog(RESEARCH))
+        dialog = app.screen
+        assert isinstance(dialog, ResizeDialog)
+        text = screen_text(app)
+        assert "medium   4 vCPU · 8 GB  (current)" in text
+        assert "xl      16 vCPU · 32 GB" in text
+        assert "A running computer restarts to apply the new size." in text
+        dialog._choose("medium")
+        await pilot.pause()
+        assert "Already medium" in screen_text(app)
+        # xs is highlighted first; down -> small, down skips medium -> large.
+        await pilot.press("down", "down")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.results == ["large"]
+
+
+async def test_resize_custom_note() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ResizeDialog("small", note="Stopped computers resize at once."))
+        assert "Stopped computers resize at once." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+# -- CreateDialog -----------------------------------------------------------------------------
+
+
+async def test_create_requires_a_valid_name_then_returns_the_dict() -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, CreateDialog(existing_names={"web-1"}))
+        dialog = app.screen
+        assert isinstance(dialog, CreateDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "Name is required." in screen_text(app)
+
+        await type_text(pilot, "web-1")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "A computer named web-1 already exists." in screen_text(app)
+
+        await pilot.press("backspace", "2")
+        dialog.query_one("#size", Select).value = "large"
+        dialog.query_one("#template", Select).value = "miosa-sandbox"
+        await pilot.pause()
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert app.results == [
+            {"name": "web-2", "size": "large", "region": "us-mia", "template_type": "miosa-sandbox"}
+        ]
+
+
+async def test_create_defaults() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dialog(pilot, CreateDialog())
+        await type_text(pilot, "fresh")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [
+            {"name": "fresh", "size": "small", "region": "us-mia", "template_type": "miosa-desktop"}
+        ]
+
+
+# -- PathDialog -------------------------------------------------------------------------------
+
+
+async def test_path_dialog_refusals_then_accepts(tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, PathDialog("Export the journal", str(tmp_path / "j.txt")))
+        field = app.screen.query_one("#path", Input)
+        for typed, reason in [
+            ("", "Enter a file path."),
+            ("   ", "Enter a file path."),
+            (str(tmp_path), "is a folder"),
+            (str(tmp_path / "missing" / "j.txt"), "does not exist"),
+            (str(tmp_path / "bad\0name"), "Cannot use that path"),
+        ]:
+            field.value = typed
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.results == [], typed
+            assert reason in screen_text(app), typed
+        field.value = str(tmp_path / "journal.txt")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [str(tmp_path / "journal.txt")]
+
+
+async def test_export_dialog_prefills_and_warns_on_overwrite(tmp_path: Path) -> None:
+    existing = tmp_path / "old.txt"
+    existing.write_text("x")
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ExportDialog(str(existing)))
+        text = screen_text(app)
+        assert "Export the journal" in text
+        assert "it will be replaced" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+def test_check_path_never_raises(tmp_path: Path) -> None:
+    assert check_path(str(tmp_path / "ok.txt")) is None
+    assert check_path("x" * 5000) is not None or True  # any answer, no exception
+    (tmp_path / "file").write_text("")
+    assert "is not a folder" in (check_path(str(tmp_path / "file" / "x.txt")) or "")
+
+
+# -- HelpScreen -------------------------------------------------------------------------------
+
+
+async def test_help_lists_bindings_by_area_and_closes() -> None:
+    app = Host()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("Table", "Desktop", "App", "Mark", "Refresh desktop", "Filter syntax",
+                         "status:running", "!status:stopped", "Marks"):
+            assert expected in text, expected
+        areas = {a.title: {r.description: r.keys for r in a.rows} for a in app.screen.areas}
+        assert areas["Table"]["Mark"] == ["space"]
+        assert areas["Desktop"]["Refresh desktop"] == ["g"]
+        assert areas["App"]["Help"] == ["?"]
+        assert areas["Dialogs"]["Confirm"] == ["y"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_shows_keys_after_keymap_override() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.set_keymap({"table.mark": "m", "desktop.refresh": "f5", "dialog.confirm": "c"})
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        areas = {a.title: {r.description: r.keys for r in a.rows} for a in help_screen.areas}
+        assert areas["Table"]["Mark"] == ["m"]
+        assert areas["Desktop"]["Refresh desktop"] == ["f5"]
+        assert areas["Dialogs"]["Confirm"] == ["c"]
+        text = screen_text(app)
+        assert "m      Mark" in text or "m  Mark" in text
+        assert "f5  Refresh desktop" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_collect_help_skips_idless_widget_bindings() -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)):
+        areas = collect_help(app, app.screen)
+        names = [a.name for a in areas]
+        assert names[:2] == ["table", "desktop"]
+        described = {r.description for a in areas for r in a.rows}
+        assert "Focus Next" not in described  # the screen's tab binding has no id
+
+
+# -- Snapshots --------------------------------------------------------------------------------
+
+
+class SnapHost(Host):
+    def __init__(self, make: Any) -> None:
+        super().__init__()
+        self.make = make
+
+    def on_mount(self) -> None:
+        self.open(self.make())
+
+
+async def _no_blink(pilot: Pilot[Any]) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def test_snapshot_destroy_two_typed(snap_compare: Any) -> None:
+    plan = BulkPlan(ActionKind.DESTROY, [RESEARCH, WEB], [(computer(3, "gone-box", "destroying"),
+                                                          "already being destroyed")])
+    app = SnapHost(lambda: ConfirmActionDialog(plan, require_typed="destroy 2"))
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_no_blink)
+
+
+def test_snapshot_help_wide(snap_compare: Any) -> None:
+    assert snap_compare(SnapHost(HelpScreen), terminal_size=(160, 48))
+
+
+def test_snapshot_help_narrow(snap_compare: Any) -> None:
+    assert snap_compare(SnapHost(HelpScreen), terminal_size=(80, 24))
