@@ -32,7 +32,7 @@ SIZE = (160, 48)
 
 def region_requests(root_url: str) -> list[dict[str, Any]]:
     return [r for r in screenshot_requests(root_url) if "region" in r["route"]
-            or r["route"].endswith("/screenshot") and r["query"]]
+            or (r["route"].endswith("/screenshot") and r["query"])]
 
 
 def first(computers: list[Computer], status: str) -> Computer:

@@ -35,7 +35,7 @@ def shown(value: str | None, *, secret: bool, revealed: bool = False) -> str:
     """What to render for `value`: itself unless it is a secret that is not revealed."""
     if value is None:
         return ""
-    return value
+    return value if not secret or revealed else mask(value)
 
 
 class Reveals:
@@ -49,28 +49,28 @@ class Reveals:
     ) -> None:
         if duration <= 0:
             raise ValueError("The reveal duration must be positive.")
-        self._clock = clock
+        self.clock = clock
         self.duration = duration
         self._until: dict[Hashable, float] = {}
 
     def reveal(self, key: Hashable) -> float:
         """Show `key` in clear from now on for `duration` seconds; returns the deadline."""
-        deadline = self._clock() + self.duration
+        deadline = self.clock() + self.duration
         self._until[key] = deadline
         return deadline
 
     def is_revealed(self, key: Hashable) -> bool:
         deadline = self._until.get(key)
-        return deadline is not None and self._clock() < deadline
+        return deadline is not None and self.clock() < deadline
 
     def remaining(self, key: Hashable) -> float:
         """Seconds until `key` masks itself again (0 when it is masked)."""
         deadline = self._until.get(key)
-        return max(0.0, deadline - self._clock()) if deadline is not None else 0.0
+        return max(0.0, deadline - self.clock()) if deadline is not None else 0.0
 
     def expire(self) -> list[Hashable]:
         """Forget every reveal whose time is up; returns their keys (the widget re-renders them)."""
-        now = self._clock()
+        now = self.clock()
         gone = [key for key, deadline in self._until.items() if now >= deadline]
         for key in gone:
             del self._until[key]

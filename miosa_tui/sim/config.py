@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from miosa_tui.sim.faults import FaultConfig
 
 
 @dataclass(frozen=True, slots=True)
 class SimConfig:
-    """`speed` divides every transition duration (speed=50 turns an 8 s boot into 0.16 s)."""
+    """`speed` divides every transition duration (speed=50 turns an 8 s boot into 0.16 s).
+
+    `frozen_time` (ISO-8601, e.g. "2026-11-28T12:00:00Z") stops the simulator's wall clock at
+    that instant: seeded created/updated times derive from it and every desktop shows it as its
+    clock, so screenshots and snapshot tests are the same on every run. Transitions still run
+    on the monotonic clock.
+    """
 
     fleet: int = 12
     seed: int = 7
@@ -18,6 +25,7 @@ class SimConfig:
     height: int = 800
     faults: FaultConfig = field(default_factory=FaultConfig)
     max_page_size: int = 500
+    frozen_time: str | None = None
 
     def __post_init__(self) -> None:
         if self.fleet < 0:
@@ -28,3 +36,17 @@ class SimConfig:
             raise ValueError("screen width and height must be at least 16 pixels")
         if self.max_page_size < 1:
             raise ValueError("max_page_size must be at least 1")
+        if self.frozen_time is not None:
+            self.frozen_wall()  # fail early on a time that does not parse
+
+    def frozen_wall(self) -> datetime | None:
+        """`frozen_time` as an aware UTC datetime (a time without zone is taken as UTC)."""
+        if self.frozen_time is None:
+            return None
+        try:
+            when = datetime.fromisoformat(self.frozen_time.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(
+                f"frozen_time must be an ISO-8601 time, got {self.frozen_time!r}"
+            ) from None
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

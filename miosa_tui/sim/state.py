@@ -21,8 +21,13 @@ class SimState:
 
     def __init__(self, config: SimConfig, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.config = config
-        self.fleet = Fleet(config, clock=clock)
-        self.painter = DesktopPainter(config.width, config.height)
+        frozen = config.frozen_wall()
+        if frozen is None:
+            self.fleet = Fleet(config, clock=clock)
+            self.painter = DesktopPainter(config.width, config.height)
+        else:
+            self.fleet = Fleet(config, clock=clock, wall=lambda: frozen)
+            self.painter = DesktopPainter(config.width, config.height, now=lambda: frozen)
         self.faults = FaultInjector(config.faults, seed=config.seed)
         self.stats: Counter[str] = Counter()
         self.requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_SIZE)

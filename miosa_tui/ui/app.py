@@ -28,7 +28,9 @@ class MiosaApp(App[None]):
     BINDINGS: ClassVar = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("colon", "command_palette", "Commands", show=False, id="app.palette"),
+        # ctrl+p must be listed here: any binding to command_palette stops Textual from adding
+        # its own ctrl+p one (COMMAND_PALETTE_BINDING), which left ctrl+p doing nothing.
+        Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
     ]
 
     def __init__(

@@ -60,8 +60,8 @@ def copy(
     """
     app.copy_to_clipboard(text)  # sets app.clipboard and writes OSC 52 through the driver
     env = os.environ if environ is None else environ
-    if env.get("TMUX"):
-        driver = getattr(app, "_driver", None)
+    driver = getattr(app, "_driver", None)
+    if env.get("TMUX") and not _is_web(driver):
         write = getattr(driver, "write", None)
         if callable(write):
             # A closed terminal must not turn a copy into a crash.
@@ -73,6 +73,11 @@ def copy(
     return shown
 
 
+def _is_web(driver: object) -> bool:
+    """True under textual-serve, where the "terminal" is xterm.js in a browser tab."""
+    return driver is not None and type(driver).__name__ == "WebDriver"
+
+
 def browser_unavailable_reason(
     app: App[Any], environ: Mapping[str, str] | None = None, platform: str | None = None
 ) -> str | None:
@@ -81,8 +86,7 @@ def browser_unavailable_reason(
     In a headless Linux session (SSH without X forwarding) Python's `webbrowser` would start a
     console browser such as lynx on our own terminal, so we refuse and say why instead.
     """
-    driver = getattr(app, "_driver", None)
-    if driver is not None and type(driver).__name__ == "WebDriver":
+    if _is_web(getattr(app, "_driver", None)):
         return None  # textual-serve: the browser tab opens it with window.open
     env = os.environ if environ is None else environ
     plat = sys.platform if platform is None else platform

@@ -44,8 +44,9 @@ class ComputerCommands(Provider):
             if name == "act" and screen.check_action("act", params) is False:
                 continue  # read-only: mutating commands are not offered at all
             found.append((title, partial(app.run_action, action, screen), help_text))
-        for extra in getattr(screen, "palette_extras", lambda: [])():
-            found.append(extra)
+        for pane in screen.query("#desktop, #access"):
+            for title, action, help_text in getattr(pane, "PALETTE", ()):
+                found.append((title, partial(app.run_action, action, pane), help_text))
         for computer in list(app.fleet.computers.values())[:5000]:
             found.append(
                 (

@@ -54,13 +54,16 @@ def prepare_renderer(name: str | None = None) -> None:
 
 
 def image_class(name: str | None) -> type[Widget]:
-    """The textual-image widget class for a renderer setting (auto|halfcell|unicode|sixel|tgp)."""
+    """The textual-image widget class for a renderer setting (auto|halfcell|unicode|sixel|tgp).
+
+    halfcell is textual-image's HalfcellImage with a faster renderable (see `_fast_halfcell`).
+    """
     value = normalize_renderer(name)
     import textual_image.widget as tiw
 
     classes: dict[str, type[Widget]] = {
         "auto": tiw.Image,
-        "halfcell": tiw.HalfcellImage,
+        "halfcell": _fast_halfcell(),
         "unicode": tiw.UnicodeImage,
         "sixel": tiw.SixelImage,
         "tgp": tiw.TGPImage,
@@ -68,10 +71,77 @@ def image_class(name: str | None) -> type[Widget]:
     return classes[value]
 
 
+_FAST_HALFCELL: type[Widget] | None = None
+
+
+def _fast_halfcell() -> type[Widget]:
+    """textual-image's HalfcellImage, drawing the same cells with far fewer Rich objects.
+
+    The stock renderable makes one Color, one Style and one Segment per cell, which cost about
+    17 µs a cell on the event loop (125 ms for a 160x46 pane). This one reuses one Style per
+    (upper, lower) colour pair and merges runs of equal cells into one Segment; desktops are
+    mostly flat colour, so that cuts the work several times over. Same pixels, same output.
+    """
+    global _FAST_HALFCELL
+    if _FAST_HALFCELL is not None:
+        return _FAST_HALFCELL
+    from typing import Any as _Any
+
+    from rich.color import Color
+    from rich.color_triplet import ColorTriplet
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual_image._terminal import get_cell_size
+    from textual_image.renderable.halfcell import Image as HalfcellRenderable
+    from textual_image.widget import HalfcellImage
+
+    class RunLengthHalfcell(HalfcellRenderable):
+        def __rich_console__(self, console: _Any, options: _Any) -> _Any:
+            width, rows = self._render_size.get_cell_size(
+                options.max_width, options.max_height, get_cell_size()
+            )
+            image = self._image_data._image.convert("RGB").resize((width, rows * 2))
+            data = image.tobytes()
+            stride = width * 3
+            styles: dict[bytes, Style] = {}
+            for row in range(rows):
+                upper = data[2 * row * stride : (2 * row + 1) * stride]
+                lower = data[(2 * row + 1) * stride : (2 * row + 2) * stride]
+                run_key = b""
+                run = 0
+                for x in range(0, stride, 3):
+                    key = upper[x : x + 3] + lower[x : x + 3]
+                    if key == run_key:
+                        run += 1
+                        continue
+                    if run:
+                        yield Segment("▀" * run, styles[run_key])
+                    if key not in styles:
+                        styles[key] = Style(
+                            color=Color.from_triplet(ColorTriplet(key[0], key[1], key[2])),
+                            bgcolor=Color.from_triplet(ColorTriplet(key[3], key[4], key[5])),
+                        )
+                    run_key, run = key, 1
+                if run:
+                    yield Segment("▀" * run, styles[run_key])
+                yield Segment("\n")
+
+    class FastHalfcellImage(HalfcellImage, Renderable=RunLengthHalfcell):
+        """HalfcellImage with the run-length renderable."""
+
+    _FAST_HALFCELL = FastHalfcellImage
+    return FastHalfcellImage
+
+
 def pixels_per_cell(name: str | None) -> tuple[int, int]:
     """How many image pixels one terminal cell can show: 1x2 for halfcell (one `▀` shows two
     pixels), the terminal's cell size in pixels for Sixel/TGP (auto may be either)."""
     value = normalize_renderer(name)
+    if value == "auto":
+        import textual_image.renderable as detected
+
+        if detected.Image in (detected.HalfcellImage, detected.UnicodeImage):
+            value = "halfcell"
     if value in ("halfcell", "unicode"):
         return 1, 2
     from textual_image._terminal import get_cell_size

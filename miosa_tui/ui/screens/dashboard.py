@@ -129,10 +129,13 @@ class DashboardScreen(Screen[None]):
             err = app.fleet.last_error
             header.update_state(error=_one_line(err), last_success=app.fleet.last_success)
         else:
-            dirty = {new.id for _old, new, _fields in diff.changed}
-            self._render_table(
-                dirty=dirty, structural=bool(diff.added or diff.removed or diff.reordered)
-            )
+            if not diff.is_empty:
+                # An unchanged poll touches nothing: re-rendering the panes and the footer on
+                # every poll cost ~25 ms of CPU each time for no visible change.
+                dirty = {new.id for _old, new, _fields in diff.changed}
+                self._render_table(
+                    dirty=dirty, structural=bool(diff.added or diff.removed or diff.reordered)
+                )
             header.update_state(error=None, last_success=app.fleet.last_success)
         for done in settled:
             self._settle(done)

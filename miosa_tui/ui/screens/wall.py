@@ -145,7 +145,7 @@ class WallScreen(Screen[str | None]):
 
     @property
     def columns(self) -> int:
-        return max(1, (self.size.width - 2) // (TILE_WIDTH + 1))
+        return max(1, (self.size.width - 1) // (TILE_WIDTH + 1))  # a gutter between, a scrollbar
 
     def _set_columns(self) -> None:
         self.query_one("#wall-grid", Grid).styles.grid_size_columns = self.columns
@@ -232,6 +232,10 @@ class WallScreen(Screen[str | None]):
             self.fetches.append((tile.computer.id, start, time.monotonic()))
         if tile.is_attached:
             tile.show_picture(picture, (width, height))
+
+    def stop_rotation(self) -> None:
+        """Stop refreshing (the pictures stay); used for still snapshots and benchmarks."""
+        self.workers.cancel_group(self, "wall-rotation")
 
     # -- keys -----------------------------------------------------------------------------
 

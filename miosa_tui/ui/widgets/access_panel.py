@@ -43,6 +43,7 @@ from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
 T = TypeVar("T")
 
 RECENT_PORTS = 5
+LABEL_WIDTH = 18  # "url preview:5173  ": kind and label, then the value
 KIND_LABELS: dict[AccessKind, str] = {
     AccessKind.PUBLIC_URL: "public",
     AccessKind.NAMED_URL: "url",
@@ -106,7 +107,8 @@ class AccessPanel(Vertical):
     AccessPanel { height: 1fr; padding: 0 1; }
     AccessPanel #access-title { text-style: bold; }
     AccessPanel #access-entries { height: 1fr; min-height: 4; }
-    AccessPanel #access-port { margin-top: 1; }
+    AccessPanel #access-port { height: 1; border: none; padding: 0 1; background: $boost; }
+    AccessPanel #access-port:focus { background: $primary 20%; }
     AccessPanel #access-port-error { color: $error; height: auto; }
     AccessPanel #access-status { height: auto; }
     AccessPanel #access-last { color: $text-muted; height: auto; }
@@ -184,7 +186,7 @@ class AccessPanel(Vertical):
     def clock(self, clock: Clock) -> None:
         """Swap the time source (tests); reveal deadlines already set keep their values."""
         self._clock = clock
-        self._reveals._clock = clock
+        self._reveals.clock = clock
 
     @property
     def reveal_seconds(self) -> float:
@@ -509,14 +511,20 @@ class AccessPanel(Vertical):
         computer = self.computer
         if computer is None:
             return []
-        entries = [AccessEntry("public", AccessKind.PUBLIC_URL, "desktop", public_url(computer))]
+        client = getattr(self.app, "client", None)
+        public = str(getattr(client, "public_url", public_url)(computer))
+        preview = getattr(client, "preview_url", preview_url)
+        entries = [AccessEntry("public", AccessKind.PUBLIC_URL, "desktop", public)]
         for port in self._ports.get(computer.id, []):
-            url = preview_url(computer, port)
+            url = str(preview(computer, port))
             entries.append(
                 AccessEntry(f"preview:{port}", AccessKind.PREVIEW_URL, f":{port}", url, port=port)
             )
+        # Keys keep the API's index so they stay stable; a copy of the public URL is not repeated.
         for index, named in enumerate(self._named or []):
-            label = named.name + (f" :{named.port}" if named.port else "")
+            if named.url.rstrip("/") == public.rstrip("/"):
+                continue
+            label = named.name + (f":{named.port}" if named.port else "")
             entries.append(
                 AccessEntry(f"url:{index}", AccessKind.NAMED_URL, label, named.url, port=named.port)
             )
@@ -559,9 +567,11 @@ class AccessPanel(Vertical):
         return entries
 
     def _prompt(self, entry: AccessEntry, now: float) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{KIND_LABELS[entry.kind]:<8}", style="dim")
-        text.append(f"{entry.label:<12} ", style="bold")
+        text = Text()
+        kind = KIND_LABELS[entry.kind]
+        text.append(kind + " ", style="dim")
+        text.append(entry.label, style="bold")
+        text.append(" " * max(1, LABEL_WIDTH - len(kind) - 1 - len(entry.label)))
         if entry.value is None:
             text.append(entry.note or "-", style="dim italic")
             return text

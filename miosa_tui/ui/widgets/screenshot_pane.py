@@ -230,6 +230,7 @@ class ScreenshotPane(Vertical, can_focus=True):
         self._debounce_timer: Timer | None = None
         self._auto_timer: Timer | None = None
         self._open_region_after_fetch = False
+        self._caption_text = ""
 
     # -- composition ----------------------------------------------------------------------
 
@@ -300,6 +301,8 @@ class ScreenshotPane(Vertical, can_focus=True):
             self._update_caption()
             return
         if not computer.is_running:
+            self.shot = self.full_shot = None  # an old picture would contradict the status
+            self.view_region = None
             self._set_image(None)
             self._set_message(why_no_picture(computer))
             self._update_caption()
@@ -313,6 +316,10 @@ class ScreenshotPane(Vertical, can_focus=True):
     def _schedule_fetch(self) -> None:
         if self._debounce_timer is not None:
             self._debounce_timer.stop()
+            self._debounce_timer = None
+        if self.debounce <= 0:  # a zero-length Timer divides by zero in Textual
+            self.call_later(self.fetch_now)
+            return
         self._debounce_timer = self.set_timer(self.debounce, self.fetch_now)
 
     def fetch_now(self) -> None:
@@ -362,9 +369,11 @@ class ScreenshotPane(Vertical, can_focus=True):
                 )
             return
         except Exception as err:  # a worker must never take the app down
-            self._set_message(
-                f"Could not show the {label}{computer.name}: {one_line(str(err))}", error=True
-            )
+            if self.computer is not None and self.computer.id == computer.id:
+                self._set_message(
+                    f"Could not show the {label}{computer.name}: {one_line(str(err))}",
+                    error=True,
+                )
             return
         if self.computer is None or self.computer.id != computer.id:
             return
@@ -405,10 +414,9 @@ class ScreenshotPane(Vertical, can_focus=True):
             self.query_one("#desktop-frame").display = False
 
     def _update_caption(self) -> None:
-        caption = self.query_one("#desktop-caption", Static)
         computer, shot = self.computer, self.shot
         if computer is None:
-            caption.update("")
+            self._set_caption("")
             return
         parts = [computer.name]
         if shot is not None and shot.computer_id == computer.id:
@@ -426,7 +434,13 @@ class ScreenshotPane(Vertical, can_focus=True):
             parts.append(computer.status)
         if self.auto:
             parts.append(f"auto {self.auto_interval:g}s")
-        caption.update(" · ".join(parts))
+        self._set_caption(" · ".join(parts))
+
+    def _set_caption(self, text: str) -> None:
+        """Update the caption only when its text changes (it is re-evaluated every second)."""
+        if text != self._caption_text:
+            self._caption_text = text
+            self.query_one("#desktop-caption", Static).update(text)
 
     def on_resize(self) -> None:
         if self.shot is not None:
@@ -446,6 +460,8 @@ class ScreenshotPane(Vertical, can_focus=True):
 
     def _auto_tick(self) -> None:
         computer = self.computer
+        if self.screen is not self.app.screen:
+            return  # covered by the wall or the region selector: they make their own requests
         if self.auto and computer is not None and computer.is_running and not self.fetching:
             self._fetch(computer, self.view_region)
 

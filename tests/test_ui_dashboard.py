@@ -1,0 +1,622 @@
+"""The dashboard end to end: keys in, what the screen shows and what the simulator received out.
+
+Every test drives the real MiosaApp against a real simulator (speed 50, so a start takes tenths
+of a second) with a short poll interval, and waits by pumping the event loop until the screen
+or the simulator reaches the expected state. No test asserts on how long anything took.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Input, OptionList, Select
+from textual.worker import Worker, WorkerState
+from ui_helpers import (
+    API_KEY,
+    SIZE,
+    Sim,
+    burst,
+    cell,
+    first_with,
+    shortest_named,
+    header_text,
+    highlight,
+    highlighted,
+    loaded,
+    make_app,
+    pump,
+    row_ids,
+    screen_text,
+    static_text,
+    table,
+    table_text,
+    type_text,
+    wait_for,
+)
+
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.commands import ACTIONS
+from miosa_tui.ui.screens.confirm import ConfirmActionDialog
+from miosa_tui.ui.screens.dashboard import DashboardScreen
+from miosa_tui.ui.screens.forms import CloneDialog, CreateDialog, MoveDialog, PathDialog, ResizeDialog
+from miosa_tui.ui.screens.help import HelpScreen
+from miosa_tui.ui.widgets.journal_pane import JournalPane
+
+
+@pytest.fixture
+def ctl(sim: SimServer) -> Iterator[Sim]:
+    control = Sim(sim)
+    yield control
+    control.close()
+
+
+def journal_lines(app: object) -> list[str]:
+    pane = app.dashboard.query_one(JournalPane)  # type: ignore[attr-defined]
+    return [strip.text for strip in pane.lines]
+
+
+# -- single actions ----------------------------------------------------------------------------
+
+
+async def test_start_sends_one_request_and_the_row_follows(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: ctl.status(target) == "running", "the sim to run it")
+        await wait_for(pilot, lambda: cell(app, target, "status").endswith("running"), "the row")
+        assert "→" not in cell(app, target, "status")  # the pending overlay is gone
+        assert highlighted(app) == target
+        assert len(ctl.sent("POST", "/start")) == 1
+        assert ctl.sent("POST", "/start", target)
+        assert ctl.mutating() == ["POST /computers/{id}/start x1"]
+
+
+async def test_stop_asks_first_with_cancel_focused(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running")
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        assert app.focused is not None and app.focused.id == "cancel"
+        text = screen_text(app)
+        assert f"Stop {name}?" in text
+        assert "Open sessions are disconnected" in text
+        assert ctl.mutating() == []  # nothing is sent before the answer
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "confirm"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dialog to close")
+        await wait_for(pilot, lambda: ctl.status(target) == "stopped", "the sim to stop it")
+        await wait_for(pilot, lambda: cell(app, target, "status").endswith("stopped"), "the row")
+        assert [r["path"] for r in ctl.sent("POST", "/stop")] == [
+            f"/api/v1/computers/{target}/stop"
+        ]
+        assert ctl.mutating() == ["POST /computers/{id}/stop x1"]
+
+
+async def test_restart_confirmed_with_y(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running")
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: ctl.sent("POST", "/restart", target), "the restart request")
+        # restart goes through stopping/starting and back to running; the row ends there too
+        await wait_for(pilot, lambda: ctl.status(target) == "running", "the sim to run it again")
+        await wait_for(
+            pilot,
+            lambda: cell(app, target, "status").endswith("running")
+            and target not in app.fleet.pending,
+            "the row to settle",
+        )
+        assert ctl.mutating() == ["POST /computers/{id}/restart x1"]
+        assert highlighted(app) == target
+
+
+async def test_destroy_needs_the_typed_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = shortest_named(app, "running")  # fewer keys to type
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        dialog = app.screen
+        assert f"Type {name} to confirm" in screen_text(app)
+        assert dialog.query_one("#confirm", Button).disabled
+        await pilot.press("y")  # not typed yet: refused, the dialog stays
+        await pump(pilot, 2)
+        assert app.screen is dialog
+        await pilot.click("#typed")
+        await type_text(pilot, name[:-1])
+        assert dialog.query_one("#confirm", Button).disabled  # almost is not enough
+        await pilot.press(name[-1])
+        assert not dialog.query_one("#confirm", Button).disabled
+        assert ctl.mutating() == []
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: ctl.computer(target) is None, "the sim to 404 it")
+        await wait_for(pilot, lambda: target not in row_ids(app), "the row to disappear")
+        assert table(app).row_count == 11
+        assert len(ctl.sent("DELETE", computer_id=target)) == 1
+        assert ctl.mutating() == ["DELETE /computers/{id} x1"]
+
+
+async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running")
+        await highlight(pilot, app, target)
+        ctl.reset()
+        # escape, enter on the focused Cancel button, and the printed "n" all cancel
+        for keys in (("escape",), ("enter",), ("n",), ("tab", "shift+tab", "enter")):
+            await pilot.press("d")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "dialog")
+            await pilot.press(*keys)
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "it to close")
+        await pump(pilot, 4)
+        assert ctl.sent("DELETE") == []
+        assert ctl.mutating() == []
+        assert ctl.status(target) == "running"
+        assert target in row_ids(app)
+        assert highlighted(app) == target
+
+
+# -- forms -------------------------------------------------------------------------------------
+
+
+async def test_clone_with_the_default_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        source = first_with(app, "running")
+        name = app.fleet.computers[source].name
+        await highlight(pilot, app, source)
+        ctl.reset()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+        box = app.screen.query_one("#name", Input)
+        assert box.value == f"{name}-clone"
+        assert app.focused is box
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: f"{name}-clone" in ctl.names(), "the sim to have the clone")
+        clone_id = ctl.names()[f"{name}-clone"]
+        await wait_for(pilot, lambda: clone_id in row_ids(app), "the clone's row")
+        assert cell(app, clone_id, "name") == f"{name}-clone"
+        await wait_for(pilot, lambda: cell(app, clone_id, "status").endswith("running"), "boot")
+        [request] = ctl.sent("POST", "/clone")
+        assert request["path"] == f"/api/v1/computers/{source}/clone"
+        assert request["json"]["name"] == f"{name}-clone"
+        assert ctl.mutating() == ["POST /computers/{id}/clone x1"]
+
+
+async def test_clone_refuses_a_bad_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        ctl.reset()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+        dialog = app.screen
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, "Bad Name!")
+        assert dialog.query_one("#name", Input).value == "Bad Name!"
+        await pilot.press("enter")
+        await pump(pilot, 2)
+        assert app.screen is dialog  # refused: still open
+        assert "Name must start with a lowercase letter." in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "it to close")
+        await pump(pilot, 4)
+        assert ctl.mutating() == []
+        assert table(app).row_count == 12
+
+
+async def choose(pilot: object, app: object, steps: int) -> str:
+    """Move the choice list `steps` down and return the option that is then highlighted."""
+    options = app.screen.query_one(OptionList)  # type: ignore[attr-defined]
+    assert app.focused is options  # type: ignore[attr-defined]
+    for _ in range(steps):
+        await pilot.press("down")  # type: ignore[attr-defined]
+    option = options.highlighted_option
+    assert option is not None and option.id is not None
+    return option.id
+
+
+async def test_move_a_stopped_computer(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        before = app.fleet.computers[target].region
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MoveDialog), "the move dialog")
+        assert f"Current region: {before}" in screen_text(app)
+        region = await choose(pilot, app, 1)
+        assert region != before
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("region") == region, "move")
+        await wait_for(pilot, lambda: cell(app, target, "region") == region, "the region cell")
+        assert ctl.status(target) == "stopped"
+        [request] = ctl.sent("POST", "/move")
+        assert request["json"]["region"] == region
+        assert ctl.mutating() == ["POST /computers/{id}/move x1"]
+
+
+async def test_resize(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        before = app.fleet.computers[target].size
+        await highlight(pilot, app, target)
+        ctl.reset()
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResizeDialog), "the resize dialog")
+        size = await choose(pilot, app, 2)
+        assert size != before
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("size") == size, "resize")
+        await wait_for(pilot, lambda: cell(app, target, "size") == size, "the size cell")
+        [request] = ctl.sent("POST", "/resize") + ctl.sent("PATCH", "/resize")
+        assert request["json"]["size"] == size
+        assert len(ctl.mutating()) == 1
+
+
+async def test_create_from_the_form(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        ctl.reset()
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, CreateDialog), "the create dialog")
+        dialog = app.screen
+        await type_text(pilot, "lab-new")
+        # each Select: open it, move down, pick; then on to the next field
+        for select_id, steps in (("size", 2), ("region", 2), ("template", 1)):
+            await pilot.press("tab")
+            assert app.focused is dialog.query_one(f"#{select_id}", Select)
+            await pilot.press("enter", *["down"] * steps, "enter")
+            await wait_for(pilot, lambda: app.screen is dialog, "the menu to close")
+        values = {k: dialog.query_one(f"#{k}", Select).value for k in ("size", "region", "template")}
+        assert values == {"size": "large", "region": "us-la", "template": "miosa-sandbox"}
+        await pilot.press("tab", "tab")  # Cancel, then Create
+        assert app.focused is dialog.query_one("#ok", Button)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "lab-new" in ctl.names(), "the sim to have it")
+        new_id = ctl.names()["lab-new"]
+        state = ctl.computer(new_id) or {}
+        assert (state["size"], state["region"], state["template_type"]) == (
+            "large", "us-la", "miosa-sandbox",
+        )
+        await wait_for(pilot, lambda: new_id in row_ids(app), "its row")
+        assert cell(app, new_id, "name") == "lab-new"
+        assert ctl.mutating() == ["POST /computers x1"]
+
+
+# -- bulk, filter, sort, pause -----------------------------------------------------------------
+
+
+async def test_bulk_stop_skips_the_stopped_one(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        first = first_with(app, "running")
+        second = first_with(app, "running", skip=[first])
+        stopped = first_with(app, "stopped")
+        for cid in (first, second, stopped):
+            await highlight(pilot, app, cid)
+            await pilot.press("space")
+            assert cell(app, cid, "mark") == "●"
+        assert "3 marked" in header_text(app)
+        ctl.reset()
+        await pilot.press("S")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        text = screen_text(app)
+        assert "2 will stop, 1 skipped: already stopped" in text
+        assert "Stop 2 computers?" in text
+        for cid in (first, second, stopped):
+            assert app.fleet.computers[cid].name in text  # every target listed, the skip too
+        assert "skipped: already stopped" in text
+        await pilot.press("y")
+        await wait_for(
+            pilot,
+            lambda: ctl.status(first) == "stopped" and ctl.status(second) == "stopped",
+            "both to stop",
+        )
+        await wait_for(
+            pilot,
+            lambda: all(cell(app, c, "status").endswith("stopped") for c in (first, second)),
+            "the rows",
+        )
+        paths = sorted(r["path"] for r in ctl.sent("POST", "/stop"))
+        assert paths == sorted(f"/api/v1/computers/{c}/stop" for c in (first, second))
+        assert ctl.mutating() == ["POST /computers/{id}/stop x2"]
+        assert table(app).marked == set()  # marks are cleared once the action runs
+        assert "marked" not in header_text(app)
+
+
+async def test_filter_by_status_and_escape_clears(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        stopped = {c.id for c in app.fleet.computers.values() if c.status == "stopped"}
+        assert 0 < len(stopped) < 12
+        await pilot.press("slash")
+        box = app.dashboard.query_one("#filter-input", Input)
+        assert box.display and app.focused is box
+        await type_text(pilot, "status:stopped")
+        await wait_for(pilot, lambda: set(row_ids(app)) == stopped, "only stopped rows")
+        assert f"filter 'status:stopped' {len(stopped)}/12" in header_text(app)
+        shown = table_text(app)
+        for c in app.fleet.computers.values():
+            assert (f" {c.name} " in shown) == (c.id in stopped), c.name
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: table(app).row_count == 12, "every row back")
+        assert not box.display
+        assert app.focused is table(app)
+        assert "filter" not in header_text(app)
+
+
+async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        api_order = row_ids(app)
+        target = api_order[2]
+        await highlight(pilot, app, target)
+
+        def names() -> list[str]:
+            return [app.fleet.computers[cid].name for cid in row_ids(app)]
+
+        assert names() != sorted(names())  # so the sort has something to do
+        await pilot.press("greater_than_sign")
+        await wait_for(pilot, lambda: names() == sorted(names()), "rows ordered by name")
+        assert "sort name ↑" in header_text(app)
+        assert highlighted(app) == target
+        assert table(app).cursor_row == row_ids(app).index(target)
+        await pilot.press("equals_sign")
+        await wait_for(pilot, lambda: names() == sorted(names(), reverse=True), "reversed")
+        assert highlighted(app) == target
+        await pump(pilot, 4)  # a poll in between keeps the order and the highlight
+        assert names() == sorted(names(), reverse=True) and highlighted(app) == target
+
+
+async def test_pause_stops_polling_and_resume_restarts_it(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path, poll_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        start = ctl.list_count()
+        await wait_for(pilot, lambda: ctl.list_count() >= start + 2, "polling to run")
+        await pilot.press("p")
+        assert "PAUSED" in header_text(app)
+        assert "PAUSED" in screen_text(app)
+        await pump(pilot, 6)  # let a request already on the wire finish
+        paused_at = ctl.list_count()
+        await pump(pilot, 20)  # several poll intervals
+        assert ctl.list_count() == paused_at
+        await pilot.press("p")
+        assert "PAUSED" not in header_text(app)
+        await wait_for(pilot, lambda: ctl.list_count() >= paused_at + 2, "polling to resume")
+
+
+# -- read-only -----------------------------------------------------------------------------------
+
+
+async def test_read_only_sends_nothing_that_changes_anything(
+    sim: SimServer, ctl: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # "Export journal" may write its default file here
+    app = make_app(sim, tmp_path, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        assert "READ-ONLY" in header_text(app)
+        footer = screen_text(app).splitlines()[-1]
+        for label in ("Start", "Stop", "Destroy", "Clone", "New"):
+            assert f" {label} " not in footer  # the keys are not offered
+        stopped = first_with(app, "stopped")
+        running = first_with(app, "running")
+        ctl.reset()
+        for target in (stopped, running):
+            await highlight(pilot, app, target)
+            for key in ("s", "S", "r", "d", "c", "m", "z", "n"):
+                await pilot.press(key)
+                await pump(pilot, 1)
+                # nothing opens; confirm anyway in case a dialog did
+                if not isinstance(app.screen, DashboardScreen):
+                    await pilot.press("y", "enter")
+                assert isinstance(app.screen, DashboardScreen), key
+        # every palette action, run directly (the palette hides the mutating ones)
+        for _title, action, _help in ACTIONS:
+            await app.run_action(action, app.dashboard)
+            await pump(pilot, 1)
+            while not isinstance(app.screen, DashboardScreen):
+                await pilot.press("escape")
+            app.dashboard.query_one(JournalPane).add_class("hidden")
+        await pump(pilot, 6)
+        assert ctl.mutating() == []
+        assert ctl.list_count() > 0  # it did keep reading
+        # the palette does not even list them
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Destroy")
+        await pump(pilot, 6)
+        assert "Destroy the marked" not in screen_text(app)
+        await pilot.press("escape")
+
+
+# -- live refresh ----------------------------------------------------------------------------------
+
+
+async def test_status_changes_show_and_the_cursor_stays(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path, poll_interval=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        ids = row_ids(app)
+        target = next(cid for cid in ids[2:] if app.fleet.computers[cid].status == "running")
+        above = ids[0]
+        await highlight(pilot, app, target)
+
+        ctl.force_status(target, "stopped")
+        await wait_for(pilot, lambda: cell(app, target, "status").endswith("stopped"), "stopped")
+        assert highlighted(app) == target
+        ctl.force_status(above, "error")
+        await wait_for(pilot, lambda: cell(app, above, "status").endswith("error"), "error")
+        assert highlighted(app) == target
+        assert " error " in table_text(app).splitlines()[1 + row_ids(app).index(above)] + " "
+
+        # sorted by status, a status change moves the row: the cursor moves with it
+        await pilot.press("greater_than_sign", "greater_than_sign")
+        assert "sort status" in header_text(app)
+        row_before = row_ids(app).index(target)
+        ctl.force_status(target, "error")
+        await wait_for(pilot, lambda: cell(app, target, "status").endswith("error"), "error")
+        assert row_ids(app).index(target) != row_before
+        assert highlighted(app) == target
+        assert table(app).cursor_row == row_ids(app).index(target)
+
+
+# -- journal, help, palette ------------------------------------------------------------------------
+
+
+async def test_journal_records_and_exports_without_the_key(
+    sim: SimServer, ctl: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        pane = app.dashboard.query_one(JournalPane)
+        assert not pane.display
+        await pilot.press("j")
+        assert pane.display
+        assert "Journal" in screen_text(app)
+        target = first_with(app, "stopped")
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        await pilot.press("s")
+        await wait_for(
+            pilot,
+            lambda: any("start" in line and name in line and " ok" in line
+                        for line in journal_lines(app)),
+            "a journal line with the outcome",
+        )
+        await wait_for(pilot, lambda: "Now running" in "\n".join(journal_lines(app)), "settled")
+        await pilot.press("J")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the export dialog")
+        default = app.screen.query_one("#path", Input).value
+        assert default.startswith("miosa-journal-") and default.endswith(".txt")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: (out / default).exists(), "the export file")
+        assert isinstance(app.screen, DashboardScreen)
+    text = (out / default).read_text()
+    assert "start" in text and name in text and target in text
+    assert "Now running." in text
+    assert API_KEY not in text
+    assert API_KEY[-4:] not in text.replace(target, "")
+
+
+async def test_help_lists_keys_by_area(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        text = screen_text(app)
+        for title in ("Keys", "Table", "Desktop", "Dialogs", "Filter syntax", "Marks"):
+            assert title in text, title
+        lines = text.splitlines()
+        for key, what in (("s", "Start"), ("S", "Stop"), ("d", "Destroy"), ("/", "Filter"),
+                          ("p", "Pause"), ("space", "Mark")):
+            assert any(f" {key} " in line and f"  {what}" in line for line in lines), what
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "help to close")
+
+
+async def test_palette_go_to_a_computer(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        first = highlighted(app)
+        target = min(
+            (cid for cid in row_ids(app) if cid != first),
+            key=lambda cid: len(app.fleet.computers[cid].name),
+        )
+        name = app.fleet.computers[target].name
+        await pilot.press("ctrl+p")
+        await type_text(pilot, f"Go to {name}")
+        await pilot.pause(0.3)  # the search runs in a worker
+        await pump(pilot, 2)
+        assert f"Go to {name}" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: highlighted(app) == target, "the row to be highlighted")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.focused is table(app)
+
+
+# -- robustness ------------------------------------------------------------------------------------
+
+JUNK = [
+    *"abcdefghijklmnoprstuvwxyzABCDEFGHIJKLMNOPRSTUVWXYZ0123456789",
+    "escape", "enter", "tab", "shift+tab", "space", "up", "down", "left", "right", "home",
+    "end", "pageup", "pagedown", "backspace", "delete", "ctrl+p", "ctrl+r", "ctrl+a", "slash",
+    "question_mark", "greater_than_sign", "less_than_sign", "equals_sign", "plus", "minus",
+    "f1", "f5", "!", "[", "]", "~", "é", "ctrl+x", "ctrl+v",
+]  # fmt: skip  (no q / ctrl+q / ctrl+c: those quit on purpose)
+
+
+async def test_junk_keys_crash_nothing(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # exports and saves land here
+    monkeypatch.delenv("DISPLAY", raising=False)  # never open a real browser
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("BROWSER", raising=False)
+    errors: list[object] = []
+
+    def hook(message: object) -> None:
+        if isinstance(message, Worker.StateChanged) and message.state == WorkerState.ERROR:
+            errors.append(message.worker.error)
+
+    app = make_app(sim, tmp_path)
+    rng = random.Random(20261128)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await loaded(pilot, app)
+        for _ in range(8):
+            await burst(pilot, *rng.choices(JUNK, k=25))
+            await pump(pilot, 2)
+            assert app.is_running
+        for _ in range(10):  # close whatever is open
+            if isinstance(app.screen, DashboardScreen):
+                break
+            await pilot.press("escape")
+        assert app.is_running
+        assert errors == []
+        assert app.dashboard.poller is not None and app.fleet.last_success is not None
+    assert app.return_code in (None, 0)

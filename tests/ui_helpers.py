@@ -1,0 +1,265 @@
+"""Shared helpers for the dashboard UI tests (no tests in here).
+
+`make_app` builds the real MiosaApp against a running simulator; `wait_for` pumps the event
+loop until a condition holds (never a timing assertion: the limit only stops a hung test);
+`Sim` reads and steers the simulator over its /_sim control routes; `screen_text` is what the
+terminal shows, modal dialogs included.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from miosa_tui.api.settings import ApiSettings
+from miosa_tui.cli.backend import Backend
+from miosa_tui.config import load_config
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.dashboard import DashboardScreen
+from miosa_tui.ui.widgets.computer_table import ComputerTable
+from miosa_tui.ui.widgets.fleet_header import FleetHeader
+
+API_KEY = "msk_u_test_0000"
+SIZE = (160, 48)
+MUTATING = ("POST", "PATCH", "PUT", "DELETE")
+
+
+def make_app(
+    sim: SimServer,
+    tmp_path: Path,
+    *,
+    poll_interval: float = 0.2,
+    read_only: bool = False,
+    **settings: Any,
+) -> MiosaApp:
+    """The app as `miosa-tui` builds it, on `sim`, with no config file and no environment."""
+    config = load_config(environ={}, path=tmp_path / "none.toml")
+    if read_only:
+        config.set("read_only", True, "test")
+    for name, value in settings.items():
+        config.set(name, value, "test")
+    backend = Backend(settings=ApiSettings(api_key=API_KEY, base_url=sim.base_url), simulated=True)
+    return MiosaApp(backend=backend, config=config, poll_interval=poll_interval)
+
+
+async def wait_for(
+    pilot: Pilot[Any], predicate: Callable[[], Any], what: str = "condition", tries: int = 200
+) -> None:
+    """Pump `pilot.pause(0.05)` until `predicate()` is truthy (at most `tries` times)."""
+    for _ in range(tries):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    assert predicate(), f"gave up waiting for: {what}"
+
+
+async def pump(pilot: Pilot[Any], times: int) -> None:
+    """Let the app run for `times` short pauses (for "nothing happens" checks)."""
+    for _ in range(times):
+        await pilot.pause(0.05)
+
+
+def key_event(key: str) -> events.Key:
+    """The Key event a terminal sends for `key` ("a", "!", "enter", "ctrl+p"), built the way
+    `Pilot.press` builds it."""
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    char: str | None
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+async def burst(pilot: Pilot[Any], *keys: str) -> None:
+    """Send keys back to back, as fast typing or a paste does, then wait for the app to idle.
+
+    `Pilot.press` waits for idle after every key (slow with a live poller); typing is the same
+    queue of Key events, just without the pauses. Use `press` for keys whose effect a test
+    checks one by one.
+    """
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        event = key_event(key)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await burst(pilot, *text)
+
+
+# -- reading the app ---------------------------------------------------------------------------
+
+
+def dashboard(app: MiosaApp) -> DashboardScreen:
+    return app.dashboard
+
+
+def table(app: MiosaApp) -> ComputerTable:
+    return app.dashboard.query_one(ComputerTable)
+
+
+def header_text(app: MiosaApp) -> str:
+    return app.dashboard.query_one(FleetHeader).header_text().plain
+
+
+def row_ids(app: MiosaApp) -> list[str]:
+    """Computer ids in the order the table shows them (from the DataTable's own rows)."""
+    t = table(app)
+    return [t.coordinate_to_cell_key((row, 0))[0].value or "" for row in range(t.row_count)]
+
+
+def cell(app: MiosaApp, computer_id: str, column: str) -> str:
+    value = table(app).get_cell(computer_id, column)
+    return value.plain if hasattr(value, "plain") else str(value)
+
+
+def highlighted(app: MiosaApp) -> str | None:
+    return table(app).highlighted_id
+
+
+def screen_text(app: MiosaApp) -> str:
+    """Every line the terminal shows right now (the top screen, dialogs over the dashboard)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def table_text(app: MiosaApp) -> str:
+    """The part of the screen the computers table covers."""
+    region = table(app).region
+    lines = screen_text(app).splitlines()[region.y : region.bottom]
+    return "\n".join(line[region.x : region.right] for line in lines)
+
+
+def static_text(widget: Static) -> str:
+    """The plain text a Static shows."""
+    visual = widget.visual
+    plain = getattr(visual, "plain", None)
+    return plain if isinstance(plain, str) else str(widget.content)
+
+
+async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
+    """Wait for the first poll to fill the table and settle every transitional status."""
+    await wait_for(
+        pilot,
+        lambda: table(app).row_count == rows
+        and not any(c.is_transitional for c in app.fleet.computers.values()),
+        "the first poll",
+    )
+
+
+async def highlight(pilot: Pilot[Any], app: MiosaApp, computer_id: str) -> None:
+    """Move the cursor with the arrow keys, like a user, until `computer_id` is highlighted."""
+    t = table(app)
+    t.focus()
+    target = t.get_row_index(computer_id)
+    for _ in range(t.row_count + 1):
+        if t.cursor_row == target:
+            break
+        await pilot.press("down" if t.cursor_row < target else "up")
+    await pilot.pause()
+    assert highlighted(app) == computer_id
+
+
+def first_with(app: MiosaApp, status: str, skip: Iterable[str] = ()) -> str:
+    """The id of the first row (table order) whose computer has `status`."""
+    skipped = set(skip)
+    for cid in row_ids(app):
+        computer = app.fleet.computers.get(cid)
+        if computer is not None and computer.status == status and cid not in skipped:
+            return cid
+    raise AssertionError(f"no {status} computer in the table")
+
+
+def shortest_named(app: MiosaApp, status: str) -> str:
+    """The id of the computer with `status` and the shortest name (fewest keys to type)."""
+    ids = [cid for cid in row_ids(app) if app.fleet.computers[cid].status == status]
+    assert ids, f"no {status} computer in the table"
+    return min(ids, key=lambda cid: (len(app.fleet.computers[cid].name), cid))
+
+
+# -- the simulator -----------------------------------------------------------------------------
+
+
+class Sim:
+    """The simulator's control routes, read synchronously (it runs in its own thread)."""
+
+    def __init__(self, server: SimServer) -> None:
+        self.root = server.root_url
+        self.http = httpx.Client(base_url=self.root, timeout=10.0)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def reset(self) -> None:
+        self.http.post("/_sim/stats/reset").raise_for_status()
+
+    def routes(self) -> dict[str, int]:
+        response = self.http.get("/_sim/stats")
+        response.raise_for_status()
+        routes: dict[str, int] = response.json()["routes"]
+        return routes
+
+    def requests(self) -> list[dict[str, Any]]:
+        response = self.http.get("/_sim/requests")
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()
+        return items
+
+    def sent(self, method: str, suffix: str = "", computer_id: str | None = None) -> list[Any]:
+        """Logged requests with this method whose route ends with `suffix` (e.g. "/start")."""
+        return [
+            r
+            for r in self.requests()
+            if r["method"] == method
+            and r["route"].endswith(suffix)
+            and (computer_id is None or f"/computers/{computer_id}" in r["path"])
+        ]
+
+    def mutating(self) -> list[str]:
+        """Route templates of every POST/PATCH/PUT/DELETE the API side received."""
+        return [
+            f"{route} x{count}"
+            for route, count in self.routes().items()
+            if route.split(" ", 1)[0] in MUTATING and count
+        ]
+
+    def list_count(self) -> int:
+        return self.routes().get("GET /computers", 0)
+
+    def computer(self, computer_id: str) -> dict[str, Any] | None:
+        """The simulator's internal state of one computer; None once it is gone (404)."""
+        response = self.http.get(f"/_sim/computers/{computer_id}")
+        if response.status_code == 404:
+            return None
+        response.raise_for_status()
+        data: dict[str, Any] = response.json()
+        return data
+
+    def status(self, computer_id: str) -> str | None:
+        state = self.computer(computer_id)
+        return None if state is None else str(state["status"])
+
+    def names(self) -> dict[str, str]:
+        """name -> id of every computer the simulator has."""
+        response = self.http.get("/_sim/computers")
+        response.raise_for_status()
+        return {c["name"]: c["id"] for c in response.json()["data"]}
+
+    def force_status(self, computer_id: str, status: str) -> None:
+        self.http.post(
+            f"/_sim/computers/{computer_id}/status", json={"status": status}
+        ).raise_for_status()
