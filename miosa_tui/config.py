@@ -17,13 +17,19 @@ The config file is TOML in the platform's config directory (platformdirs), e.g.
     "table.start" = "ctrl+s"
 
 A file that holds a key itself must not be readable by others: we refuse to use such a key and
-say how to fix the permissions.
+say how to fix the permissions. A theme picked in the app is written back (`remember_theme`) by a
+one-line edit that keeps the rest of the file, comments included, as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import json
 import os
+import re
 import stat
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -91,6 +97,24 @@ class Config:
         self.values[name] = value
         self.sources[name] = source
 
+    def remember_theme(self, theme: str) -> str | None:
+        """Record a theme picked in the app and save it in the config file for next time.
+
+        Nothing is written when the theme is the one already in effect (the app sets its
+        starting theme, which must not rewrite the file) or when there is no file path.
+        Returns a sentence when the file could not be updated (it is then left untouched).
+        """
+        if theme == self.values.get("theme"):
+            return None
+        previous = self.sources.get("theme", "default")
+        self.set("theme", theme, "chosen in the app")
+        if self.path is None:
+            return None
+        table = None
+        if self.profile and previous.endswith(f"[profiles.{self.profile}]"):
+            table = ("profiles", self.profile)  # the profile sets it: change it there
+        return remember_theme(theme, self.path, table=table)
+
     def describe(self) -> list[tuple[str, str, str]]:
         """(name, shown value, source) rows for `config show`, secrets masked."""
         from miosa_tui.api.settings import mask_key
@@ -144,7 +168,22 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The config file {path} is not valid TOML: {exc}.") from None
+        raise ConfigError(
+            f"The config file {path} is not valid TOML: {_toml_error(exc, text)}"
+        ) from None
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> str:
+    """tomllib's message ('Invalid value (at line 3, column 5)') plus the line it points at."""
+    message = str(exc)
+    found = re.search(r"at line (\d+), column (\d+)", message)
+    if not found:
+        return f"{message}."
+    lineno = int(found.group(1))
+    lines = text.splitlines()
+    if 1 <= lineno <= len(lines):
+        return f"{message}: {lines[lineno - 1].strip()[:80]!r}."
+    return f"{message}."
 
 
 def _readable_by_others(path: Path) -> bool:
@@ -209,3 +248,116 @@ def load_config(
         if name in DEFAULTS:
             cfg.set(name, _coerce(name, value, f"--{name.replace('_', '-')}"), "flag")
     return cfg
+
+
+_KEY_LINE = re.compile(r"""^\s*(?:theme|"theme"|'theme')\s*=""")
+
+
+def _header_path(line: str) -> tuple[str, ...] | None:
+    """The key path of a `[table]` header line (quoting handled by tomllib), else None."""
+    stripped = line.strip()
+    if not stripped.startswith("[") or stripped.startswith("[["):
+        return None
+    try:
+        data: Any = tomllib.loads(stripped + "\n")
+    except tomllib.TOMLDecodeError:
+        return None
+    path: list[str] = []
+    while isinstance(data, dict) and len(data) == 1:
+        key = next(iter(data))
+        path.append(key)
+        data = data[key]
+    return tuple(path)
+
+
+def set_key_line(text: str, key_line: str, table: tuple[str, ...] | None = None) -> str:
+    """`text` with the `theme = ...` line of `table` (None: the top level, before any header)
+    replaced by `key_line`, or `key_line` added at the end of that table's body (the table is
+    appended when missing). Every other line is kept byte for byte."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    current: tuple[str, ...] | None = None
+    start: int | None = 0 if table is None else None
+    end: int | None = None
+    for index, line in enumerate(lines):
+        header = _header_path(line)
+        if header is None:
+            continue
+        if current == table and start is not None and end is None:
+            end = index
+        current = header
+        if header == table and start is None:
+            start = index + 1
+    if start is None:
+        dotted = ".".join(json.dumps(key) for key in table or ())
+        return "".join([*lines, f"\n[{dotted}]\n", key_line, "\n"])
+    end = len(lines) if end is None else end
+    for index in range(start, end):
+        if _KEY_LINE.match(lines[index]):
+            lines[index] = key_line + "\n"
+            return "".join(lines)
+    at = end
+    while at > start and not lines[at - 1].strip():
+        at -= 1
+    lines.insert(at, key_line + "\n")
+    return "".join(lines)
+
+
+def remember_theme(theme: str, path: Path, *, table: tuple[str, ...] | None = None) -> str | None:
+    """Write `theme = "<theme>"` into the config file, changing nothing else in it.
+
+    tomllib cannot write, so this is a line edit, checked by parsing the result: it must differ
+    from the old file only in that one value, or the file is left alone. A missing file is
+    created with mode 0600 (it may later hold a key). Returns a sentence on failure, else None.
+    """
+    key_line = f"theme = {json.dumps(theme)}"
+    try:
+        old = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        old = None
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"Could not remember the theme: cannot read {path}: {exc}."
+    if old is None:
+        new = f"# miosa-tui settings: see README, 'Configuration'\n{key_line}\n"
+        before: dict[str, Any] = {}
+    else:
+        try:
+            before = tomllib.loads(old)
+        except tomllib.TOMLDecodeError:
+            return f"Could not remember the theme: {path} is not valid TOML; left it unchanged."
+        new = set_key_line(old, key_line, table)
+    try:
+        after = tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        return f"Could not remember the theme in {path}; left it unchanged."
+    expected = copy.deepcopy(before)
+    node = expected
+    for key in table or ():
+        node = node.setdefault(key, {})
+    node["theme"] = theme
+    if after != expected:
+        return f"Could not remember the theme in {path} safely; left it unchanged."
+    try:
+        _write_private(path, new, existed=old is not None)
+    except OSError as exc:
+        return f"Could not remember the theme: cannot write {path}: {exc.strerror or exc}."
+    return None
+
+
+def _write_private(path: Path, text: str, *, existed: bool) -> None:
+    """Replace `path` atomically, keeping its mode (0600 for a new file). A symlinked file
+    (dotfiles) is written through the link, which stays in place."""
+    path = path.resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if existed else 0o600
+    fd, tmp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

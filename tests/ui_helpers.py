@@ -37,7 +37,7 @@ def make_app(
     sim: SimServer,
     tmp_path: Path,
     *,
-    poll_interval: float = 0.2,
+    poll_interval: float = 0.5,
     read_only: bool = False,
     **settings: Any,
 ) -> MiosaApp:
@@ -155,8 +155,10 @@ async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
     """Wait for the first poll to fill the table and settle every transitional status."""
     await wait_for(
         pilot,
-        lambda: table(app).row_count == rows
-        and not any(c.is_transitional for c in app.fleet.computers.values()),
+        lambda: (
+            table(app).row_count == rows
+            and not any(c.is_transitional for c in app.fleet.computers.values())
+        ),
         "the first poll",
     )
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
-from miosa_tui.api.errors import MiosaError
+from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
 
 MUTATING = frozenset(
@@ -23,9 +23,32 @@ MUTATING = frozenset(
 
 
 def _say_error(exc: MiosaError) -> int:
-    print(f"miosa-tui: {exc}", file=sys.stderr)
-    print(f"  {exc.hint}", file=sys.stderr)
-    return 2 if isinstance(exc, ConfigError) else 1
+    """One line on stderr: what went wrong (with the request id) and what to do next.
+
+    Exit 2 for input refused locally (bad port, region, config, missing --yes), 1 otherwise.
+    """
+    bad_input = isinstance(exc, InvalidInputError)
+    hint = "" if bad_input and not isinstance(exc, ConfigError) else f" — {exc.hint}"
+    print(f"miosa-tui: {exc}{hint}", file=sys.stderr)
+    return 2 if bad_input else 1
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Refuse malformed input before anything is sent (a bad region or port costs no request)."""
+    if args.command == "screenshot" and args.region:
+        from miosa_tui.fleet.region import RegionError, parse
+
+        try:
+            parse(args.region)
+        except RegionError as exc:
+            raise InvalidInputError(f"--region {args.region!r}: {exc.reason}") from None
+    if args.command == "preview-url":
+        from miosa_tui.api.links import parse_port
+
+        parse_port(args.port)
+    timeout = getattr(args, "timeout", None)
+    if timeout is not None and not timeout > 0:
+        raise InvalidInputError(f"--timeout must be a positive number of seconds, got {timeout:g}.")
 
 
 def _flags(args: argparse.Namespace) -> dict[str, object]:
@@ -78,6 +101,10 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
     sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
     backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
     try:
+        from miosa_tui.ui.image_renderer import prepare_renderer
+
+        # textual-image probes the terminal on import; that only works before Textual owns stdin.
+        prepare_renderer(cfg.image_renderer)
         from miosa_tui.ui.app import MiosaApp
 
         app = MiosaApp(backend=backend, config=cfg)
@@ -97,6 +124,7 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
             file=sys.stderr,
         )
         return 2
+    _check_inputs(args)
     if not cfg.api_key and not args.demo:
         print(
             "miosa-tui: no API key. Set MIOSA_API_KEY (keys start with msk_), "
@@ -119,11 +147,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "sim":
             return _run_sim(args)
+        if args.command == "doctor":
+            from miosa_tui.cli.doctor import run_doctor
+
+            return run_doctor(args, _flags(args))
         cfg = load_config(_flags(args), profile=getattr(args, "profile", None))
         for warning in cfg.warnings:
             print(f"miosa-tui: warning: {warning}", file=sys.stderr)
         if args.command == "config":
             return _run_config(args, cfg)
+        if args.command == "serve":
+            from miosa_tui.cli.serve import run_serve
+
+            return run_serve(args)
         if args.command is None:
             return _run_dashboard(args, cfg)
         return _run_headless(args, cfg)

@@ -8,24 +8,61 @@ from miosa_tui import __version__
 from miosa_tui.config import RENDERERS
 
 
-def _global_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by the dashboard and the headless commands (flags beat env and file)."""
+def _global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Options shared by the dashboard and the headless commands (flags beat env and file).
+
+    They are accepted before and after the command (`--read-only stop X`, `stop X --read-only`).
+    Only the top-level parser has defaults: argparse lets a subparser's defaults overwrite what
+    was parsed before the command, which silently dropped `miosa-tui --read-only destroy ...`.
+    """
+    unset: object = None if top else argparse.SUPPRESS
     parser.add_argument(
-        "--demo", action="store_true", help="use the embedded simulator even when a key is set"
+        "--demo",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="use the embedded simulator even when a key is set",
     )
-    parser.add_argument("--profile", help="config-file profile to use")
+    parser.add_argument("--profile", default=unset, help="config-file profile to use")
     parser.add_argument(
         "--base-url",
         dest="base_url",
+        default=unset,
         help="MIOSA API base URL (default https://api.miosa.ai/api/v1)",
     )
-    parser.add_argument("--tenant", help="tenant sent as X-MIOSA-Tenant")
+    parser.add_argument("--tenant", default=unset, help="tenant sent as X-MIOSA-Tenant")
     parser.add_argument(
         "--read-only",
         dest="read_only",
         action="store_true",
-        default=None,
+        default=unset,
         help="hide and block every mutating action",
+    )
+
+
+def _dashboard_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Options of the dashboard itself (also taken by `serve`, which runs the dashboard)."""
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--poll-interval",
+        dest="poll_interval",
+        type=float,
+        default=default(None),
+        help="seconds between refreshes (default 5)",
+    )
+    parser.add_argument(
+        "--theme", default=default(None), help="Textual theme name, e.g. nord, gruvbox"
+    )
+    parser.add_argument(
+        "--fleet", type=int, default=default(12), help="simulated fleet size (demo mode)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=default(7), help="simulated fleet seed (demo mode)"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=default(1.0), help="simulated time factor (demo mode)"
     )
 
 
@@ -38,24 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"miosa-tui {__version__}")
-    _global_options(parser)
-    parser.add_argument(
-        "--poll-interval",
-        dest="poll_interval",
-        type=float,
-        help="seconds between refreshes (default 5)",
-    )
+    _global_options(parser, top=True)
+    _dashboard_options(parser, top=True)
     parser.add_argument(
         "--image-renderer",
         dest="image_renderer",
         choices=RENDERERS,
         help="how desktops are drawn (default halfcell)",
-    )
-    parser.add_argument("--theme", help="Textual theme name, e.g. nord, gruvbox, textual-light")
-    parser.add_argument("--fleet", type=int, default=12, help="simulated fleet size (demo mode)")
-    parser.add_argument("--seed", type=int, default=7, help="simulated fleet seed (demo mode)")
-    parser.add_argument(
-        "--speed", type=float, default=1.0, help="simulated time factor (demo mode)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -112,5 +138,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     cfg = sub.add_parser("config", help="show or edit the config file")
     cfg.add_argument("action", choices=("path", "show", "edit"))
-    cfg.add_argument("--profile", help="profile to resolve")
+    cfg.add_argument("--profile", default=argparse.SUPPRESS, help="profile to resolve")
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the dashboard to a web browser (needs: pip install 'miosa-tui[web]')",
+        description=(
+            "Serve the dashboard in a web browser through textual-serve, for demos and screen "
+            "shares. Each browser tab runs its own dashboard with the options given here. "
+            "There is no login: keep the default loopback host unless you trust the network."
+        ),
+    )
+    _global_options(serve)
+    _dashboard_options(serve)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="report versions, config, API reachability and terminal support (for bug reports)",
+    )
+    _global_options(doctor)
+    doctor.add_argument("--json", action="store_true", help="print the report as JSON")
+    doctor.add_argument(
+        "--timeout", type=float, default=5.0, help="seconds to wait for the API (default 5)"
+    )
     return parser

@@ -63,7 +63,8 @@ class MiosaApp(App[None]):
         await self.client.aclose()
 
     def watch_theme(self, theme: str) -> None:
-        self.config.set("theme", theme, "chosen in the app")
+        if problem := self.config.remember_theme(theme):  # saved in the config file
+            self.notify(problem, severity="warning")
 
     def computer(self, computer_id: str) -> Computer | None:
         return self.fleet.computers.get(computer_id)

@@ -75,9 +75,6 @@ class ConfirmActionDialog(DialogScreen[bool]):
         padding: 0 1;
         margin-top: 1;
     }
-    ConfirmActionDialog #targets:focus {
-        background: $surface-darken-2;
-    }
     ConfirmActionDialog #summary, ConfirmActionDialog #consequence {
         margin-top: 1;
     }
@@ -89,6 +86,16 @@ class ConfirmActionDialog(DialogScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Confirm", id="dialog.confirm"),
         Binding("n", "cancel", "Cancel", id="dialog.no"),
+        # The list is not in the tab order (Tab goes field -> Cancel -> confirm), so it scrolls
+        # from here whatever has focus.
+        Binding("down", "scroll_targets(1)", "Scroll the list", show=False,
+                id="dialog.scroll_down"),
+        Binding("up", "scroll_targets(-1)", "Scroll the list", show=False,
+                id="dialog.scroll_up"),
+        Binding("pagedown", "scroll_targets(10)", "Page the list", show=False,
+                id="dialog.page_down"),
+        Binding("pageup", "scroll_targets(-10)", "Page the list", show=False,
+                id="dialog.page_up"),
     ]
 
     def __init__(
@@ -119,6 +126,7 @@ class ConfirmActionDialog(DialogScreen[bool]):
         self.summary = plan.summary() if bulk else None
         self.destructive = plan.kind.destructive
         self.require_typed = require_typed or None
+        self._visible_rows = 1
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -130,7 +138,7 @@ class ConfirmActionDialog(DialogScreen[bool]):
             lines = _target_lines(self.targets, self.skipped)
             if not self.targets:
                 lines.insert(0, Content("Nothing to do: no computer fits this action."))
-            with VerticalScroll(id="targets"):
+            with VerticalScroll(id="targets", can_focus=False):
                 yield Static(Content("\n").join(lines), id="target-list")
             if self.consequence:
                 yield Static(Content(self.consequence), id="consequence", classes="note")
@@ -154,7 +162,6 @@ class ConfirmActionDialog(DialogScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
-        self._update_hints()
         self._fit_targets(self.app.size.height)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -167,7 +174,13 @@ class ConfirmActionDialog(DialogScreen[bool]):
         full content, ignoring the area's max-height.
         """
         rows = max(1, len(self.targets) + len(self.skipped))
-        self.query_one("#targets").styles.height = min(rows, max(3, screen_height // 3))
+        self._visible_rows = min(rows, max(3, screen_height // 3))
+        self.query_one("#targets").styles.height = self._visible_rows
+        self._update_hints()
+
+    def _list_scrolls(self) -> bool:
+        rows = max(1, len(self.targets) + len(self.skipped))
+        return rows > self._visible_rows
 
     def _update_hints(self) -> None:
         cancel = "/".join(
@@ -176,11 +189,15 @@ class ConfirmActionDialog(DialogScreen[bool]):
                 key_text(self.app, self, "dialog.cancel"),
             ) if k
         )
+        scroll = ("↑↓", "Scroll list") if self._list_scrolls() else ("", "")
         if self.require_typed is None and self.targets:
-            text = hint_line((key_text(self.app, self, "dialog.confirm"), self.action_label),
-                             (cancel, "Cancel"))
+            text = hint_line(
+                (key_text(self.app, self, "dialog.confirm"), self.action_label),
+                (cancel, "Cancel"),
+                scroll,
+            )
         elif self.require_typed is not None:
-            text = hint_line(("tab", "to the field, type, then ⏎"), (cancel, "Cancel"))
+            text = hint_line(("tab", "to the field, type, ⏎"), (cancel, "Cancel"), scroll)
         else:
             text = hint_line((cancel, "Cancel"))
         self.query_one("#hints", Static).update(text)
@@ -198,6 +215,9 @@ class ConfirmActionDialog(DialogScreen[bool]):
         if typed is None:
             typed = self.query_one("#typed", Input).value
         return typed == self.require_typed
+
+    def action_scroll_targets(self, rows: int) -> None:
+        self.query_one("#targets", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def action_confirm(self) -> None:
         if self._can_confirm():

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,10 +21,12 @@ from miosa_tui.fleet.diff import FleetDiff
 from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.ui.widgets.access_panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.journal_pane import JournalPane
+from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
@@ -54,7 +56,12 @@ class DashboardScreen(Screen[None]):
         Binding("J", "export_journal", "Export journal", show=False, id="app.journal_export"),
         Binding("a", "focus_access", "Access", show=False, id="app.focus_access"),
         Binding("i", "focus_details", "Details", show=False, id="app.focus_details"),
-        Binding("t", "focus_table", "Table", show=False, id="app.focus_table"),
+        # The access panel's keys also work from the table, on the panel's selected entry
+        # (the public URL unless another entry was picked); same ids, so one remap covers both.
+        Binding("y", "access('copy_entry')", "Copy", id="access.copy"),
+        Binding("Y", "access('copy_menu')", "Copy as…", show=False, id="access.copy_menu"),
+        Binding("o", "access('open_entry')", "Open URL", show=False, id="access.open"),
+        *ScreenshotPane.SCREEN_BINDINGS,
     ]
     INTERVALS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
 
@@ -87,12 +94,12 @@ class DashboardScreen(Screen[None]):
                 yield Static("", id="filter-error", classes="hidden")
                 yield JournalPane(id="journal", classes="hidden")
             with Vertical(id="right"):
-                yield _screenshot_pane()
+                yield ScreenshotPane(id="desktop")
                 with TabbedContent(id="tabs"):
                     with TabPane("Details", id="tab-details"):
                         yield DetailsPanel(id="details")
                     with TabPane("Access", id="tab-access"):
-                        yield _access_panel()
+                        yield AccessPanel(id="access")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -253,12 +260,16 @@ class DashboardScreen(Screen[None]):
         self.query_one(ComputerTable).focus()
 
     def key_escape(self) -> None:
+        """Escape clears an open filter box, else brings focus back to the table."""
         box = self.query_one("#filter-input", Input)
+        table = self.query_one(ComputerTable)
         if box.has_focus:
             box.value = ""
             box.add_class("hidden")
             self._apply_filter("")
-            self.query_one(ComputerTable).focus()
+            table.focus()
+        elif not table.has_focus:
+            table.focus()
 
     def _apply_filter(self, text: str) -> None:
         self.filter = parse_filter(text)
@@ -386,6 +397,20 @@ class DashboardScreen(Screen[None]):
     def action_focus_table(self) -> None:
         self.query_one(ComputerTable).focus()
 
+    def action_desktop(self, name: str) -> None:
+        self.query_one(ScreenshotPane).handle(name)
+
+    def action_access(self, name: str) -> None:
+        for panel in self.query("#access"):
+            method = getattr(panel, f"action_{name}", None)
+            if callable(method):
+                method()
+
+    @on(ScreenshotPane.WallChoice)
+    def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
+        if not self.go_to(event.computer_id):
+            self.notify("That computer is no longer in the list.", severity="warning")
+
     # -- actions -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
@@ -417,11 +442,6 @@ class DashboardScreen(Screen[None]):
         self.query_one(ComputerTable).action_clear_marks()
         self._update_header_counts()
 
-    @work(group="wall", exit_on_error=False)
-    async def jump_to(self, computer_id: str | None) -> None:
-        if computer_id:
-            self.go_to(computer_id)
-
 
 def _one_line(err: MiosaError | None) -> str | None:
     if err is None:
@@ -429,17 +449,3 @@ def _one_line(err: MiosaError | None) -> str | None:
     return f"refresh failed: {err} — {err.hint}"
 
 
-def _screenshot_pane() -> Any:
-    try:
-        from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
-    except ImportError:
-        return Static("(desktop pane)", id="desktop")
-    return ScreenshotPane(id="desktop")
-
-
-def _access_panel() -> Any:
-    try:
-        from miosa_tui.ui.widgets.access_panel import AccessPanel
-    except ImportError:
-        return Static("(access panel)", id="access")
-    return AccessPanel(id="access")

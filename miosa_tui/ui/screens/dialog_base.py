@@ -6,7 +6,7 @@ never as markup, so a name like "[red]x" is shown literally instead of breaking 
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -18,7 +18,7 @@ from textual.widgets import Static
 ResultT = TypeVar("ResultT")
 
 
-def keys_for(app: App[object], node: DOMNode, binding_id: str) -> list[str]:
+def keys_for(app: App[Any], node: DOMNode, binding_id: str) -> list[str]:
     """The keys in effect for `binding_id` on `node` after the app's keymap, as displayed.
 
     Reads the node's own bindings (not the focus chain) so the answer does not depend on focus.
@@ -35,7 +35,7 @@ def keys_for(app: App[object], node: DOMNode, binding_id: str) -> list[str]:
     ]
 
 
-def key_text(app: App[object], node: DOMNode, binding_id: str, fallback: str = "") -> str:
+def key_text(app: App[Any], node: DOMNode, binding_id: str, fallback: str = "") -> str:
     """"y" / "n/esc" for a hint line; `fallback` when the binding has no key (all remapped away)."""
     keys = keys_for(app, node, binding_id)
     return "/".join(dict.fromkeys(keys)) if keys else fallback

@@ -389,13 +389,15 @@ def check_path(text: str) -> str | None:
     raw = text.strip()
     if not raw:
         return "Enter a file path."
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in raw):
+        return "Cannot use that path: it contains a control character."
     try:
         path = Path(os.path.expanduser(raw))
         if path.is_dir() or raw.endswith(("/", os.sep)):
-            return f"{raw} is a folder: add a file name."
+            return "That is a folder: add a file name to it."
         parent = path.parent if str(path.parent) else Path(".")
         if not parent.exists():
-            return f"The folder {parent} does not exist."
+            return f"No such folder: {parent}"
         if not parent.is_dir():
             return f"{parent} is not a folder."
         if not os.access(parent, os.W_OK):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App, ComposeResult
@@ -61,7 +61,7 @@ def _describe(binding: Binding) -> str:
     return binding.action.split("(")[0].replace("_", " ").strip().capitalize()
 
 
-def _with_keymap(app: App[object], bindings: BindingsMap) -> BindingsMap:
+def _with_keymap(app: App[Any], bindings: BindingsMap) -> BindingsMap:
     result = bindings.copy()
     if app._keymap:
         result.apply_keymap(app._keymap)
@@ -69,8 +69,8 @@ def _with_keymap(app: App[object], bindings: BindingsMap) -> BindingsMap:
 
 
 def collect_help(
-    app: App[object],
-    screen: Screen[object] | None,
+    app: App[Any],
+    screen: Screen[Any] | None,
     *,
     extra: Iterable[BindingsMap] = (),
 ) -> list[HelpArea]:
@@ -125,8 +125,12 @@ def collect_help(
     return sorted(areas.values(), key=order)  # stable: unknown areas keep discovery order
 
 
-def _area_content(area: HelpArea) -> Content:
-    width = min(16, max((len(", ".join(r.keys)) for r in area.rows), default=4))
+def _key_width(areas: list[HelpArea]) -> int:
+    """One key column width for every area, so the descriptions line up across the screen."""
+    return min(10, max((len(", ".join(r.keys)) for a in areas for r in a.rows), default=4))
+
+
+def _area_content(area: HelpArea, width: int) -> Content:
     lines = [
         Content.assemble((", ".join(row.keys).ljust(width), "bold $accent"), "  ", row.description)
         for row in area.rows
@@ -217,14 +221,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
     ]
 
-    def __init__(self, source: Screen[object] | None = None) -> None:
+    def __init__(self, source: Screen[Any] | None = None) -> None:
         """`source`: the screen whose keys to list; by default the one under this help screen."""
         super().__init__()
         self.source = source
         self.wide = False
-        self._closed = False
+        self._dismissed = False
 
-    def _source_screen(self) -> Screen[object] | None:
+    def _source_screen(self) -> Screen[Any] | None:
         if self.source is not None:
             return self.source
         below = [s for s in self.app.screen_stack if s is not self]
@@ -237,6 +241,7 @@ class HelpScreen(ModalScreen[None]):
         self.areas = collect_help(self.app, self._source_screen(), extra=[dialog_bindings])
         filter_key = _find_key(self.areas, "Filter", "/")
         mark_key = _find_key(self.areas, "Mark", "space")
+        width = _key_width(self.areas)
         with Vertical(id="dialog") as box:
             box.border_title = "Keys"
             with VerticalScroll(id="help-body"):
@@ -246,7 +251,7 @@ class HelpScreen(ModalScreen[None]):
                             for area in column:
                                 with Vertical(classes="area"):
                                     yield Static(Content(area.title), classes="area-title")
-                                    yield Static(_area_content(area), classes="area-keys")
+                                    yield Static(_area_content(area, width), classes="area-keys")
                 yield Static("Filter syntax", classes="section-title")
                 yield Static(
                     Content.assemble(
@@ -302,6 +307,6 @@ class HelpScreen(ModalScreen[None]):
         self._fit(event.size.height)
 
     def action_close(self) -> None:
-        if not self._closed:
-            self._closed = True
+        if not self._dismissed:
+            self._dismissed = True
             self.dismiss(None)

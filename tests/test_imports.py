@@ -1,0 +1,118 @@
+"""Import hygiene: the core (api/, fleet/, sim/) never loads Textual, and neither do the headless
+commands. Each check runs in a fresh interpreter, so nothing imported by other tests can hide a
+violation (or fake one)."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import miosa_tui
+
+CORE = ("api", "fleet", "sim")
+ROOT = Path(miosa_tui.__file__).parent
+
+
+def core_modules() -> list[str]:
+    names = []
+    for package in CORE:
+        names.append(f"miosa_tui.{package}")
+        for info in pkgutil.walk_packages([str(ROOT / package)], f"miosa_tui.{package}."):
+            names.append(info.name)
+    return sorted(names)
+
+
+def fresh(code: str, env: dict[str, str] | None = None) -> dict[str, object]:
+    """Run `code` in a new interpreter; it must print one JSON line last."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_core_module_list_is_complete() -> None:
+    modules = core_modules()
+    for expected in ("miosa_tui.api.transport", "miosa_tui.fleet.poller", "miosa_tui.sim.routes"):
+        assert expected in modules
+    assert not any(m.startswith("miosa_tui.ui") for m in modules)
+
+
+@pytest.mark.parametrize("package", CORE)
+def test_core_packages_never_import_textual(package: str) -> None:
+    modules = [m for m in core_modules() if m.split(".")[1] == package]
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps({'textual': sorted(m for m in sys.modules "
+        "if m == 'textual' or m.startswith(('textual.', 'textual_image')))}))\n"
+    )
+    assert fresh(code)["textual"] == []
+
+
+def test_sim_never_imports_the_client_and_the_client_never_imports_sim() -> None:
+    code = (
+        "import importlib, json, sys\n"
+        "res = {}\n"
+        "for pkg, banned in (('sim', ('miosa_tui.api', 'miosa_tui.fleet')), "
+        "('api', ('miosa_tui.sim',))):\n"
+        "    before = set(sys.modules)\n"
+        "    for name in MODULES[pkg]:\n"
+        "        importlib.import_module(name)\n"
+        "    res[pkg] = sorted(m for m in set(sys.modules) - before if m.startswith(banned))\n"
+        "    for m in [m for m in sys.modules if m.startswith('miosa_tui.')]:\n"
+        "        del sys.modules[m]\n"
+        "print(json.dumps(res))\n"
+    )
+    modules = {p: [m for m in core_modules() if m.split(".")[1] == p] for p in ("sim", "api")}
+    result = fresh(f"MODULES = {modules!r}\n" + code)
+    assert result == {"sim": [], "api": []}
+
+
+HEADLESS = (
+    "import contextlib, io, json, sys, os\n"
+    "from miosa_tui import cli\n"
+    "out = io.StringIO()\n"
+    "code = None\n"
+    "with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):\n"
+    "    try:\n"
+    "        code = cli.main(ARGV)\n"
+    "    except SystemExit as exc:\n"
+    "        code = exc.code\n"
+    "print(json.dumps({'code': code, 'out': out.getvalue(), "
+    "'textual': sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))}))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["ls", "--demo", "--json"],
+        ["--version"],
+        ["sim", "--help"],
+        ["get", "--demo", "nope"],
+        ["config", "show"],
+        ["doctor", "--json"],
+    ],
+)
+def test_headless_commands_never_load_textual(argv: list[str], tmp_path: Path) -> None:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA_")}
+    env["MIOSA_TUI_CONFIG"] = str(tmp_path / "none.toml")
+    result = fresh(f"ARGV = {argv!r}\n" + HEADLESS, env=env)
+    assert result["textual"] == []
+    if argv[0] == "ls":
+        assert result["code"] == 0 and len(json.loads(str(result["out"]))) == 12
