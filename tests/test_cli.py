@@ -330,6 +330,14 @@ def test_read_only_refuses_mutating_commands(
     assert stats(sim) == {}
 
 
+def test_read_only_still_reads_and_issues_stream_tokens(run: Run, sim: SimServer) -> None:
+    target = first(run, "running")
+    for argv in (("get", target["id"]), ("vnc", target["id"]), ("token", target["id"])):
+        code, out, _ = run(*argv, "--read-only", "--json")
+        assert code == 0 and json.loads(out)
+    assert mutations(sim) == {"POST /computers/{id}/stream-token": 1}
+
+
 def test_read_only_from_the_environment(
     run: Run, sim: SimServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -317,3 +317,17 @@ async def test_keymap_overrides_apply_by_binding_id(tmp_path: Path, sim: object)
                 break
             await pilot.pause(0.05)
         assert isinstance(app.screen, HelpScreen)
+
+
+def test_config_edit_creates_a_private_file_and_runs_the_editor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "new" / "config.toml"
+    seen = tmp_path / "seen.txt"
+    monkeypatch.setenv("MIOSA_TUI_CONFIG", str(path))
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"sh -c 'echo \"$0\" > {seen}'")
+    assert cli.main(["config", "edit"]) == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert seen.read_text().strip() == str(path)
+    assert tomllib.loads(path.read_text()) == {}

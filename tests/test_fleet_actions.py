@@ -347,4 +347,4 @@ async def test_create_and_move_and_no_wait() -> None:
                             ("wait_stopped", "b", {"timeout": 300.0})]
     client = FakeClient([comp("c", "running")])
     result = await ActionRunner(wait=False).run(K.STOP, comp("c", "running"), client, Journal())
-    assert result.ok and client.calls == [("stop", "c", {})]
+    assert result.outcome == "sent" and client.calls == [("stop", "c", {})]

@@ -295,3 +295,19 @@ def test_get_by_name() -> None:
     fleet, _ = make()
     c = fleet.ordered()[3]
     assert fleet.get(c.name).id == c.id
+
+
+def test_churn_flips_a_share_of_settled_computers() -> None:
+    fleet, _clock = make(fleet=1000)
+    before = {c.id: c.status for c in fleet.ordered()}
+    changed = fleet.churn(0.01)
+    assert len(changed) == 10 and len(set(changed)) == 10
+    after = {c.id: c.status for c in fleet.ordered()}
+    for cid, status in before.items():
+        if cid in changed:
+            assert {status, after[cid]} == {"running", "stopped"}
+        else:
+            assert after[cid] == status
+    assert fleet.churn(0.0) == []
+    with pytest.raises(SimError):
+        fleet.churn(1.5)

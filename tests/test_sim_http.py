@@ -366,3 +366,17 @@ def test_server_starts_on_free_port_and_stops_cleanly() -> None:
     assert not any(t.name == name for t in threading.enumerate())
     with pytest.raises(httpx.ConnectError):
         httpx.get(server.root_url + "/_sim/stats")
+
+
+def test_sim_churn_and_request_log_times(sim: SimServer, client: httpx.Client) -> None:
+    r = httpx.post(f"{sim.root_url}/_sim/churn", json={"share": 0.25})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["count"] == len(body["changed"]) == 3  # 25% of 12
+    statuses = {c["id"]: c["status"] for c in client.get("/computers").json()["data"]}
+    assert all(statuses[cid] in ("running", "stopped") for cid in body["changed"])
+    assert httpx.post(f"{sim.root_url}/_sim/churn", json={"share": "x"}).status_code == 422
+    before = time.time()
+    client.get("/computers")
+    entry = httpx.get(f"{sim.root_url}/_sim/requests", params={"limit": 1}).json()[0]
+    assert before - 1 <= entry["at"] <= time.time() + 1

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
 
-MUTATING = frozenset(
-    {"start", "stop", "restart", "destroy", "clone", "resize", "move", "create", "token"}
-)
+# Commands that change a computer or the fleet, refused in read-only mode. `token` is not one:
+# it issues a short-lived viewing credential and changes no computer (as in the dashboard).
+MUTATING = frozenset({"start", "stop", "restart", "destroy", "clone", "resize", "move", "create"})
 
 
 def _say_error(exc: MiosaError) -> int:
@@ -86,9 +86,10 @@ def _run_config(args: argparse.Namespace, cfg: Config) -> int:
             print(f"keymap.{key} = {keys!r}")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_text("# miosa-tui settings: see README, 'Configuration'\n", encoding="utf-8")
-            path.chmod(0o600)
+        if not path.exists():  # created private from the start: it may hold a key later
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write("# miosa-tui settings: see README, 'Configuration'\n")
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
         return subprocess.call([*shlex.split(editor), str(path)])
     return 0

@@ -245,6 +245,7 @@ def backend_and_api(cfg: Config, *, demo: bool, timeout: float) -> tuple[dict[st
         api["simulator"] = f"started in {_ms(started)} at {base_url}"
         key = f"msk_sim_{secrets.token_hex(8)}"
         api.update(asyncio.run(probe(ApiSettings(api_key=key, base_url=base_url, max_retries=0))))
+        api.pop("computers visible", None)  # a throwaway two-computer fleet: not worth saying
     finally:
         server.stop()
     return backend, api

@@ -391,7 +391,13 @@ class ActionRunner:
         if kind in (ActionKind.CLONE, ActionKind.CREATE) and returned is not None:
             target_id, target_name = returned.id, returned.name
         desired = kind.desired_for(computer)
-        if not wait or desired not in ("running", "stopped") or follow is None:
+        if not wait and follow is not None and desired in ("running", "stopped", GONE):
+            # The caller tracks the end state itself (the dashboard does, through its poll) and
+            # journals the final outcome then; until that, the action is only "sent".
+            return finish(
+                "sent", f"{kind.verb.capitalize()} accepted; waiting for {desired}.", result=returned
+            )
+        if desired not in ("running", "stopped") or follow is None:
             return finish("ok", f"{kind.verb.capitalize()} accepted by the API.", result=returned)
 
         journal.record(

@@ -140,6 +140,7 @@ class SimApp(Starlette):
             "status": None,
             "request_id": request_id,
             "fault": None,
+            "at": time.time(),  # arrival (epoch s): benchmarks time key -> request with it
         }
         sim.requests.append(entry)
 

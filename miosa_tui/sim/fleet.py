@@ -661,6 +661,27 @@ class Fleet:
         c.updated_at = self.wall()
         return c
 
+    def churn(self, share: float) -> list[str]:
+        """Test hook: flip `share` of the whole fleet between running and stopped at once.
+
+        Only settled running/stopped computers are picked (no schedule is disturbed), at random
+        from the fleet's own seeded generator; returns the ids that changed. Benchmarks use it to
+        make a fixed fraction of a big fleet change status between two polls.
+        """
+        if not 0.0 <= share <= 1.0:
+            raise _invalid("share", "must be a number from 0 to 1")
+        self.advance()
+        wanted = round(share * len(self.computers))
+        candidates = [
+            c for c in self.computers.values() if c.status in ("running", "stopped") and not c.steps
+        ]
+        picked = self._rng.sample(candidates, min(wanted, len(candidates)))
+        wall = self.wall()
+        for c in picked:
+            c.status = "stopped" if c.status == "running" else "running"
+            c.updated_at = wall
+        return [c.id for c in picked]
+
     def force_status(self, key: str, status: str) -> SimComputer:
         """Test hook: set any status verbatim and cancel the schedule, so it sticks."""
         c = self.get(key)

@@ -350,6 +350,18 @@ async def sim_force_status(request: Request) -> Response:
     return JSONResponse(computer.internal_json(sim.fleet.clock()))
 
 
+async def sim_churn(request: Request) -> Response:
+    """POST {"share": 0.01}: flip that share of the fleet between running and stopped."""
+    body = await json_body(request)
+    share = body.get("share", 0.01)
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise SimError(
+            422, "VALIDATION_FAILED", "share must be a number", {"share": "must be a number"}
+        )
+    changed = _sim(request).fleet.churn(float(share))
+    return JSONResponse({"changed": changed, "count": len(changed)})
+
+
 def api_routes() -> list[Route]:
     p = API_PREFIX + "/computers"
     one = p + "/{id}"
@@ -384,6 +396,7 @@ def sim_routes() -> list[Route]:
         Route("/_sim/requests", sim_requests, methods=["GET"]),
         Route("/_sim/faults", sim_faults, methods=["GET", "PUT", "POST", "PATCH"]),
         Route("/_sim/computers", sim_computers, methods=["GET"]),
+        Route("/_sim/churn", sim_churn, methods=["POST"]),
         Route("/_sim/computers/{id}", sim_computer, methods=["GET"]),
         Route("/_sim/computers/{id}/status", sim_force_status, methods=["POST", "PUT"]),
     ]

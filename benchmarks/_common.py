@@ -1,0 +1,140 @@
+"""Shared pieces of the benchmarks: a simulator in its own process, stall monitor, medians.
+
+The simulator always runs as a separate process (`python -m miosa_tui sim ...`), so its CPU never
+counts as the UI's. Nothing here asserts on absolute times: every benchmark reports figures and
+ratios against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = ROOT / "benchmarks" / "profiles"
+API_KEY = "msk_bench_0000"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class SimProcess:
+    """`python -m miosa_tui sim --fleet N --port P --speed F` in a child process."""
+
+    def __init__(self, fleet: int, *, speed: float = 1000.0, seed: int = 7) -> None:
+        self.fleet = fleet
+        self.port = free_port()
+        self.root_url = f"http://127.0.0.1:{self.port}"
+        self.base_url = self.root_url + "/api/v1"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA_")}
+        cmd = [
+            PYTHON, "-m", "miosa_tui", "sim", "--fleet", str(fleet), "--port", str(self.port),
+            "--speed", f"{speed:g}", "--seed", str(seed),
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.proc.poll() is not None:
+                err = self.proc.stderr.read().decode() if self.proc.stderr else ""
+                raise RuntimeError(f"simulator exited: {err}")
+            try:
+                if httpx.get(self.root_url + "/_sim/stats", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("simulator did not start within 60 s")
+            time.sleep(0.05)
+
+    def get(self, path: str, **params: Any) -> Any:
+        return httpx.get(self.root_url + path, params=params, timeout=30).json()
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return httpx.post(self.root_url + path, json=body, timeout=30).json()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> SimProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@contextmanager
+def sim_process(fleet: int, **kwargs: Any) -> Iterator[SimProcess]:
+    sim = SimProcess(fleet, **kwargs)
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+class StallMonitor:
+    """A task that sleeps `tick` seconds in a loop and records how late it wakes up.
+
+    The lateness is how long the event loop was busy with something else: the longest one in a
+    window is the worst input delay a key press could have seen there.
+    """
+
+    def __init__(self, tick: float = 0.005) -> None:
+        self.tick = tick
+        self.max_late = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def reset(self) -> None:
+        self.max_late = 0.0
+
+    async def _run(self) -> None:
+        while True:
+            before = time.perf_counter()
+            await asyncio.sleep(self.tick)
+            late = time.perf_counter() - before - self.tick
+            if late > self.max_late:
+                self.max_late = late
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def emit(result: dict[str, Any]) -> None:
+    """The last stdout line of every benchmark script: one JSON object for run_all.py."""
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
