@@ -138,3 +138,25 @@ def emit(result: dict[str, Any]) -> None:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def save_profile(profiler: Any, path: Path, title: str) -> Path:
+    """Write a pyinstrument profile as text: the call tree (library frames shown, nodes under
+    1% hidden), then the functions with the most self time."""
+    from pyinstrument import processors
+    from pyinstrument.renderers import ConsoleRenderer
+
+    tree = ConsoleRenderer(unicode=False, color=False, processor_options={"filter_threshold": 0.01})
+    tree.processors.remove(processors.group_library_frames_processor)
+    flat = ConsoleRenderer(unicode=False, color=False, flat=True)
+    session = profiler.last_session
+    text = (
+        f"# {title}\n\n## call tree\n"
+        + tree.render(session)
+        + "\n## self time by function\n"
+        + "\n".join(flat.render(session).splitlines()[:60])
+        + "\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path

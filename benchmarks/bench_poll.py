@@ -32,7 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import httpx
 
-from _common import API_KEY, PROFILES, StallMonitor, emit, median, ms, sim_process  # noqa: E402
+from _common import (  # noqa: E402
+    API_KEY,
+    PROFILES,
+    StallMonitor,
+    emit,
+    median,
+    ms,
+    save_profile,
+    sim_process,
+)
 
 SIZE = (160, 48)
 
@@ -176,9 +185,12 @@ async def run(args: argparse.Namespace, sim: Any) -> dict[str, Any]:
         monitor.stop()
 
     if profiler is not None:
-        PROFILES.mkdir(parents=True, exist_ok=True)
-        path = PROFILES / f"poll_cycle_{args.profile_name}.txt"
-        path.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+        path = save_profile(
+            profiler,
+            PROFILES / f"poll_cycle_{args.profile_name}.txt",
+            f"{args.cycles} poll cycles, fleet {args.fleet}, {args.share:.0%} churn "
+            f"({args.profile_name}); event-loop thread only",
+        )
         result["profile"] = str(path)
 
     pages = fetch_payload(sim.base_url, PAGE_SIZE)

@@ -165,7 +165,10 @@ class DashboardScreen(Screen[None]):
     def _visible(self) -> list[Computer]:
         computers: Iterable[Computer] = self.miosa.fleet.computers.values()
         if not self.filter.is_empty:
-            computers = [c for c in computers if self.filter.matches(c)]
+            # A computer with an action in flight stays in view until it settles, even when its
+            # new status no longer matches the filter (`status:running` while stopping).
+            pending = self.miosa.fleet.pending
+            computers = [c for c in computers if c.id in pending or self.filter.matches(c)]
         if self.sort_key:
             return sort_computers(computers, self.sort_key, self.sort_reverse)
         return list(computers)
