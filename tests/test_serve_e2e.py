@@ -33,9 +33,7 @@ from miosa_tui.sim.server import SimServer
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = (
-    os.environ.get("MIOSA_E2E_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-)
+CHROMIUM = os.environ.get("MIOSA_E2E_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

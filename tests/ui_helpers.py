@@ -52,14 +52,21 @@ def make_app(
 
 
 async def wait_for(
-    pilot: Pilot[Any], predicate: Callable[[], Any], what: str = "condition", tries: int = 200
+    pilot: Pilot[Any], predicate: Callable[[], Any], what: str = "condition", tries: int = 400
 ) -> None:
-    """Pump `pilot.pause(0.05)` until `predicate()` is truthy (at most `tries` times)."""
+    """Pump `pilot.pause(0.05)` until `predicate()` is truthy (at most `tries` times: the limit
+    only stops a hung test, it is not a timing assertion)."""
     for _ in range(tries):
         if predicate():
             return
         await pilot.pause(0.05)
-    assert predicate(), f"gave up waiting for: {what}"
+    if not predicate():
+        app = pilot.app
+        toasts = [n.message for n in app._notifications]
+        raise AssertionError(
+            f"gave up waiting for: {what}\nscreen {app.screen!r}, toasts {toasts}\n"
+            + "\n".join(s.text.rstrip() for s in app.screen._compositor.render_strips())
+        )
 
 
 async def pump(pilot: Pilot[Any], times: int) -> None:
@@ -164,16 +171,12 @@ async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
 
 
 async def highlight(pilot: Pilot[Any], app: MiosaApp, computer_id: str) -> None:
-    """Move the cursor with the arrow keys, like a user, until `computer_id` is highlighted."""
+    """Move the cursor with the arrow keys, like a user holding one, onto `computer_id`."""
     t = table(app)
     t.focus()
-    target = t.get_row_index(computer_id)
-    for _ in range(t.row_count + 1):
-        if t.cursor_row == target:
-            break
-        await pilot.press("down" if t.cursor_row < target else "up")
-    await pilot.pause()
-    assert highlighted(app) == computer_id
+    steps = t.get_row_index(computer_id) - t.cursor_row
+    await burst(pilot, *(["down"] * steps if steps > 0 else ["up"] * -steps))
+    await wait_for(pilot, lambda: highlighted(app) == computer_id, f"{computer_id} highlighted")
 
 
 def first_with(app: MiosaApp, status: str, skip: Iterable[str] = ()) -> str:

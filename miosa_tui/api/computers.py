@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from miosa_tui.api import errors, links
+from miosa_tui.api.background import BackgroundLoop
 from miosa_tui.api.models import (
     FAILED_STATUSES,
     RUNNING,
@@ -30,10 +31,14 @@ from miosa_tui.api.models import (
     unwrap_list,
     unwrap_object,
 )
+from miosa_tui.api.responses import read_json
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.api.transport import Sleep, Transport
 
-PAGE_SIZE = 500
+PAGE_SIZE = 500  # the largest page the API accepts (the simulator's max_page_size too)
+# List bodies larger than this are decoded (JSON + Computer.from_json) in a worker thread, so a
+# 500-computer page (~270 KB, ~15 ms of Python) never holds the event loop; small ones inline.
+THREAD_DECODE_BYTES = 32 * 1024
 MAX_PAGES = 10_000  # belt and braces on top of the repeated-ids guard
 DEFAULT_WAIT_TIMEOUT = 300.0
 REGION_SPACE = 1000
@@ -109,6 +114,69 @@ def _parse_list_body(body: object) -> tuple[list[Any], dict[str, Any]]:
     raise errors.ResponseFormatError("The list of computers had an unexpected shape.")
 
 
+def _read_page(content: bytes, page: int, per_page: int) -> ComputerPage:
+    """Bytes of a list answer -> ComputerPage (pure: safe to run in a worker thread)."""
+    body = read_json(content)
+    items, meta = _parse_list_body(body)
+    computers: list[Computer] = []
+    skipped = 0
+    from_json = Computer.from_json
+    for item in items:
+        computer = from_json(item)
+        if computer is None:
+            skipped += 1
+        else:
+            computers.append(computer)
+    top = body if isinstance(body, dict) else {}
+    total = _int(meta.get("total")) if meta.get("total") is not None else _int(top.get("total"))
+    return ComputerPage(
+        computers=computers,
+        total=total,
+        page=_int(meta.get("page")) or page,
+        per_page=_int(meta.get("per_page")) or per_page,
+        skipped=skipped,
+    )
+
+
+async def _fetch_page(
+    transport: Transport, page: int, per_page: int, status: str | None, *, decode_in_thread: bool
+) -> ComputerPage:
+    content: bytes = await transport.request(
+        "GET",
+        "/computers",
+        params={"page": page, "per_page": per_page, "status": status},
+        want="bytes",
+    )
+    if decode_in_thread and len(content) > THREAD_DECODE_BYTES:
+        return await asyncio.to_thread(_read_page, content, page, per_page)
+    return _read_page(content, page, per_page)
+
+
+PageFetch = Callable[[int, int, "str | None"], Awaitable[ComputerPage]]
+
+
+async def _list_all(list_page: PageFetch, status: str | None) -> tuple[list[Computer], int]:
+    """Page through the fleet: (computers in API order, entries skipped for having no id)."""
+    seen: dict[str, Computer] = {}
+    skipped = 0
+    page = 1
+    while page <= MAX_PAGES:
+        result = await list_page(page, PAGE_SIZE, status)
+        fresh = [c for c in result.computers if c.id not in seen]
+        skipped += result.skipped
+        if result.computers and not fresh:
+            break  # the server ignored `page` and sent the same ids again
+        for computer in fresh:
+            seen[computer.id] = computer
+        received = len(result.computers) + result.skipped
+        if received == 0 or received < min(PAGE_SIZE, result.per_page or PAGE_SIZE):
+            break
+        if result.total is not None and len(seen) + skipped >= result.total:
+            break
+        page += 1
+    return list(seen.values()), skipped
+
+
 def _computer(body: object, what: str) -> Computer:
     computer = Computer.from_json(body)
     if computer is None:
@@ -151,6 +219,15 @@ class MiosaClient:
         self._clock = clock
         self._now = now
         self.transport = Transport(settings, transport=transport, sleep=sleep, rand=rand, now=now)
+        self._transport_args: dict[str, Any] = {
+            "transport": transport,
+            "sleep": sleep,
+            "rand": rand,
+            "now": now,
+        }
+        # list_computers(in_background=True): its own loop thread and connection pool.
+        self._background: BackgroundLoop | None = None
+        self._background_transport: Transport | None = None
         self.last_list_skipped = 0  # entries without an id dropped by the last list_computers()
         self._region_via_get = False  # learnt when the POST region route is missing
 
@@ -162,56 +239,53 @@ class MiosaClient:
 
     async def aclose(self) -> None:
         await self.transport.aclose()
+        if self._background is not None:
+            last = self._background_transport.aclose() if self._background_transport else None
+            await self._background.close(last)
+            self._background = None
+            self._background_transport = None
 
     # -- Miosa.Computers -------------------------------------------------------------------
 
     async def list_page(
         self, page: int = 1, per_page: int = PAGE_SIZE, status: str | None = None
     ) -> ComputerPage:
-        """One page of `GET /computers`; entries without an id are dropped and counted."""
-        body = await self.transport.request(
-            "GET", "/computers", params={"page": page, "per_page": per_page, "status": status}
-        )
-        items, meta = _parse_list_body(body)
-        computers: list[Computer] = []
-        skipped = 0
-        for item in items:
-            computer = Computer.from_json(item)
-            if computer is None:
-                skipped += 1
-            else:
-                computers.append(computer)
-        top = body if isinstance(body, dict) else {}
-        total = _int(meta.get("total")) if meta.get("total") is not None else _int(top.get("total"))
-        return ComputerPage(
-            computers=computers,
-            total=total,
-            page=_int(meta.get("page")) or page,
-            per_page=_int(meta.get("per_page")) or per_page,
-            skipped=skipped,
-        )
+        """One page of `GET /computers`; entries without an id are dropped and counted.
 
-    async def list_computers(self, status: str | None = None) -> list[Computer]:
-        """Every computer, across all pages (stops on a short/empty page, total, or repeats)."""
-        seen: dict[str, Computer] = {}
-        skipped = 0
-        page = 1
-        while page <= MAX_PAGES:
-            result = await self.list_page(page, PAGE_SIZE, status)
-            fresh = [c for c in result.computers if c.id not in seen]
-            skipped += result.skipped
-            if result.computers and not fresh:
-                break  # the server ignored `page` and sent the same ids again
-            for computer in fresh:
-                seen[computer.id] = computer
-            received = len(result.computers) + result.skipped
-            if received == 0 or received < min(PAGE_SIZE, result.per_page or PAGE_SIZE):
-                break
-            if result.total is not None and len(seen) + skipped >= result.total:
-                break
-            page += 1
+        The body is read as bytes; a large one is decoded and turned into Computers in a worker
+        thread (`asyncio.to_thread`), so the event loop keeps answering keys meanwhile.
+        """
+        return await _fetch_page(self.transport, page, per_page, status, decode_in_thread=True)
+
+    async def list_computers(
+        self, status: str | None = None, *, in_background: bool = False
+    ) -> list[Computer]:
+        """Every computer, across all pages (stops on a short/empty page, total, or repeats).
+
+        `in_background=True` runs the whole listing (HTTP, JSON, models) on the client's own
+        loop thread with its own connections; the calling loop only waits for the result. The
+        dashboard polls this way so a 10,000-computer listing never holds its event loop.
+        """
+        if not in_background:
+            computers, skipped = await _list_all(self.list_page, status)
+        else:
+            if self._background is None:
+                self._background = BackgroundLoop("miosa-list")
+            computers, skipped = await self._background.run(self._list_in_background(status))
         self.last_list_skipped = skipped
-        return list(seen.values())
+        return computers
+
+    async def _list_in_background(self, status: str | None) -> tuple[list[Computer], int]:
+        """Runs on the background loop, with a Transport (connection pool) that lives there."""
+        transport = self._background_transport
+        if transport is None:
+            transport = Transport(self.settings, **self._transport_args)
+            self._background_transport = transport
+
+        async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
+            return await _fetch_page(transport, page, per_page, status, decode_in_thread=False)
+
+        return await _list_all(page_of, status)
 
     async def get(self, computer_id: str) -> Computer:
         body = await self.transport.request("GET", _path(computer_id))

@@ -47,6 +47,13 @@ def decode_json(content: bytes) -> Any:
         ) from None
 
 
+def read_json(content: bytes) -> Any:
+    """A 2xx JSON body: None when it is empty, else `decode_json`."""
+    if not content.strip():
+        return None
+    return decode_json(content)
+
+
 def try_json(content: bytes) -> Any:
     try:
         return json.loads(content)

@@ -16,6 +16,7 @@ from miosa_tui.api.errors import InsecureTransportError, InvalidInputError
 
 DEFAULT_BASE_URL = "https://api.miosa.ai/api/v1"
 API_PREFIX = "/api/v1"
+_BAD_HOST_CHARS = frozenset('<>"{}|\\^`%#?/')
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
 
 
@@ -36,6 +37,12 @@ def normalize_base_url(url: str) -> str:
         raise InvalidInputError(f"MIOSA_BASE_URL is not a valid URL: {exc}.") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InvalidInputError("MIOSA_BASE_URL must be an http(s) URL with a host name.")
+    if any(ch.isspace() or not ch.isprintable() or ch in _BAD_HOST_CHARS for ch in parts.netloc):
+        # "not a url at all" became https://not a url at all/api/v1 and failed on every request
+        raise InvalidInputError(
+            f"MIOSA_BASE_URL {url.strip()[:80]!r} is not a valid URL: the host name has spaces or "
+            "characters a host cannot have."
+        )
     path = parts.path.rstrip("/")
     if path.endswith(API_PREFIX):
         pass

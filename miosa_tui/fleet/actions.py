@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from miosa_tui.api.errors import (
     ComputerFailedError,
     MiosaError,
+    ResponseFormatError,
     UnknownOutcomeError,
     WaitTimeoutError,
 )
@@ -381,6 +382,17 @@ class ActionRunner:
             returned = await self._send(kind, computer, client, params)
         except UnknownOutcomeError as err:
             return finish("unknown outcome", f"{err.message} {err.hint}", error=err)
+        except ResponseFormatError as err:
+            if err.status is not None and not 200 <= err.status < 300:
+                return finish("failed", err.message, error=err)  # e.g. a redirect: not done
+            # A 2xx whose body could not be read: the API took the request, so "failed" would
+            # be a lie (a clone reported failed was in fact created). Let the next poll tell.
+            return finish(
+                "unknown outcome",
+                f"The API accepted the {kind.verb} but its answer could not be read "
+                f"({err.message}) The next refresh will show what happened.",
+                error=err,
+            )
         except MiosaError as err:
             return finish("failed", err.message, error=err, sent=err.status is not None)
 
@@ -394,9 +406,8 @@ class ActionRunner:
         if not wait and follow is not None and desired in ("running", "stopped", GONE):
             # The caller tracks the end state itself (the dashboard does, through its poll) and
             # journals the final outcome then; until that, the action is only "sent".
-            return finish(
-                "sent", f"{kind.verb.capitalize()} accepted; waiting for {desired}.", result=returned
-            )
+            waiting = f"{kind.verb.capitalize()} accepted; waiting for {desired}."
+            return finish("sent", waiting, result=returned)
         if desired not in ("running", "stopped") or follow is None:
             return finish("ok", f"{kind.verb.capitalize()} accepted by the API.", result=returned)
 

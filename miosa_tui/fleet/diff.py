@@ -51,7 +51,11 @@ def dedupe(computers: Sequence[Computer]) -> dict[str, Computer]:
 
 def diff_fleet(old: Mapping[str, Computer], new: Sequence[Computer]) -> FleetDiff:
     """Compare the previous snapshot (id -> computer) with a freshly listed fleet."""
-    new_by_id = dedupe(new)
+    return diff_snapshots(old, dedupe(new))
+
+
+def diff_snapshots(old: Mapping[str, Computer], new_by_id: Mapping[str, Computer]) -> FleetDiff:
+    """`diff_fleet` for a new snapshot that is already deduplicated (id -> computer)."""
     added: list[Computer] = []
     changed: list[tuple[Computer, Computer, frozenset[str]]] = []
     for ident, computer in new_by_id.items():
@@ -63,14 +67,19 @@ def diff_fleet(old: Mapping[str, Computer], new: Sequence[Computer]) -> FleetDif
         ):
             changed.append((before, computer, changed_fields(before, computer)))
     removed = [ident for ident in old if ident not in new_by_id]
-    kept_old_order = [ident for ident in old if ident in new_by_id]
-    kept_new_order = [ident for ident in new_by_id if ident in old]
+    order = list(new_by_id)
+    if not added and not removed:
+        reordered = order != list(old)  # same ids: one list comparison
+    else:
+        kept_old_order = [ident for ident in old if ident in new_by_id]
+        kept_new_order = [ident for ident in order if ident in old]
+        reordered = kept_old_order != kept_new_order
     return FleetDiff(
         added=added,
         changed=changed,
         removed=removed,
-        order=list(new_by_id),
-        reordered=kept_old_order != kept_new_order,
+        order=order,
+        reordered=reordered,
     )
 
 

@@ -14,16 +14,19 @@ import contextlib
 import math
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from miosa_tui.api.errors import MiosaError
-from miosa_tui.api.models import FAILED_STATUSES, Computer
+from miosa_tui.api.models import FAILED_STATUSES, TRANSITIONAL, Computer
 from miosa_tui.fleet.actions import GONE, ActionKind
-from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_fleet
+from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_snapshots
 
 Clock = Callable[[], float]
+# Listings at least this long are diffed in a worker thread (poll_once): at 10,000 computers the
+# diff and the counts take ~30 ms of Python that the event loop should not wait through.
+THREAD_DIFF_AT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,28 @@ class SettledAction:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A listing made ready to apply: its diff against `base` and the figures derived from it.
+
+    Built by `FleetState.prepare`, which only reads, so it can run in a worker thread while the
+    event loop keeps drawing; `FleetState.commit` then applies it in O(1) plus pending actions.
+    """
+
+    base: Mapping[str, Computer]  # the snapshot the diff was taken against
+    computers: dict[str, Computer]
+    diff: FleetDiff
+    counts: dict[str, int]
+    transitional: int
+
+
+def _derive(computers: Mapping[str, Computer]) -> tuple[dict[str, int], int]:
+    """(counts by status, most common first; how many are in a transitional status)."""
+    counts = Counter(c.status for c in computers.values())
+    moving = sum(n for status, n in counts.items() if status in TRANSITIONAL)
+    return dict(counts.most_common()), moving
+
+
 @dataclass
 class FleetState:
     """The last good snapshot plus what is known about its freshness and pending actions."""
@@ -95,6 +120,10 @@ class FleetState:
     consecutive_failures: int = 0
     pending: dict[str, PendingAction] = field(default_factory=dict)
     version: int = 0  # grows with every applied snapshot
+    # counts_by_status() and the transitional count, valid while `computers` is `_derived_for`.
+    _derived_for: Mapping[str, Computer] | None = field(default=None, repr=False, compare=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _transitional: int = field(default=0, repr=False, compare=False)
 
     # -- snapshots --------------------------------------------------------------------------
 
@@ -107,9 +136,35 @@ class FleetState:
     ) -> FleetDiff:
         """Take a fresh listing. `requested_at` (when the list call was sent) lets pending actions
         ignore snapshots that may predate them; it defaults to `now`."""
+        return self.commit(self.prepare(computers), now=now, requested_at=requested_at)
+
+    def prepare(self, computers: Sequence[Computer]) -> Snapshot:
+        """Diff a fresh listing against the current snapshot without changing anything.
+
+        Only reads `self.computers` (which is replaced, never mutated), so it is safe to call
+        from a worker thread while the event loop runs.
+        """
+        base = self.computers
+        new = dedupe(computers)
+        counts, moving = _derive(new)
+        return Snapshot(base, new, diff_snapshots(base, new), counts, moving)
+
+    def commit(
+        self,
+        snapshot: Snapshot,
+        *,
+        now: float | None = None,
+        requested_at: float | None = None,
+    ) -> FleetDiff:
+        """Apply a prepared snapshot (re-diffed if another one was applied in between)."""
+        if snapshot.base is not self.computers:
+            snapshot = self.prepare(list(snapshot.computers.values()))
         now = time.monotonic() if now is None else now
-        diff = diff_fleet(self.computers, computers)
-        self.computers = dedupe(computers)
+        diff = snapshot.diff
+        self.computers = snapshot.computers
+        self._derived_for = snapshot.computers
+        self._counts = snapshot.counts
+        self._transitional = snapshot.transitional
         self.last_success = now
         self.snapshot_requested_at = now if requested_at is None else requested_at
         self.last_error = None
@@ -134,14 +189,25 @@ class FleetState:
         base = self.policy.interval if interval is None else interval
         return now - self.last_success > base * self.policy.stale_after_intervals
 
+    def _refresh_derived(self) -> None:
+        if self._derived_for is not self.computers:
+            self._counts, self._transitional = _derive(self.computers)
+            self._derived_for = self.computers
+
     def counts_by_status(self) -> dict[str, int]:
-        """Statuses as the fleet has them (unknown ones under their own name), most common first."""
-        return dict(Counter(c.status for c in self.computers.values()).most_common())
+        """Statuses as the fleet has them (unknown ones under their own name), most common first.
+
+        Worked out once per snapshot (in the poll's worker thread), so asking is O(1)."""
+        self._refresh_derived()
+        return dict(self._counts)
 
     @property
     def any_transitional(self) -> bool:
         """Something is expected to change soon: a transitional status or a pending action."""
-        return bool(self.pending) or any(c.is_transitional for c in self.computers.values())
+        if self.pending:
+            return True
+        self._refresh_derived()
+        return self._transitional > 0
 
     def next_delay(self) -> float:
         retry_after = self.last_error.retry_after if self.last_error is not None else None
@@ -231,9 +297,9 @@ class FleetState:
 Fetch = Callable[[], Awaitable[Sequence[Computer]]]
 
 
-async def poll_once(state: FleetState, fetch: Fetch, *, clock: Clock = time.monotonic) -> (
-    tuple[FleetDiff | None, list[SettledAction]]
-):
+async def poll_once(
+    state: FleetState, fetch: Fetch, *, clock: Clock = time.monotonic
+) -> tuple[FleetDiff | None, list[SettledAction]]:
     """One list call: apply it (or record the failure), then settle pending actions.
 
     Only MiosaError is caught: anything else is a bug and should surface.
@@ -245,8 +311,12 @@ async def poll_once(state: FleetState, fetch: Fetch, *, clock: Clock = time.mono
         now = clock()
         state.record_failure(err, now=now)
         return None, state.settle_pending(now)
+    if len(computers) >= THREAD_DIFF_AT:
+        snapshot = await asyncio.to_thread(state.prepare, computers)
+    else:
+        snapshot = state.prepare(computers)
     now = clock()
-    diff = state.apply(computers, now=now, requested_at=requested_at)
+    diff = state.commit(snapshot, now=now, requested_at=requested_at)
     return diff, state.settle_pending(now)
 
 

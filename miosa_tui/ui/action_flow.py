@@ -142,6 +142,14 @@ class ActionFlow:
             )
         targets: list[Computer | None] = list(plan.targets) or [None]
         fresh = [t for t in targets if t is None or (plan.kind.verb, t.id) not in self.in_flight]
+        for t in targets:
+            if t is not None and t not in fresh:
+                # Confirmed again while the first request is still out: not sent twice, and
+                # said so, so every confirmed action has its line in the journal.
+                self.app.journal.record(
+                    plan.kind.verb, t.id, t.name, "skipped",
+                    f"Not sent: the previous {plan.kind.verb} is still in flight.",
+                )
         for t in fresh:
             if t is not None:
                 self.in_flight.add((plan.kind.verb, t.id))

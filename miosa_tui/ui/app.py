@@ -16,6 +16,7 @@ from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.screens.dashboard import DashboardScreen
+from miosa_tui.ui.terminal_watch import TerminalWatch
 
 
 class MiosaApp(App[None]):
@@ -31,6 +32,9 @@ class MiosaApp(App[None]):
         # ctrl+p must be listed here: any binding to command_palette stops Textual from adding
         # its own ctrl+p one (COMMAND_PALETTE_BINDING), which left ctrl+p doing nothing.
         Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
+        # Textual 8 binds no key to suspend; the terminal's ISIG is off, so ctrl+z arrives as a
+        # key. The app_suspend/resume signals (subscribed in on_mount) pause and resume polling.
+        Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
     ]
 
     def __init__(
@@ -48,6 +52,8 @@ class MiosaApp(App[None]):
         self.client = MiosaClient(backend.settings)
         self.actions = ActionFlow(self)
         self.dashboard = DashboardScreen()
+        self.terminal_watch = TerminalWatch(self)
+        self._paused_before_suspend = False
         if config.keymap:
             self.set_keymap(config.keymap)
 
@@ -56,11 +62,23 @@ class MiosaApp(App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.push_screen(self.dashboard)
-        self.app_suspend_signal.subscribe(self, lambda _app: self.dashboard.set_paused(True))
-        self.app_resume_signal.subscribe(self, lambda _app: self.dashboard.set_paused(False))
+        self.app_suspend_signal.subscribe(self, self._suspended)
+        self.app_resume_signal.subscribe(self, self._resumed)
+        # A dropped SSH session must end the app, not leave it spinning on a dead tty.
+        self.terminal_watch.install()
 
     async def on_unmount(self) -> None:
+        self.terminal_watch.uninstall()
         await self.client.aclose()
+
+    def _suspended(self, _app: object = None) -> None:
+        """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
+        self._paused_before_suspend = self.dashboard.paused
+        self.dashboard.set_paused(True)
+
+    def _resumed(self, _app: object = None) -> None:
+        """fg: poll at once, unless the user had paused refresh before suspending."""
+        self.dashboard.set_paused(self._paused_before_suspend)
 
     def watch_theme(self, theme: str) -> None:
         if problem := self.config.remember_theme(theme):  # saved in the config file

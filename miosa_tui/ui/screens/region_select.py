@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from miosa_tui.fleet.region import PRESETS, SPACE, Region, RegionError, parse
 from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class
+from miosa_tui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage

@@ -17,12 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Grid, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.capture import capture
 from miosa_tui.ui.image_renderer import fit_box, image_class, thumbnail_png
+from miosa_tui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage

@@ -37,6 +37,7 @@ class FleetHeader(Static):
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.state = HeaderState()
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.redraw)
@@ -53,7 +54,14 @@ class FleetHeader(Static):
         return self.clock() - s.last_success > s.stale_after * s.interval
 
     def redraw(self) -> None:
-        self.update(self.header_text())
+        """Repaint when the text changed. With a fixed height (the app's one line) no layout
+        pass is needed: `Static.update` would otherwise reflow the whole screen each time."""
+        text = self.header_text()
+        if text == self._shown:
+            return
+        self._shown = text
+        height = self.styles.height
+        self.update(text, layout=height is None or not height.is_cells)
 
     def header_text(self) -> Text:
         s = self.state

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.text import Text
 from textual.widgets import RichLog
+
+from miosa_tui.fleet.journal import JournalEntry
 
 OUTCOME_STYLES = {
     "ok": "green",
@@ -15,29 +19,35 @@ OUTCOME_STYLES = {
 }
 
 
+def entry_line(entry: JournalEntry) -> Text:
+    line = Text()
+    line.append(entry.at.astimezone().strftime("%H:%M:%S "), style="dim")
+    line.append(f"{entry.action:<8} ", style="bold")
+    line.append(f"{entry.target} ")
+    line.append(entry.outcome, style=OUTCOME_STYLES.get(entry.outcome, ""))
+    if entry.message:
+        line.append(f" · {entry.message}")
+    if entry.request_id:
+        line.append(f" [{entry.request_id}]", style="dim")
+    return line
+
+
 class JournalPane(RichLog):
-    """Mirrors the app's Journal; toggled with `j`, exported with `J`."""
+    """Mirrors the app's Journal; toggled with `j`, exported with `J`.
+
+    Lines are written only while the pane is shown (a hidden RichLog wraps at its minimum
+    width); showing it replays the journal at the real width.
+    """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(max_lines=1000, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
         self.border_title = "Journal"
 
-    def add_entry(
-        self,
-        when: str,
-        action: str,
-        target: str,
-        outcome: str,
-        message: str,
-        request_id: str | None,
-    ) -> None:
-        line = Text()
-        line.append(f"{when} ", style="dim")
-        line.append(f"{action:<8} ", style="bold")
-        line.append(f"{target} ")
-        line.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
-        if message:
-            line.append(f" · {message}")
-        if request_id:
-            line.append(f" [{request_id}]", style="dim")
-        self.write(line)
+    def add_entry(self, entry: JournalEntry) -> None:
+        if self.display:
+            self.write(entry_line(entry))
+
+    def replay(self, entries: Iterable[JournalEntry]) -> None:
+        self.clear()
+        for entry in entries:
+            self.write(entry_line(entry))

@@ -1,0 +1,173 @@
+"""Start-up: launch -> first painted table of 200 computers, against a bare Textual app.
+
+Run: /work/venv/bin/python benchmarks/bench_startup.py [--runs 7]
+
+Both programs run as fresh subprocesses on a pseudo-terminal (160x48, pixel size set, so it is
+a terminal like any other); the parent drains the output and answers the "who are you" query
+(DA1) at once, as a real terminal does. Each child writes the epoch time of its first paint to a
+file and exits:
+  - `python -m miosa_tui` against a simulator with 200 computers (another process), with
+    MIOSA_TUI_FIRST_PAINT_FILE set: the dashboard notes the first paint of a table with rows;
+  - a bare `textual.app.App` with one Static that notes its first paint (`call_after_refresh`
+    from on_mount) the same way.
+Reported: medians of launch -> first paint and the ratio miosa / bare. Also: the headless CLI
+(`miosa-tui ls --json`) never imports Textual, checked in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+import pty
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import API_KEY, PROFILES, PYTHON, ROOT, emit, median, ms, sim_process
+
+ROWS, COLS = 48, 160
+BARE_APP = """
+import sys, time
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        with open(sys.argv[1], "w") as out:
+            out.write(f"{time.time():.6f}\\n")
+        self.exit()
+
+Bare().run()
+"""
+
+
+def run_on_pty(cmd: list[str], env: dict[str, str], marker: Path, limit: float = 60.0) -> float:
+    """Launch `cmd` on a fresh pty; seconds from launch to the time it writes to `marker`."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, COLS * 10, ROWS * 20))
+    marker.unlink(missing_ok=True)
+    stop = threading.Event()
+
+    def drain() -> None:
+        while not stop.is_set():
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                return
+            if b"\x1b[c" in data or b"\x1b[0c" in data:
+                os.write(master, b"\x1b[?62;22c")  # DA1: a VT220-class terminal, no sixel
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    launched = time.time()
+    proc = subprocess.Popen(
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True
+    )
+    os.close(slave)
+    try:
+        proc.wait(limit)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        raise RuntimeError(f"{cmd} did not exit within {limit} s") from None
+    finally:
+        stop.set()
+        os.close(master)
+    if not marker.exists():
+        raise RuntimeError(f"{cmd} exited ({proc.returncode}) without painting")
+    return float(marker.read_text()) - launched
+
+
+def headless_imports_textual() -> bool:
+    code = (
+        "import contextlib, io, sys\n"
+        "from miosa_tui import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['ls', '--demo', '--json'])\n"
+        "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA_")}
+    env["MIOSA_TUI_CONFIG"] = "/nonexistent/miosa-bench.toml"
+    out = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    return out.stdout.strip().splitlines()[-1] == "True"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--fleet", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="one more launch under pyinstrument")
+    args = parser.parse_args()
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
+    base_env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    tmp = Path(tempfile.mkdtemp(prefix="miosa-startup-"))
+    marker = tmp / "painted"
+    bare_script = tmp / "bare_app.py"
+    bare_script.write_text(BARE_APP)
+    miosa: list[float] = []
+    bare: list[float] = []
+    with sim_process(args.fleet) as sim:
+        app_env = dict(
+            base_env,
+            MIOSA_API_KEY=API_KEY,
+            MIOSA_BASE_URL=sim.base_url,
+            MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
+            MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+        )
+        # one unmeasured run of each fills the OS file cache and writes .pyc files
+        run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker)
+        run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker)
+        for _ in range(args.runs):  # interleaved, so drifting machine load hits both alike
+            miosa.append(run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker))
+            bare.append(run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker))
+        if args.profile:
+            PROFILES.mkdir(parents=True, exist_ok=True)
+            out = PROFILES / "startup.txt"
+            cmd = [PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out),
+                   "-m", "miosa_tui"]  # fmt: skip
+            run_on_pty(cmd, app_env, marker)
+    result = {
+        "fleet": args.fleet,
+        "runs": args.runs,
+        "miosa_first_paint_s": median(miosa),
+        "bare_first_paint_s": median(bare),
+        "ratio_vs_bare": median(miosa) / median(bare),
+        "miosa_runs": miosa,
+        "bare_runs": bare,
+        "headless_imports_textual": headless_imports_textual(),
+    }
+    print(f"launch -> first painted table ({args.fleet} computers), median of {args.runs}:")
+    print(
+        f"  miosa-tui   {ms(result['miosa_first_paint_s'])}  (runs "
+        + ", ".join(f"{x * 1000:.0f}" for x in miosa)
+        + ")"
+    )
+    print(
+        f"  bare App    {ms(result['bare_first_paint_s'])}  (runs "
+        + ", ".join(f"{x * 1000:.0f}" for x in bare)
+        + ")"
+    )
+    print(f"  ratio       {result['ratio_vs_bare']:.2f}x")
+    print(f"  headless CLI imports Textual: {result['headless_imports_textual']}")
+    emit(json.loads(json.dumps(result)))
+
+
+if __name__ == "__main__":
+    main()

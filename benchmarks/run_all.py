@@ -1,0 +1,162 @@
+"""Run every benchmark and print one table of figures, ratios and goals.
+
+Run: /work/venv/bin/python benchmarks/run_all.py [--quick] [--skip-screenshot]
+
+Each benchmark is its own subprocess with its own simulator process (`miosa-tui sim`), so no
+benchmark's CPU or memory leaks into another's. Every ratio is against a baseline measured in
+the same run (json.loads, clear + re-add, a bare Textual app, 100 computers, an idle key press);
+goals are checked on ratios and on the figures the issue names, never as a timed test.
+The machine this was written on has 2 shared cores: read medians, and rerun when load is high.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+def run(script: str, *args: str) -> tuple[dict[str, Any] | None, str]:
+    """Run a benchmark; (its RESULT json or None, its output)."""
+    print(f"\n=== {script} {' '.join(args)}", flush=True)
+    done = subprocess.run(
+        [PYTHON, str(HERE / script), *args],
+        capture_output=True, text=True, cwd=HERE.parent, check=False,
+    )  # fmt: skip
+    lines = [x for x in done.stdout.splitlines() if not x.startswith("RESULT ")]
+    print("\n".join(lines))
+    if done.returncode != 0:
+        print(done.stderr[-3000:], file=sys.stderr)
+        return None, done.stdout
+    result = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    return (json.loads(result[len("RESULT ") :]) if result else None), done.stdout
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument("--skip-screenshot", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write all results to this file")
+    args = parser.parse_args()
+    quick = args.quick
+    started = time.time()
+    load_before = os.getloadavg()
+    poll, _ = run(
+        "bench_poll.py",
+        *("--cycles", "4" if quick else "11", "--stall-cycles", "3" if quick else "7"),
+        *("--keys", "3" if quick else "7"),
+    )
+    startup, _ = run("bench_startup.py", "--runs", "3" if quick else "9")
+    memory, _ = run("bench_memory.py", "--runs", "1" if quick else "2")
+    shot_out = ""
+    if not args.skip_screenshot:
+        _none, shot_out = run("bench_screenshot.py", "--rounds", "3" if quick else "10")
+
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(what: str, figure: str, ratio: str, goal: str, ok: bool | None) -> None:
+        verdict = "n/a" if ok is None else ("yes" if ok else "NO")
+        rows.append((what, figure, ratio, goal, verdict))
+
+    if poll:
+        row(
+            "1. poll cycle: event-loop CPU per cycle",
+            ms(poll["loop_cpu_s"]),
+            f"{poll['ratio_vs_json_loads']:.2f}x json.loads ({ms(poll['json_loads_s'])})",
+            "<= 2x",
+            poll["ratio_vs_json_loads"] <= 2,
+        )
+        row(
+            "1. vs clear + re-add all rows",
+            ms(poll["naive_clear_readd_s"]),
+            f"{poll['speedup_vs_clear_readd']:.1f}x faster",
+            ">= 20x",
+            poll["speedup_vs_clear_readd"] >= 20,
+        )
+        row(
+            "2. longest event-loop stall in a cycle",
+            ms(poll["max_stall_s"]),
+            f"median of cycles {ms(poll['median_stall_s'])}; idle window "
+            f"{ms(poll['idle_stall_max_s'])} (load {poll['load_average']:.1f})",
+            "< 50 ms",
+            poll["max_stall_s"] < 0.05,
+        )
+        row(
+            "5. requests per poll cycle",
+            f"{poll['list_requests_per_cycle']:g}",
+            f"pages of {poll['page_size']}: {poll['expected_pages']}; per-computer: "
+            f"{sum(poll['per_computer_requests'].values())}",
+            "= pages, 0 per computer",
+            poll["list_requests_per_cycle"] == poll["expected_pages"]
+            and not poll["per_computer_requests"],
+        )
+        row(
+            "6. key s -> start at the sim (poll in flight)",
+            ms(poll["key_to_request_busy_s"]),
+            f"{poll['key_ratio_busy_vs_idle']:.2f}x idle ({ms(poll['key_to_request_idle_s'])}); "
+            f"sent after {ms(poll['key_to_sent_busy_s'])}",
+            "no wait for the poll",
+            poll["key_to_request_busy_s"] < 0.1,
+        )
+    if startup:
+        row(
+            "3. start-up to first painted table (200)",
+            ms(startup["miosa_first_paint_s"]),
+            f"{startup['ratio_vs_bare']:.2f}x bare App ({ms(startup['bare_first_paint_s'])})",
+            "<= 1.5x",
+            startup["ratio_vs_bare"] <= 1.5,
+        )
+        row(
+            "3. headless CLI imports Textual",
+            str(startup["headless_imports_textual"]),
+            "",
+            "False",
+            not startup["headless_imports_textual"],
+        )
+    if memory:
+        row(
+            f"4. peak RSS, {memory['large_fleet']} computers",
+            f"{memory['peak_rss_large_mb']:.0f} MB",
+            f"{memory['ratio_large_vs_small']:.2f}x {memory['small_fleet']} computers "
+            f"({memory['peak_rss_small_mb']:.0f} MB)",
+            "< 200 MB",
+            memory["peak_rss_large_mb"] < 200,
+        )
+    if shot_out:
+        ratios = [x for x in shot_out.splitlines() if x.startswith("(a)/(c)")]
+        row(
+            "screenshot pane (bench_screenshot.py)",
+            "see above",
+            ratios[0] if ratios else "",
+            "(its own)",
+            None,
+        )
+
+    headers = ("measure", "figure", "ratio / baseline", "goal", "met")
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
+    print(
+        f"\n=== summary (load average before {load_before[0]:.1f}, after "
+        f"{os.getloadavg()[0]:.1f}; {time.time() - started:.0f} s)"
+    )
+    for line in [headers, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
+    if args.json:
+        args.json.write_text(
+            json.dumps({"poll": poll, "startup": startup, "memory": memory}, indent=2)
+        )
+
+
+if __name__ == "__main__":
+    main()

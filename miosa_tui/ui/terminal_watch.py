@@ -1,0 +1,203 @@
+"""End the app when its terminal goes away (an SSH drop, a closed tmux pane, a killed xterm).
+
+Textual 8 installs no SIGHUP handler, and when the tty is hung up its input thread spins: the
+terminal stays "readable" and every read returns b"". Worse, the first write to the dead tty
+kills Textual's writer thread, after which the app blocks forever on its bounded output queue.
+So a dashboard left behind by a dropped SSH session would burn a CPU core until someone kills it.
+
+`TerminalWatch` closes both gaps for a real terminal (never headless, under a web driver or when
+stdin is not a tty):
+
+- SIGHUP (the kernel sends it to the session leader on hang-up) exits the app;
+- a daemon thread waits on the terminal with poll() (POLLHUP arrives at once when it hangs up)
+  and checks it with tcgetattr() every `interval` seconds, for hang-ups that come without a
+  signal (a shell that dies without forwarding SIGHUP, a revoked tty).
+
+Either way the standard descriptors are first pointed away from the dead tty (stdin to an idle
+pipe, stdout/stderr to /dev/null) so that the shutdown's writes cannot fail and the input thread
+sleeps in select() instead of spinning; then the app exits with code 129 (128 + SIGHUP).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import select
+import signal
+import stat
+import sys
+import termios
+import threading
+import time
+from typing import Any
+
+HANGUP_EXIT_CODE = 128 + signal.SIGHUP
+_HUP_EVENTS = select.POLLHUP | select.POLLERR | select.POLLNVAL
+_RESCUE_SECONDS = 30.0
+
+
+def terminal_alive(fd: int) -> bool:
+    """True while `fd` is still a working terminal (tcgetattr fails on a hung-up tty)."""
+    try:
+        termios.tcgetattr(fd)
+    except (termios.error, OSError, ValueError):
+        return False
+    return True
+
+
+def _stdin_fd() -> int | None:
+    stream = sys.__stdin__
+    if stream is None:
+        return None
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        return None
+    return fd if os.isatty(fd) else None
+
+
+class TerminalWatch:
+    """Watches the app's terminal; `install()` returns False when there is nothing to watch."""
+
+    def __init__(self, app: Any, *, interval: float = 1.0) -> None:
+        self.app = app
+        self.interval = interval
+        self.fd: int | None = None
+        self.reason: str | None = None  # why the app was ended, once it was
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop = threading.Event()
+        self._fired = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._sighup = False
+        self._previous: Any = signal.SIG_DFL
+        self._rdev: int | None = None
+        self._keep: list[int] = []  # the idle pipe's write end: keeps the new stdin open
+
+    # -- life cycle --------------------------------------------------------------------------
+    def install(self) -> bool:
+        """Start watching (call from the app's event loop, e.g. in on_mount)."""
+        if self.app.is_headless or self.app.is_web:
+            return False
+        fd = _stdin_fd()
+        if fd is None:
+            return False
+        self.fd = fd
+        self._rdev = os.fstat(fd).st_rdev
+        self._loop = asyncio.get_running_loop()
+        # A plain handler, not loop.add_signal_handler: the kernel sends SIGCONT right after
+        # SIGHUP, and Textual's SIGCONT handler restarts application mode (a second input thread
+        # on the dead tty). Python runs pending handlers in signal-number order, so this one
+        # (1) disarms that restart before SIGCONT's (18) runs; a loop callback would come later.
+        with contextlib.suppress(ValueError, OSError):
+            self._previous = signal.signal(signal.SIGHUP, self._on_sighup)
+            self._sighup = True
+        self._thread = threading.Thread(
+            target=self._watch, name="miosa-terminal-watch", daemon=True
+        )
+        self._thread.start()
+        return True
+
+    def uninstall(self) -> None:
+        """Stop watching (and, after a hang-up, close the idle pipe that replaced stdin)."""
+        self._stop.set()
+        self._close_pipe()
+        if self._sighup:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(signal.SIGHUP, self._previous)
+            self._sighup = False
+
+    @property
+    def active(self) -> bool:
+        return self._thread is not None and not self._stop.is_set()
+
+    # -- detection ---------------------------------------------------------------------------
+    def _watch(self) -> None:
+        fd = self.fd
+        assert fd is not None
+        poller = select.poll()
+        poller.register(fd, 0)  # no events asked: only HUP/ERR/NVAL wake us
+        timeout_ms = max(1, int(self.interval * 1000))
+        while not self._stop.is_set():
+            try:
+                events = poller.poll(timeout_ms)
+            except OSError:
+                events = [(fd, select.POLLERR)]
+            if self._stop.is_set():
+                return
+            hung = any(mask & _HUP_EVENTS for _fd, mask in events)
+            if hung or not terminal_alive(fd):
+                self.hang_up("the terminal was closed")
+                return
+
+    # -- reaction ----------------------------------------------------------------------------
+    def _on_sighup(self, _signum: int, _frame: object) -> None:
+        self.hang_up("SIGHUP")
+
+    def hang_up(self, reason: str = "the terminal was closed") -> None:
+        """Detach from the dead terminal and exit the app (safe from any thread, once)."""
+        if not self._fired.acquire(blocking=False):
+            return
+        self.reason = reason
+        self._stop.set()
+        driver = getattr(self.app, "_driver", None)
+        if driver is not None and hasattr(driver, "_auto_restart"):
+            driver._auto_restart = False  # a SIGCONT must not restart on the dead tty
+        self._detach()
+        rescue = threading.Thread(target=self._rescue_output, name="miosa-rescue", daemon=True)
+        rescue.start()
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self._exit)
+
+    def _exit(self) -> None:
+        self.app.exit(return_code=HANGUP_EXIT_CODE)
+
+    def _detach(self) -> None:
+        """stdin <- an idle pipe (select sleeps), stdout/stderr -> /dev/null (writes succeed)."""
+        with contextlib.suppress(OSError):
+            read_end, write_end = os.pipe()
+            self._keep.append(write_end)
+            if self.fd is not None:
+                os.dup2(read_end, self.fd)
+            os.close(read_end)
+        with contextlib.suppress(OSError):
+            null = os.open(os.devnull, os.O_WRONLY)
+            for fd in (1, 2):  # only where they are the same (dead) terminal: keep a 2>log
+                with contextlib.suppress(OSError):
+                    info = os.fstat(fd)
+                    if stat.S_ISCHR(info.st_mode) and info.st_rdev == self._rdev:
+                        os.dup2(null, fd)
+            os.close(null)
+
+    def _close_pipe(self) -> None:
+        while self._keep:
+            with contextlib.suppress(OSError):
+                os.close(self._keep.pop())
+
+    def _rescue_output(self) -> None:
+        """Help Textual shut down on a dead terminal (runs in its own thread after a hang-up).
+
+        - Its input thread may be blocked reading the idle pipe: once the driver asks it to stop
+          (exit_event), close the pipe so the read returns EOF and the thread can see that.
+        - If its writer thread died on the tty before we detached, keep emptying the bounded
+          output queue so the app never blocks on a write while it exits.
+        """
+        driver = getattr(self.app, "_driver", None)
+        exit_event = getattr(driver, "exit_event", None)
+        writer = getattr(driver, "_writer_thread", None)
+        queue = getattr(writer, "_queue", None)
+        deadline = time.monotonic() + _RESCUE_SECONDS
+        while time.monotonic() < deadline:
+            running = bool(getattr(self.app, "is_running", False))
+            if self._keep and (not running or exit_event is None or exit_event.is_set()):
+                self._close_pipe()
+            if writer is not None and queue is not None and not writer.is_alive():
+                with contextlib.suppress(Exception):
+                    while True:
+                        queue.get_nowait()
+            if not running and not self._keep:
+                return
+            time.sleep(0.02)
