@@ -62,9 +62,10 @@ async def wait_for(
         await pilot.pause(0.05)
     if not predicate():
         app = pilot.app
-        toasts = [n.message for n in app._notifications]
+        journal = getattr(app, "journal", None)
+        lines = [e.to_text() for e in journal.entries()][-5:] if journal is not None else []
         raise AssertionError(
-            f"gave up waiting for: {what}\nscreen {app.screen!r}, toasts {toasts}\n"
+            f"gave up waiting for: {what}\nscreen {app.screen!r}\njournal {lines}\n"
             + "\n".join(s.text.rstrip() for s in app.screen._compositor.render_strips())
         )
 

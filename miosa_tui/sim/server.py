@@ -18,6 +18,7 @@ from miosa_tui.sim.app import SimApp, create_app
 from miosa_tui.sim.config import SimConfig
 
 _READY_TIMEOUT = 10.0
+KEEP_ALIVE_S = 75
 _STOP_TIMEOUT = 5.0
 _QUIET_MESSAGES = ("ASGI callable should return None", "ASGI callable returned without")
 
@@ -46,6 +47,10 @@ def _uvicorn_config(app: SimApp, host: str, port: int) -> uvicorn.Config:
         proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=1,
+        # Longer than the client's idle-connection expiry (httpx: 5 s), as real front ends are
+        # (nginx 75 s). At uvicorn's default of 5 s both sides gave up on an idle connection at
+        # the same moment, and a POST sent on it right then came back as "unknown outcome".
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
 
 

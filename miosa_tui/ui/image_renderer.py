@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -49,7 +50,19 @@ def prepare_renderer(name: str | None = None) -> None:
 
     Call this in the CLI before `app.run()`. Safe to call more than once (the import is cached).
     """
-    normalize_renderer(name)
+    value = normalize_renderer(name)
+    if value in ("halfcell", "unicode") and "textual_image.renderable" not in sys.modules:
+        # These draw with plain characters: the Sixel/TGP probes (up to 0.1 s each, and a risk
+        # of swallowing a key typed meanwhile) would be wasted. textual-image probes only when
+        # `sys.__stdout__` is a TTY, so show it a non-TTY stand-in for the import. Textual
+        # writes to stderr, so nothing else notices.
+        real = sys.__stdout__
+        sys.__stdout__ = io.StringIO()  # type: ignore[misc,assignment]
+        try:
+            import textual_image.widget
+        finally:
+            sys.__stdout__ = real  # type: ignore[misc]
+        return
     import textual_image.widget  # noqa: F401  (import for its side effect: terminal detection)
 
 
