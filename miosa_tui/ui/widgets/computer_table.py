@@ -25,13 +25,13 @@ from miosa_tui.ui.widgets.status_style import status_text
 COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("mark", " ", 1),
     ("name", "NAME", 20),
-    ("status", "STATUS", 24),
+    ("status", "STATUS", 23),
     ("size", "SIZE", 6),
     ("region", "REGION", 6),
-    ("template", "TEMPLATE", 7),
+    ("template", "TYPE", 7),
     ("ip", "IP", 13),
     ("age", "AGE", 4),
-    ("id", "ID", 14),
+    ("id", "ID", 13),
 )
 SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
 MARK = Text("●", style="bold magenta")
