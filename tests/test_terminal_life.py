@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from ui_helpers import Sim, make_app, pump, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.terminal_watch import HANGUP_EXIT_CODE, TerminalWatch, terminal_alive
-from ui_helpers import Sim, make_app, pump, wait_for
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="needs Linux ptys and /proc"

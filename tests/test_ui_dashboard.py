@@ -501,12 +501,11 @@ async def test_read_only_sends_nothing_that_changes_anything(
         # the palette does not even list them
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
-        await type_text(pilot, "Refresh now")
-        await wait_for(pilot, lambda: "Poll the API now" in screen_text(app), "a read command")
-        await pilot.press("home", "ctrl+k")
         await type_text(pilot, "Destroy")
         await pump(pilot, 6)  # the search runs in a worker
-        assert "Destroy the marked" not in screen_text(app)
+        text = screen_text(app)
+        assert "Destroy the marked" not in text
+        assert "Destroy" in text  # the query itself is there: the palette did open and search
         await pilot.press("escape")
 
 

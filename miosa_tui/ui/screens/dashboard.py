@@ -307,7 +307,9 @@ class DashboardScreen(Screen[None]):
         box = self.query_one("#filter-input", Input)
         box.remove_class("hidden")
         box.value = self.filter.text
-        box.focus()
+        # Focus now, not on the next tick (`box.focus()` defers): keys typed right after `/`
+        # arrive in the same burst and must land in the box, never on the table's action keys.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
