@@ -245,6 +245,7 @@ async def run_soak(
     workdir: Path | None = None,
     verbose: bool = False,
     trace_memory: bool = False,
+    max_fleet: int = MAX_FLEET,
 ) -> SoakReport:
     """Run the soak for `seconds` (plus warm-up and recovery) and return the figures."""
     os.environ.setdefault("MIOSA_TUI_IMAGE_RENDERER", "halfcell")
@@ -385,7 +386,7 @@ async def run_soak(
                 elif step == "stop":
                     keys = ["S", "y"]
                 elif step == "clone":
-                    keys = ["c", "enter"] if len(app.fleet.computers) < MAX_FLEET else ["down"]
+                    keys = ["c", "enter"] if len(app.fleet.computers) < max_fleet else ["down"]
                 elif step == "shot":
                     keys = ["g"]
                 elif step == "region":
@@ -514,13 +515,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll-interval", type=float, default=2.0)
     parser.add_argument("--speed", type=float, default=10.0, help="simulator speed factor")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
+    parser.add_argument("--max-fleet", type=int, default=MAX_FLEET,
+                        help=f"no more clones past this many computers (default {MAX_FLEET})")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="measure memory with tracemalloc (exact, but slows the app ~3x)")
     args = parser.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else 60.0 * (args.minutes or 3.0)
     report = asyncio.run(
         run_soak(seconds, seed=args.seed, poll_interval=args.poll_interval, speed=args.speed,
-                 verbose=True, trace_memory=args.tracemalloc)
+                 verbose=True, trace_memory=args.tracemalloc, max_fleet=args.max_fleet)
     )
     print(report.table())
     if args.json:
