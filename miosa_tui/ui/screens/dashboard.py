@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
@@ -473,7 +474,11 @@ class DashboardScreen(Screen[None]):
     # -- actions -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "act":
-            return self.miosa.actions.check(str(parameters[0]), self._targets())
+            try:
+                targets = self._targets()
+            except NoMatches:  # asked while the screen is being built or torn down
+                return None
+            return self.miosa.actions.check(str(parameters[0]), targets)
         return True
 
     def _targets(self) -> list[Computer]:
