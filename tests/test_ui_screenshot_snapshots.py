@@ -47,11 +47,17 @@ def test_wall_snapshot(sim: SimServer, snap_compare: Callable[..., bool]) -> Non
     app = HostApp(frozen(sim).base_url)
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        await app.load_fleet()
+        # The seeded fleet starts with a computer booting: wait until it settles, or the
+        # number of running tiles depends on how fast this machine is.
+        for _ in range(400):
+            computers = await app.load_fleet()
+            if not any(c.is_transitional for c in computers):
+                break
+            await pilot.pause(0.05)
         screen = WallScreen(interval=0.01)
         app.push_screen(screen)
         waited = 0.0
-        while not (screen.tiles and all(t.refreshed for t in screen.tiles)) and waited < 20:
+        while not (screen.tiles and all(t.refreshed for t in screen.tiles)) and waited < 120:
             await pilot.pause(0.05)
             waited += 0.05
         screen.stop_rotation()
