@@ -8,7 +8,6 @@ from textual.app import App
 from textual.binding import Binding
 
 from miosa_tui.api.computers import MiosaClient
-from miosa_tui.api.models import Computer
 from miosa_tui.cli.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
@@ -84,8 +83,6 @@ class MiosaApp(App[None]):
         if problem := self.config.remember_theme(theme):  # saved in the config file
             self.notify(problem, severity="warning")
 
-    def computer(self, computer_id: str) -> Computer | None:
-        return self.fleet.computers.get(computer_id)
 
     def action_help(self) -> None:
         from miosa_tui.ui.screens.help import HelpScreen

@@ -95,8 +95,6 @@ class ComputerTable(DataTable[Text | str]):
         """The ids with a row (membership test without copying)."""
         return self._cells.keys()
 
-    def computer(self, computer_id: str) -> Computer | None:
-        return self._computers.get(computer_id)
 
     # -- DataTable caches ------------------------------------------------------------------
     # DataTable keys its row-order and line-offset caches on `_update_count`, which every
