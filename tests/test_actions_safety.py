@@ -32,6 +32,8 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.fleet.actions import ActionKind, ActionRunner
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.screens.confirm import ConfirmActionDialog
+from miosa_tui.ui.screens.forms import CloneDialog
 
 FAULTS_OFF = {"latency_ms": [0, 0], "error_rate": 0, "rate_limit_rate": 0, "drop_rate": 0,
               "malformed_rate": 0, "unknown_status_rate": 0}
@@ -163,11 +165,20 @@ async def test_every_confirmed_action_ends_in_the_journal(sim: SimServer, tmp_pa
             await loaded(pilot, app)
             stopped = first_with(app, "stopped")
             running = first_with(app, "running")
+            # a third computer for the clone: the restarting one may already read "restarting"
+            # when `c` lands on a busy machine, and cloning is only offered running or stopped
+            source = first_with(app, "running", skip=[running])
             await highlight(pilot, app, stopped)
             await pilot.press("s")
             await highlight(pilot, app, running)
-            await pilot.press("r", "y")
-            await pilot.press("c", "enter")
+            await pilot.press("r")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+            await pilot.press("y")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmActionDialog), "closed")
+            await highlight(pilot, app, source)
+            await pilot.press("c")
+            await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+            await pilot.press("enter")
             await wait_for(
                 pilot,
                 lambda: {e.action for e in app.journal.entries if e.outcome == "ok"}

@@ -63,7 +63,7 @@ async def wait_for(
     if not predicate():
         app = pilot.app
         journal = getattr(app, "journal", None)
-        lines = [e.to_text() for e in journal.entries()][-5:] if journal is not None else []
+        lines = [e.to_text() for e in journal.entries][-5:] if journal is not None else []
         raise AssertionError(
             f"gave up waiting for: {what}\nscreen {app.screen!r}\njournal {lines}\n"
             + "\n".join(s.text.rstrip() for s in app.screen._compositor.render_strips())
