@@ -343,7 +343,7 @@ async def test_port_box_and_region_numbers_refuse_garbage(
     from textual.widgets import Input
 
     from miosa_tui.ui.screens.region_select import RegionFormScreen, RegionSelectScreen
-    from miosa_tui.ui.widgets.access_panel import AccessPanel
+    from miosa_tui.ui.widgets.access.panel import AccessPanel
 
     ctl = Sim(sim)
     app = make_app(sim, tmp_path, poll_interval=3600)

@@ -18,7 +18,7 @@ from ui_helpers import SIZE, Sim, burst, first_with, highlight, loaded, make_app
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.commands import ACTIONS
 from miosa_tui.ui.screens.dashboard import DashboardScreen
-from miosa_tui.ui.widgets.access_panel import AccessPanel
+from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import ComputerTable
 from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
 

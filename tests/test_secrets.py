@@ -27,7 +27,7 @@ from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.dashboard import DashboardScreen
-from miosa_tui.ui.widgets.access_panel import AccessPanel
+from miosa_tui.ui.widgets.access.panel import AccessPanel
 
 KEY = "msk_u_S3cretKeyValue0123456789wxyz"
 

@@ -28,7 +28,7 @@ from miosa_tui.fleet.secrets import MASK
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui import clipboard
 from miosa_tui.ui.screens.copy_menu import CopyMenu
-from miosa_tui.ui.widgets.access_panel import AccessPanel
+from miosa_tui.ui.widgets.access.panel import AccessPanel
 
 API_KEY = "msk_u_test_0000"
 

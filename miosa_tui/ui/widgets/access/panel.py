@@ -1,0 +1,249 @@
+"""The Access tab: every way into the highlighted computer, in one list: URLs, VNC, stream tokens.
+
+Secrets (VNC password, stream token) are rendered masked; the real value is on screen only while
+revealed (`v`, a few seconds). Copy (`y`) puts the real value on the clipboard but the toast and
+the "last copied" line show the mask. Time comes from an injected clock, and the one-second
+timer only calls `tick()`, so tests drive reveals and token expiry by moving the clock.
+
+This module is what the user can do here (keys, palette entries, the preview-port field, a new
+stream token); what is shown and fetched is `AccessView` in `view.py`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
+
+from miosa_tui.fleet.equivalents import AccessKind
+from miosa_tui.fleet.secrets import expiry_text, is_expired
+from miosa_tui.ui import clipboard
+from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
+from miosa_tui.ui.widgets.access import app_services
+from miosa_tui.ui.widgets.access.attempt import Failure, attempt
+from miosa_tui.ui.widgets.access.copy_options import copy_options
+from miosa_tui.ui.widgets.access.entry import AccessEntry
+from miosa_tui.ui.widgets.access.preview_ports import read_port
+from miosa_tui.ui.widgets.access.view import AccessView
+
+
+class AccessPanel(AccessView):
+    """The Access tab of the dashboard. The dashboard calls `show_computer` / `computer_changed`."""
+
+    DEFAULT_CSS = """
+    AccessPanel { height: 1fr; padding: 0 1; }
+    AccessPanel #access-title { text-style: bold; }
+    AccessPanel #access-entries { height: 1fr; min-height: 4; }
+    AccessPanel #access-port { height: 1; border: none; padding: 0 1; background: $boost; }
+    AccessPanel #access-port:focus { background: $primary 20%; }
+    AccessPanel #access-port-error { color: $error; height: auto; }
+    AccessPanel #access-status { height: auto; }
+    AccessPanel #access-last { color: $text-muted; height: auto; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "copy_entry", "Copy", id="access.copy"),
+        Binding("Y", "copy_menu", "Copy as…", id="access.copy_menu"),
+        Binding("o", "open_entry", "Open", id="access.open"),
+        Binding("v", "reveal", "Reveal", id="access.reveal"),
+        Binding("t", "new_token", "Token", id="access.token"),
+    ]
+
+    # For the lead's command palette: (title, action, help).
+    PALETTE: ClassVar[list[tuple[str, str, str]]] = [
+        ("Access: copy selected entry", "copy_entry", "Copy the highlighted URL or credential"),
+        ("Access: copy as…", "copy_menu", "Copy as URL, computer id, CLI line or curl line"),
+        ("Access: open in browser", "open_entry", "Open the highlighted URL in a browser"),
+        ("Access: reveal secret", "reveal", "Show the selected password or token for a moment"),
+        ("Access: new stream token", "new_token", "Issue a short-lived stream token"),
+    ]
+
+    # ----- what the keys do to the highlighted row --------------------------------------------
+
+    def copy_selected(self) -> bool:
+        """Copy the highlighted entry (the public URL when nothing is highlighted)."""
+        entry = self.selected_entry() or self._first_copyable()
+        if entry is None:
+            self.app.notify("Nothing to copy: no computer is selected.", severity="warning")
+            return False
+        if entry.value is None:
+            self.app.notify(entry.note or f"No {entry.toast_label} yet.", severity="warning")
+            return False
+        if entry.kind is AccessKind.STREAM_TOKEN and is_expired(entry.expires_at, self._clock()):
+            self.app.notify(
+                "The stream token has expired; press t for a new one.", severity="warning"
+            )
+            return False
+        self._copy(entry.value, entry.toast_label, secret=entry.secret)
+        return True
+
+    def open_selected(self) -> bool:
+        """Open the highlighted URL in a browser; says why when it cannot."""
+        entry = self.selected_entry() or self._first_copyable()
+        url = entry.web_url if entry is not None else None
+        if entry is None or url is None:
+            what = entry.toast_label if entry is not None else "this entry"
+            self.app.notify(f"Nothing to open: {what} is not a web URL.", severity="warning")
+            return False
+        problem = clipboard.open_in_browser(self.app, url)
+        if problem is not None:
+            self.app.notify(problem, severity="error", timeout=8)
+            self._show_last(url, entry.toast_label, secret=False, prefix="open manually")
+            return False
+        self.app.notify(f"Opening {entry.toast_label}: {clipboard.shorten(url)}", title="Browser")
+        return True
+
+    def copy_options(self, entry: AccessEntry | None = None) -> list[CopyOption]:
+        """What the copy menu offers for `entry` (default: the highlighted one)."""
+        computer = self.computer
+        if computer is None:
+            return []
+        entry = entry or self.selected_entry() or self._first_copyable()
+        base_url, tenant = app_services.api_location(self.app)
+        return copy_options(computer, entry, base_url=base_url, tenant=tenant)
+
+    def open_copy_menu(self) -> None:
+        """Push the copy menu; the chosen option is copied when it closes."""
+        computer = self.computer
+        if computer is None:
+            self.app.notify("Nothing to copy: no computer is selected.", severity="warning")
+            return
+        options = self.copy_options()
+        entry = self.selected_entry()
+        what = entry.toast_label if entry is not None else "computer"
+        title = f"Copy {what} of {computer.name} ({computer.id})"
+
+        def chosen(option: CopyOption | None) -> None:
+            if option is not None:
+                self._copy(option.text, option.label, secret=option.secret)
+
+        self.app.push_screen(CopyMenu(title, options), chosen)
+
+    def reveal_selected(self) -> bool:
+        """Show the highlighted secret in clear for `reveal_seconds`; again hides it at once."""
+        entry = self.selected_entry()
+        if entry is None or not entry.secret:
+            self.app.notify("Nothing to reveal: select the VNC password or a stream token.")
+            return False
+        if entry.value is None:
+            self.app.notify(entry.note or f"No {entry.toast_label} yet.", severity="warning")
+            return False
+        if self._reveals.is_revealed(entry.key):
+            self._reveals.hide(entry.key)
+        else:
+            self._reveals.reveal(entry.key)
+        self._render_entries()
+        return True
+
+    def request_token(self) -> None:
+        """Issue a new stream token for the shown computer (a worker; replaces the old one)."""
+        if self.computer is None:
+            self.app.notify("Select a computer first.", severity="warning")
+            return
+        self._errors.pop("token", None)
+        self._loading.add("token")
+        self._render_status()
+        self._issue_token(self.computer.id)
+
+    # ----- actions (bindings) ----------------------------------------------------------------
+
+    def action_copy_entry(self) -> None:
+        self.copy_selected()
+
+    def action_copy_menu(self) -> None:
+        self.open_copy_menu()
+
+    def action_open_entry(self) -> None:
+        self.open_selected()
+
+    def action_reveal(self) -> None:
+        self.reveal_selected()
+
+    def action_new_token(self) -> None:
+        self.request_token()
+
+    # ----- port input -----------------------------------------------------------------------
+
+    @on(Input.Submitted, "#access-port")
+    def _port_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.add_preview_port(event.value)
+
+    @on(Input.Changed, "#access-port")
+    def _port_changed(self, event: Input.Changed) -> None:
+        self.query_one("#access-port-error", Static).update("")
+
+    def add_preview_port(self, text: str) -> bool:
+        """Validate `text` as a port; on success list its preview URL first and highlight it."""
+        error = self.query_one("#access-port-error", Static)
+        computer = self.computer
+        if computer is None:
+            error.update("Select a computer first.")
+            return False
+        port = read_port(text)
+        if isinstance(port, str):
+            error.update(port)
+            return False
+        error.update("")
+        self._ports.add(computer.id, port)
+        self.query_one("#access-port", Input).value = ""
+        self._render_entries()
+        self.select(f"preview:{port}")
+        return True
+
+    def recent_ports(self, computer_id: str) -> list[int]:
+        return self._ports.get(computer_id)
+
+    # ----- workers ----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="access-token", exit_on_error=False)
+    async def _issue_token(self, computer_id: str) -> None:
+        client = self.app.client  # type: ignore[attr-defined]
+        result = await attempt(client.stream_token(computer_id))
+        computer = self.computer
+        name = computer.name if computer is not None else None
+        if isinstance(result, Failure):
+            app_services.record(
+                self.app, "token", computer_id, name, "failed", result.message, result.request_id
+            )
+        else:
+            app_services.register_secret(self.app, result.token)
+            expiry = expiry_text(result.expires_at, self._clock())
+            app_services.record(
+                self.app, "token", computer_id, name, "ok", f"stream token issued, {expiry}"
+            )
+        if computer is None or computer.id != computer_id:
+            return
+        self._loading.discard("token")
+        if isinstance(result, Failure):
+            self._errors["token"] = result.text
+            self._render_status()
+            return
+        self._errors.pop("token", None)
+        self._token = result
+        self._reveals.hide("token")
+        self._render_all()
+        self.select("token")
+        expiry = expiry_text(result.expires_at, self._clock())
+        self.app.notify(f"New stream token for {computer.name}, {expiry}. y copies it.")
+
+    # ----- helpers ---------------------------------------------------------------------------
+
+    def _copy(self, text: str, label: str, *, secret: bool) -> None:
+        display = clipboard.copy(self.app, text, label, secret=secret)
+        self._show_last(display, label, secret=secret)
+
+    def _show_last(
+        self, display: str, label: str, *, secret: bool, prefix: str = "last copied"
+    ) -> None:
+        """A selectable line with what was copied, for terminals that ignore OSC 52."""
+        self.last_copied = display
+        line = Text(f"{prefix} ({label}): ", style="dim")
+        link = None if secret or "://" not in display else display
+        line.append(display, style=Style(link=link) if link else None)
+        if self.is_mounted:
+            self.query_one("#access-last", Static).update(line)
