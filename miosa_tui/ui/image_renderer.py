@@ -13,6 +13,7 @@ tens of milliseconds, which would stall the event loop if done on it.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import sys
@@ -46,24 +47,33 @@ def normalize_renderer(name: str | None, environ: Mapping[str, str] | None = Non
 
 
 def prepare_renderer(name: str | None = None) -> None:
-    """Import textual-image now, so its terminal probes run while we still own stdin.
+    """Import textual-image now if its terminal probes are needed, while we still own stdin.
 
-    Call this in the CLI before `app.run()`. Safe to call more than once (the import is cached).
+    Call this in the CLI before `app.run()`. halfcell and unicode draw with plain characters and
+    need no probe, so for them nothing is imported here: `image_class` loads textual-image when
+    the first picture is drawn, after the dashboard's first paint (the import costs ~0.2 s).
     """
-    value = normalize_renderer(name)
-    if value in ("halfcell", "unicode") and "textual_image.renderable" not in sys.modules:
-        # These draw with plain characters: the Sixel/TGP probes (up to 0.1 s each, and a risk
-        # of swallowing a key typed meanwhile) would be wasted. textual-image probes only when
-        # `sys.__stdout__` is a TTY, so show it a non-TTY stand-in for the import. Textual
-        # writes to stderr, so nothing else notices.
-        real = sys.__stdout__
-        sys.__stdout__ = io.StringIO()  # type: ignore[misc,assignment]
-        try:
-            import textual_image.widget
-        finally:
-            sys.__stdout__ = real  # type: ignore[misc]
+    if normalize_renderer(name) not in ("halfcell", "unicode"):
+        _import_widgets(probe=True)
+
+
+def _import_widgets(*, probe: bool) -> None:
+    """Import `textual_image.widget`; with `probe=False`, without its terminal probes.
+
+    textual-image probes (Sixel, TGP, cell size: up to 0.1 s each, and a risk of swallowing a
+    key typed meanwhile) only when `sys.__stdout__` is a TTY, so it is shown a non-TTY stand-in
+    for the import. Textual writes to stderr, so nothing else notices; the cell size falls back
+    to textual-image's VT340 default, which halfcell and unicode do not depend on.
+    """
+    if "textual_image.widget" in sys.modules:
         return
-    import textual_image.widget  # noqa: F401  (import for its side effect: terminal detection)
+    real = sys.__stdout__
+    if not probe:
+        sys.__stdout__ = io.StringIO()  # type: ignore[misc,assignment]
+    try:
+        importlib.import_module("textual_image.widget")  # imported for its side effect
+    finally:
+        sys.__stdout__ = real  # type: ignore[misc]
 
 
 def image_class(name: str | None) -> type[Widget]:
@@ -72,6 +82,7 @@ def image_class(name: str | None) -> type[Widget]:
     halfcell is textual-image's HalfcellImage with a faster renderable (see `_fast_halfcell`).
     """
     value = normalize_renderer(name)
+    _import_widgets(probe=value not in ("halfcell", "unicode"))
     import textual_image.widget as tiw
 
     classes: dict[str, type[Widget]] = {

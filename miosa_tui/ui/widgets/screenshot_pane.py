@@ -231,6 +231,7 @@ class ScreenshotPane(Vertical, can_focus=True):
         self._auto_timer: Timer | None = None
         self._open_region_after_fetch = False
         self._caption_text = ""
+        self._picture: Widget | None = None  # textual-image's widget, see `_image_widget`
 
     # -- composition ----------------------------------------------------------------------
 
@@ -240,10 +241,8 @@ class ScreenshotPane(Vertical, can_focus=True):
         return value if isinstance(value, str) else None
 
     def compose(self) -> ComposeResult:
-        image_widget: Widget = image_class(self._renderer())(id="desktop-image")
         yield Static("", id="desktop-caption")
-        with Container(id="desktop-frame"):
-            yield image_widget
+        yield Container(id="desktop-frame")
         yield Static("Highlight a computer to see its desktop.", id="desktop-message")
         yield Static("", id="desktop-saved")
 
@@ -387,10 +386,21 @@ class ScreenshotPane(Vertical, can_focus=True):
             self._open_region_after_fetch = False
             self._push_region_select()
 
+    def _image_widget(self) -> Any:
+        """The picture widget, made when the first desktop arrives: that is when textual-image
+        gets imported (~0.2 s), so it never delays the dashboard's first paint."""
+        if self._picture is None:
+            self._picture = image_class(self._renderer())(id="desktop-image")
+            self.query_one("#desktop-frame").mount(self._picture)
+        return self._picture
+
     def _set_image(self, image: PILImage | None) -> bool:
         """Swap the picture; bad image data becomes a message, never an exception."""
-        widget: Any = self.query_one("#desktop-image")
         frame = self.query_one("#desktop-frame")
+        if image is None and self._picture is None:
+            frame.display = False
+            return True
+        widget = self._image_widget()
         try:
             widget.image = image
         except Exception as err:  # PIL.UnidentifiedImageError and friends (notes §1.4)
@@ -440,7 +450,8 @@ class ScreenshotPane(Vertical, can_focus=True):
         """Update the caption only when its text changes (it is re-evaluated every second)."""
         if text != self._caption_text:
             self._caption_text = text
-            self.query_one("#desktop-caption", Static).update(text)
+            # one line high whatever the text: repaint it without reflowing the screen
+            self.query_one("#desktop-caption", Static).update(text, layout=False)
 
     def on_resize(self) -> None:
         if self.shot is not None:
