@@ -9,6 +9,7 @@ row-order cache (`ordered_rows`, `_y_offsets`) is checked against the order too.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -76,6 +77,17 @@ def check(table: ComputerTable, expected: list[Computer]) -> None:
         assert plain(cells["id"]) == c.id
 
 
+def check_painted(app: App[None], expected: list[Computer]) -> None:
+    """What the terminal shows: the table keeps only unchanged rows' rendering cached, so a
+    stale cache would show here as an old name or status on a row's line."""
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    for index, c in enumerate(expected[: len(lines) - 1]):
+        line = lines[index + 1]  # below the header
+        assert c.id in line, (index, line)
+        assert f" {c.name} " in line, (index, line)
+        assert c.status in line or c.status[:4] in line, (index, line)
+
+
 async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
@@ -84,6 +96,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
         table.sync(current)
         await pilot.pause()
         check(table, current)
+        check_painted(app, current)
         for kind, payload, pick in steps:
             if current:
                 table.move_cursor(row=pick % len(current), animate=False)
@@ -103,6 +116,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                 table.update_rows(changed)
             await pilot.pause()
             check(table, current)
+            check_painted(app, current)
             if before is not None and before in {c.id for c in current}:
                 assert table.highlighted_id == before
 
@@ -130,8 +144,14 @@ def test_spinner_tick_only_touches_rows_in_transition() -> None:
             await pilot.pause()
             assert table._transitional == {"c7"}
             touched: list[str] = []
-            original = table._refresh_row
-            table._refresh_row = lambda c: (touched.append(c.id), original(c))  # type: ignore[method-assign]
+            original = table._refresh_rows
+
+            def spy(computers: Iterable[Computer]) -> None:
+                rows = list(computers)
+                touched.extend(c.id for c in rows)
+                original(rows)
+
+            table._refresh_rows = spy  # type: ignore[method-assign]
             table.tick()
             assert touched == ["c7"]
             table.update_rows([replace(fleet[7], status="running")])
