@@ -35,6 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import API_KEY, PROFILES, PYTHON, ROOT, emit, median, ms, sim_process
 
 ROWS, COLS = 48, 160
+# extra pyinstrument flags for --profile, e.g. "--show-all"
+PROFILE_FLAGS = os.environ.get("BENCH_PROFILE_FLAGS", "").split()
 BARE_APP = """
 import sys, time
 from textual.app import App
@@ -141,7 +143,7 @@ def main() -> None:
             PROFILES.mkdir(parents=True, exist_ok=True)
             out = PROFILES / "startup.txt"
             cmd = [PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out),
-                   "-m", "miosa_tui"]  # fmt: skip
+                   *PROFILE_FLAGS, "-m", "miosa_tui"]  # fmt: skip
             run_on_pty(cmd, app_env, marker)
     result = {
         "fleet": args.fleet,
