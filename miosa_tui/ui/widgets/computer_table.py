@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
@@ -36,6 +37,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
 MARK = Text("●", style="bold magenta")
 NO_MARK = Text(" ")
+K = TypeVar("K")
 
 
 class ComputerTable(DataTable[Text | str]):
@@ -217,7 +219,7 @@ class ComputerTable(DataTable[Text | str]):
             data = self._data[RowKey(c.id)]
             for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
-                    data[ColumnKey(key)] = after
+                    data[ColumnKey(key)] = after  # type: ignore[assignment]
                     dirty.add(c.id)
             self._cells[c.id] = cells
         if dirty:
@@ -230,12 +232,9 @@ class ComputerTable(DataTable[Text | str]):
     # Widths are never updated (as update_cell without `update_width`).
     def _forget_rendering(self, ids: set[str]) -> None:
         indices = {self.get_row_index(cid) for cid in ids}
-        for cache in (self._cell_render_cache, self._row_render_cache):
-            for key in [k for k in cache.keys() if k[0] in ids]:  # noqa: SIM118 (an LRUCache)
-                cache.discard(key)
-        renderables = self._row_renderable_cache
-        for key in [k for k in renderables.keys() if k[1] in indices]:  # noqa: SIM118
-            renderables.discard(key)
+        _drop(self._cell_render_cache, lambda key: key[0] in ids)
+        _drop(self._row_render_cache, lambda key: key[0] in ids)
+        _drop(self._row_renderable_cache, lambda key: key[1] in indices)
         self._line_cache.clear()  # cheap: lines are re-joined from the cached rows
         for index in indices:
             self.refresh_row(index)
@@ -300,6 +299,12 @@ class ComputerTable(DataTable[Text | str]):
         self.redraw(before)
         if before:
             self.post_message(self.MarksChanged())
+
+
+def _drop(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:
+    """Discard the entries of a Textual LRUCache whose key `stale` picks."""
+    for key in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (no __iter__)
+        cache.discard(key)
 
 
 def _short_template(template: str | None) -> str:
