@@ -6,17 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from miosa_tui.sim.catalog import STATUSES
 from miosa_tui.sim.config import SimConfig
-from miosa_tui.sim.fleet import (
-    CREATE_S,
-    DESTROY_S,
-    START_S,
-    STATUSES,
-    STOP_S,
-    Fleet,
-    SimError,
-    nearest_size,
-)
+from miosa_tui.sim.errors import SimError
+from miosa_tui.sim.fleet import Fleet
+from miosa_tui.sim.lifecycle import CREATE_S, DESTROY_S, START_S, STOP_S
+from miosa_tui.sim.validation import nearest_size
 
 WALL = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -152,6 +147,16 @@ def test_invalid_transitions_are_409(status: str, action: str, fragment: str) ->
     assert info.value.code == "INVALID_STATE"
     assert fragment in info.value.message
     assert fleet.get(cid).name in info.value.message
+
+
+def test_a_refusal_names_the_action_in_plain_english() -> None:
+    fleet, _ = make()
+    cid = first(fleet, "running")
+    fleet.force_status(cid, "paused")
+    with pytest.raises(SimError) as info:
+        fleet.restart(cid)
+    assert info.value.status == 409
+    assert "is paused; it can't be restarted now" in info.value.message
 
 
 def test_transitional_refuses_actions() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from miosa_tui.sim.fleet import CREATE_S, DESTROY_S, START_S, STOP_S
+from miosa_tui.sim.lifecycle import CREATE_S, DESTROY_S, START_S, STOP_S
 from miosa_tui.sim.server import SimServer
 
 KEY = "msk_u_test_0000"

@@ -29,7 +29,7 @@ from starlette.routing import Match, Route
 from starlette.types import Message, Receive, Scope, Send
 
 from miosa_tui.sim.config import SimConfig
-from miosa_tui.sim.fleet import SimError
+from miosa_tui.sim.errors import SimError
 from miosa_tui.sim.routes import (
     API_PREFIX,
     api_routes,

@@ -18,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from miosa_tui.sim.catalog import APP_TITLES, RUNNING, TRANSITIONAL
+from miosa_tui.sim.computer import SimComputer
+from miosa_tui.sim.errors import SimError
 from miosa_tui.sim.faults import FaultConfigError
-from miosa_tui.sim.fleet import APP_TITLES, RUNNING, TRANSITIONAL, SimComputer, SimError
 from miosa_tui.sim.state import SimState
 
 API_PREFIX = "/api/v1"

@@ -8,10 +8,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from miosa_tui.sim.computer import SimComputer
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.desktop import DesktopPainter, DesktopSpec
 from miosa_tui.sim.faults import FaultInjector
-from miosa_tui.sim.fleet import Fleet, SimComputer
+from miosa_tui.sim.fleet import Fleet
 
 REQUEST_LOG_SIZE = 2000
 
