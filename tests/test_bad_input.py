@@ -251,7 +251,7 @@ def test_bad_environment_is_one_sentence_and_sends_nothing(
 
 
 def _open_backend_only(args: Any, cfg: Any) -> int:
-    from miosa_tui.cli.backend import open_backend
+    from miosa_tui.backend import open_backend
 
     backend = open_backend(cfg, demo=False)
     try:

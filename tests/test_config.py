@@ -265,7 +265,7 @@ async def test_theme_picked_in_the_app_is_saved_and_used_next_time(
     tmp_path: Path, sim: object
 ) -> None:
     from miosa_tui.api.settings import ApiSettings
-    from miosa_tui.cli.backend import Backend
+    from miosa_tui.backend import Backend
     from miosa_tui.ui.app import MiosaApp
 
     path = write(tmp_path / "c.toml", '# keep me\ntheme = "nord"\n\n[keymap]\n"app.help" = "f1"\n')
@@ -295,7 +295,7 @@ async def test_theme_picked_in_the_app_is_saved_and_used_next_time(
 
 async def test_keymap_overrides_apply_by_binding_id(tmp_path: Path, sim: object) -> None:
     from miosa_tui.api.settings import ApiSettings
-    from miosa_tui.cli.backend import Backend
+    from miosa_tui.backend import Backend
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.screens.help import HelpScreen
 

@@ -116,3 +116,41 @@ def test_headless_commands_never_load_textual(argv: list[str], tmp_path: Path) -
     assert result["textual"] == []
     if argv[0] == "ls":
         assert result["code"] == 0 and len(json.loads(str(result["out"]))) == 12
+
+
+# What each layer may import from the package (DESIGN.md: imports point downward). Read from the
+# source with `ast`, so an import inside a function, made lazily, counts as well.
+ALLOWED = {
+    "api": {"api"},
+    "sim": {"sim"},
+    "fleet": {"fleet", "api"},
+    "ui": {"ui", "fleet", "api", "config", "backend"},
+    "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend"},
+}
+
+
+def package_imports(path: Path) -> set[str]:
+    """The first component under miosa_tui of every module `path` imports ('api', 'ui', ...)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "miosa_tui" and len(parts) > 1:
+                found.add(parts[1])
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_imports_point_downward(layer: str) -> None:
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(package_imports(path) - ALLOWED[layer])
+        for path in sorted((ROOT / layer).rglob("*.py"))
+    }
+    assert {name: bad for name, bad in wrong.items() if bad} == {}

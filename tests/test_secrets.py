@@ -22,7 +22,7 @@ from miosa_tui import cli
 from miosa_tui.api.computers import MiosaClient
 from miosa_tui.api.errors import InsecureTransportError, MiosaError
 from miosa_tui.api.settings import ApiSettings, mask_key
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp

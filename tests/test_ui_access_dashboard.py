@@ -9,7 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from miosa_tui.api.settings import ApiSettings
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.fleet.secrets import MASK
 from miosa_tui.sim.server import SimServer

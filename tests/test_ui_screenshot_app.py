@@ -11,7 +11,7 @@ import pytest
 from test_ui_screenshot_host import reset_log, screenshot_requests
 
 from miosa_tui.api.settings import ApiSettings
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp

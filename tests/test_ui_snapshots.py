@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 from ui_helpers import SIZE, make_app, static_text, table, wait_for
 
-from miosa_tui.cli.output import age
+from miosa_tui.fleet.humanize import age
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog

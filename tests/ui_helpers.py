@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from miosa_tui.api.settings import ApiSettings
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp

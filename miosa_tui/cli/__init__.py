@@ -96,7 +96,7 @@ def _run_config(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
-    from miosa_tui.cli.backend import open_backend
+    from miosa_tui.backend import open_backend
     from miosa_tui.sim.config import SimConfig
 
     sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
@@ -116,7 +116,7 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
-    from miosa_tui.cli.backend import open_backend
+    from miosa_tui.backend import open_backend
     from miosa_tui.cli.headless import run
 
     if cfg.read_only and args.command in MUTATING:

@@ -9,10 +9,10 @@ import json
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from miosa_tui.api.models import App, Computer, NamedUrl
+from miosa_tui.fleet.humanize import age
 
 COMPUTER_KEYS = (
     "id",
@@ -49,25 +49,6 @@ def url_json(url: NamedUrl) -> dict[str, Any]:
 def print_json(value: Any, out: TextIO | None = None) -> None:
     stream = out or sys.stdout
     stream.write(json.dumps(value, indent=2, sort_keys=False) + "\n")
-
-
-def age(created_at: str | None, now: datetime | None = None) -> str:
-    """'3d', '5h', '12m', '40s' from an ISO-8601 time; '-' when unknown or unreadable."""
-    if not created_at:
-        return "-"
-    try:
-        when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return "-"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    seconds = int(((now or datetime.now(UTC)) - when).total_seconds())
-    if seconds < 0:
-        return "0s"
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:

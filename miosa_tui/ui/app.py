@@ -8,7 +8,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from miosa_tui.api.computers import MiosaClient
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy

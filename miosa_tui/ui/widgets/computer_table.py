@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
 from miosa_tui.api.models import SIZES, Computer
-from miosa_tui.cli.output import age
+from miosa_tui.fleet.humanize import age
 from miosa_tui.ui.widgets.status_style import status_text
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (

@@ -1,0 +1,24 @@
+"""Short human times for tables and captions ("3d", "5h"), shared by the CLI and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def age(created_at: str | None, now: datetime | None = None) -> str:
+    """'3d', '5h', '12m', '40s' from an ISO-8601 time; '-' when unknown or unreadable."""
+    if not created_at:
+        return "-"
+    try:
+        when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    except ValueError:
+        return "-"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = int(((now or datetime.now(UTC)) - when).total_seconds())
+    if seconds < 0:
+        return "0s"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
