@@ -48,7 +48,7 @@ SIZE = (160, 48)
 
 def make_app(base_url: str) -> Any:
     from miosa_tui.api.settings import ApiSettings
-    from miosa_tui.cli.backend import Backend
+    from miosa_tui.backend import Backend
     from miosa_tui.config import load_config
     from miosa_tui.ui.app import MiosaApp
 

@@ -252,7 +252,7 @@ async def run_soak(
     from textual.worker import Worker, WorkerState
 
     from miosa_tui.api.settings import ApiSettings
-    from miosa_tui.cli.backend import Backend
+    from miosa_tui.backend import Backend
     from miosa_tui.config import load_config
     from miosa_tui.fleet.actions import ActionResult
     from miosa_tui.ui.app import MiosaApp

@@ -34,7 +34,7 @@ from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 
 from miosa_tui.api.settings import ApiSettings
-from miosa_tui.cli.backend import Backend
+from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import SimServer
