@@ -162,3 +162,31 @@ def test_spinner_tick_only_touches_rows_in_transition() -> None:
             assert touched == ["c3"]
 
     asyncio.run(run())
+
+
+def test_changes_repaint_the_right_lines_when_scrolled() -> None:
+    """Only changed rows are repainted: on a scrolled table, the line for each row must still
+    show that row's new data (and the rows around it their own)."""
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(120, 20)) as pilot:
+            table = app.query_one(ComputerTable)
+            fleet = [Computer(id=f"c{i:03d}", name=f"n{i}", status="running") for i in range(300)]
+            table.sync(fleet)
+            await pilot.pause()
+            table.move_cursor(row=150, animate=False)
+            await pilot.pause()
+            assert table.scroll_offset.y > 100
+            top = table.scroll_offset.y
+            for i in (top, top + 3, top + 9, 5, 299):  # visible and off-screen rows
+                fleet[i] = replace(fleet[i], status="stopped", name=f"renamed{i}")
+            table.update_rows([fleet[i] for i in (top, top + 3, top + 9, 5, 299)])
+            await pilot.pause()
+            check(table, fleet)
+            lines = [strip.text for strip in app.screen._compositor.render_strips()]
+            for offset, line in enumerate(lines[1:]):
+                c = fleet[top + offset]
+                assert c.id in line and f" {c.name} " in line and c.status in line, line
+
+    asyncio.run(run())

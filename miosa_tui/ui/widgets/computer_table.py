@@ -15,6 +15,7 @@ from typing import Any, ClassVar, TypeVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
@@ -236,8 +237,14 @@ class ComputerTable(DataTable[Text | str]):
         _drop(self._row_render_cache, lambda key: key[0] in ids)
         _drop(self._row_renderable_cache, lambda key: key[1] in indices)
         self._line_cache.clear()  # cheap: lines are re-joined from the cached rows
+        # DataTable.refresh_row sums the heights of every row above (O(rows) per call); ours
+        # are all one line high, so a row's line is its index below the header.
+        width, height = self.size
+        top = self.scroll_offset.y
+        header = self.header_height if self.show_header else 0
         for index in indices:
-            self.refresh_row(index)
+            if top <= index < top + height - header:
+                self.refresh(Region(0, header + index - top, width, 1))
 
     def _forget(self, cid: str) -> None:
         self._cells.pop(cid, None)
