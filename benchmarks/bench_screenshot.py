@@ -37,7 +37,7 @@ from miosa_tui.config import load_config
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import serve
 from miosa_tui.ui.image_renderer import prepare_renderer
-from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 TICK = 0.005
 

@@ -20,7 +20,7 @@ from miosa_tui.ui.commands import ACTIONS
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import ComputerTable
-from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 ALLOWED = {"POST /computers/{id}/stream-token"}
 NEVER = ("q", "ctrl+z", "ctrl+c")  # quit and suspend end the test, they send nothing anyway

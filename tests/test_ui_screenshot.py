@@ -25,7 +25,8 @@ from miosa_tui.ui.screens.region_select import (
     RegionSelectScreen,
     region_from_cells,
 )
-from miosa_tui.ui.widgets.screenshot_pane import SavePathScreen, ScreenshotPane
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 SIZE = (160, 48)
 

@@ -16,7 +16,7 @@ from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
-from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 SIZE = (160, 48)
 

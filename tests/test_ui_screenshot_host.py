@@ -18,7 +18,7 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import load_config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState
-from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 API_KEY = "msk_u_test_0000"
 

@@ -26,11 +26,11 @@ from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 from miosa_tui.ui.widgets.journal_pane import JournalPane
-from miosa_tui.ui.widgets.screenshot_pane import ScreenshotPane
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
