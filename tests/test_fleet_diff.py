@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from miosa_tui.api.models import Computer
-from miosa_tui.fleet.diff import apply_diff, dedupe, diff_fleet
+from miosa_tui.fleet.diff import apply_diff, dedupe, diff_fleet, diff_snapshots, reuse_unchanged
 
 STATUSES = ["running", "stopped", "starting", "error", "weird"]
 
@@ -47,6 +47,29 @@ def test_applying_the_diff_reproduces_the_new_fleet(
         assert names
         for name in names:
             assert getattr(before_c, name) != getattr(after_c, name)
+
+
+@given(fleets, fleets)
+def test_reusing_unchanged_computers_keeps_the_diff_and_the_old_objects(
+    before: list[Computer], after: list[Computer]
+) -> None:
+    old = dedupe(before)
+    fresh = dedupe(after)
+    plain = diff_snapshots(old, dict(fresh))
+    kept = reuse_unchanged(old, dict(fresh))
+    assert list(kept) == list(fresh)  # same ids, same order
+    changed = {new.id for _, new, _ in plain.changed} | {c.id for c in plain.added}
+    for ident, computer in kept.items():
+        assert computer == fresh[ident] and computer.metadata == fresh[ident].metadata
+        # an unchanged computer is the object already held; a changed or new one is the fresh one
+        assert computer is (fresh[ident] if ident in changed else old[ident])
+    reused = diff_snapshots(old, kept)
+    assert [(a.id, b.id, n) for a, b, n in reused.changed] == [
+        (a.id, b.id, n) for a, b, n in plain.changed
+    ]
+    assert (reused.added, reused.removed, reused.order, reused.reordered) == (
+        plain.added, plain.removed, plain.order, plain.reordered
+    )
 
 
 @given(fleets)

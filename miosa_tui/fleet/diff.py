@@ -54,6 +54,28 @@ def diff_fleet(old: Mapping[str, Computer], new: Sequence[Computer]) -> FleetDif
     return diff_snapshots(old, dedupe(new))
 
 
+def reuse_unchanged(
+    old: Mapping[str, Computer], new_by_id: dict[str, Computer]
+) -> dict[str, Computer]:
+    """`new_by_id`, with the computer already held kept for every one that did not change.
+
+    A poll decodes a fresh object for every computer. Keeping the old one when they are equal
+    lets the fresh one die young (freed at once) instead of 10,000 long-lived objects being
+    replaced every cycle, which kept the garbage collector's full passes frequent and long (see
+    ui/heap.py). It also makes the diff's identity check the common case.
+    """
+    for ident, computer in new_by_id.items():
+        before = old.get(ident)
+        if (
+            before is not None
+            and before is not computer
+            and before == computer
+            and before.metadata == computer.metadata
+        ):
+            new_by_id[ident] = before
+    return new_by_id
+
+
 def diff_snapshots(old: Mapping[str, Computer], new_by_id: Mapping[str, Computer]) -> FleetDiff:
     """`diff_fleet` for a new snapshot that is already deduplicated (id -> computer)."""
     added: list[Computer] = []

@@ -21,7 +21,7 @@ from typing import Literal
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import FAILED_STATUSES, TRANSITIONAL, Computer
 from miosa_tui.fleet.actions import GONE, ActionKind
-from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_snapshots
+from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_snapshots, reuse_unchanged
 
 Clock = Callable[[], float]
 # Listings at least this long are diffed in a worker thread (poll_once): at 10,000 computers the
@@ -145,7 +145,7 @@ class FleetState:
         from a worker thread while the event loop runs.
         """
         base = self.computers
-        new = dedupe(computers)
+        new = reuse_unchanged(base, dedupe(computers))
         counts, moving = _derive(new)
         return Snapshot(base, new, diff_snapshots(base, new), counts, moving)
 

@@ -14,6 +14,7 @@ from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
+from miosa_tui.ui.heap import HeapSettler
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
 
@@ -52,6 +53,7 @@ class MiosaApp(App[None]):
         self.actions = ActionFlow(self)
         self.dashboard = DashboardScreen()
         self.terminal_watch = TerminalWatch(self)
+        self.heap = HeapSettler()
         self._paused_before_suspend = False
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -68,6 +70,7 @@ class MiosaApp(App[None]):
 
     async def on_unmount(self) -> None:
         self.terminal_watch.uninstall()
+        self.heap.release()
         await self.client.aclose()
 
     def _suspended(self, _app: object = None) -> None:

@@ -155,8 +155,12 @@ class DashboardScreen(Screen[None]):
     def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
         app = self.miosa
         header = self.query_one(FleetHeader)
-        if diff is not None and diff.added and FIRST_PAINT_FILE_ENV in os.environ:
-            self.call_after_refresh(self._first_paint_exit)
+        if diff is not None and diff.added:
+            if FIRST_PAINT_FILE_ENV in os.environ:
+                self.call_after_refresh(self._first_paint_exit)
+            else:
+                # once the new rows are on screen: see ui/heap.py
+                self.call_after_refresh(self._settle_heap)
         if diff is None:
             err = app.fleet.last_error
             header.update_state(error=_one_line(err), last_success=app.fleet.last_success)
@@ -169,6 +173,9 @@ class DashboardScreen(Screen[None]):
         for done in settled:
             self._settle(done)
         self._update_header_counts()
+
+    def _settle_heap(self) -> None:
+        self.miosa.heap.fleet_painted(self.query_one(ComputerTable).row_count)
 
     def _first_paint_exit(self) -> None:
         """Benchmarks only (benchmarks/bench_startup.py): note when the first table with rows

@@ -1,0 +1,52 @@
+"""Keep the garbage collector's full passes short once a big fleet is on screen.
+
+A full (generation 2) collection walks every object the collector tracks, with the GIL held,
+in whichever thread happens to trigger it. With 10,000 computers in the table that is 100-400 ms
+(measured with `gc.callbacks` in benchmarks/bench_poll.py): the longest stalls of a poll cycle,
+felt as a sticky key. Nearly everything alive once the first fleet is painted (Textual's widgets,
+the table's rows, the modules) lives as long as the app, so it is collected once and moved to
+the permanent generation (`gc.freeze`), out of every later pass. It is settled again when the
+fleet has doubled since, and handed back to the collector (`gc.unfreeze`) when the app ends,
+so an app that ends does not leave its cycles frozen in a process that goes on (tests, serve).
+The young generation's threshold grows with the fleet too (`YOUNG_PER_ROW`).
+"""
+
+from __future__ import annotations
+
+import gc
+
+# A poll holds about two fresh objects per computer at its peak (the decoded dict, the model).
+# A young collection in the middle of it only promotes them to older generations, where they are
+# walked again by every full pass; with room for three per row they are freed before one runs.
+YOUNG_PER_ROW = 3
+
+
+class HeapSettler:
+    """Collect-then-freeze when the number of rows shown has doubled since the last time."""
+
+    def __init__(self) -> None:
+        self.settled_at = 0  # rows shown at the last settle; 0: never settled
+        self.frozen = False
+        self._thresholds: tuple[int, int, int] | None = None  # as found, restored on release
+
+    def fleet_painted(self, rows: int) -> bool:
+        """Call after a poll's rows were painted; True when the heap was settled now."""
+        if rows <= 0 or rows < 2 * self.settled_at:
+            return False
+        gc.collect()
+        gc.freeze()
+        if self._thresholds is None:
+            self._thresholds = gc.get_threshold()
+        young, *older = self._thresholds
+        gc.set_threshold(max(young, YOUNG_PER_ROW * rows), *older)
+        self.settled_at, self.frozen = rows, True
+        return True
+
+    def release(self) -> None:
+        """The app is ending: give every frozen object back to the collector."""
+        if self.frozen:
+            gc.unfreeze()
+            self.frozen = False
+        if self._thresholds is not None:
+            gc.set_threshold(*self._thresholds)
+            self._thresholds = None
