@@ -554,9 +554,9 @@ async def test_journal_records_and_exports_without_the_key(
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
-        pane = app.dashboard.query_one(JournalPane)
-        assert not pane.display
+        assert not app.dashboard.query(JournalPane)  # made when first asked for
         await pilot.press("j")
+        pane = app.dashboard.query_one(JournalPane)
         assert pane.display
         assert "Journal" in screen_text(app)
         target = first_with(app, "stopped")

@@ -65,6 +65,7 @@ def check(table: ComputerTable, expected: list[Computer]) -> None:
     assert [row.key.value for row in table.ordered_rows] == ids
     assert [key.value for key, _ in table._y_offsets] == ids
     assert table.row_count == len(ids)
+    assert table.virtual_size.height == len(ids) + 1  # the rows and the header
     for index, c in enumerate(expected):
         assert table.get_row_index(c.id) == index
         columns = [col.key.value for col in table.ordered_columns]
@@ -188,5 +189,9 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
             for offset, line in enumerate(lines[1:]):
                 c = fleet[top + offset]
                 assert c.id in line and f" {c.name} " in line and c.status in line, line
+            table.move_cursor(row=299, animate=False)  # the end of the table can be reached
+            await pilot.pause()
+            lines = [strip.text for strip in app.screen._compositor.render_strips()]
+            assert "c299" in lines[-1] and "renamed299" in lines[-1], lines[-1]
 
     asyncio.run(run())

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -30,10 +30,10 @@ from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
-from miosa_tui.ui.widgets.journal_pane import JournalPane
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
+    from miosa_tui.ui.widgets.journal_pane import JournalPane as JournalPaneType
 
 # Benchmarks set this to a file path: the app writes the time of its first painted table there
 # and exits (startup time, see benchmarks/bench_startup.py).
@@ -113,7 +113,6 @@ class DashboardScreen(Screen[None]):
                     classes="hidden",
                 )
                 yield Static("", id="filter-error", classes="hidden")
-                yield JournalPane(id="journal", classes="hidden")
             with Vertical(id="right"):
                 yield ScreenshotPane(id="desktop")
                 with TabbedContent(id="tabs"):
@@ -426,13 +425,23 @@ class DashboardScreen(Screen[None]):
 
     # -- panes -------------------------------------------------------------------------------
     def action_toggle_journal(self) -> None:
-        pane = self.query_one(JournalPane)
-        pane.toggle_class("hidden")
+        """Show or hide the journal. The pane is made the first time it is asked for: it is a
+        RichLog, whose import (rich.pretty, attrs) would add ~40 ms to every start-up."""
+        from miosa_tui.ui.widgets.journal_pane import JournalPane
+
+        found = self.query(JournalPane)
+        if found:
+            pane = found.first()
+            pane.toggle_class("hidden")
+        else:
+            pane = JournalPane(id="journal")
+            self.query_one("#left").mount(pane)
         if pane.display:
             self.call_after_refresh(pane.replay, self.miosa.journal.entries)
 
     def _on_journal_entry(self, entry: JournalEntry) -> None:
-        self.query_one(JournalPane).add_entry(entry)
+        for pane in self.query("#journal"):
+            cast("JournalPaneType", pane).add_entry(entry)
 
     def action_export_journal(self) -> None:
         from miosa_tui.ui.screens.dialogs import PathDialog
