@@ -1,0 +1,53 @@
+"""The footer greys the keys that do not apply to the highlighted computer, and rebuilds itself
+only when that changes (a rebuild mounts ~20 widgets: it must not happen on every cursor move)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets._footer import FooterKey
+from ui_helpers import SIZE, highlight, loaded, make_app, pump, wait_for
+
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.widgets.footer import Footer
+
+
+def key_states(app: MiosaApp) -> dict[str, bool]:
+    """Footer key -> enabled, as shown."""
+    return {key.key: not key.has_class("-disabled") for key in app.dashboard.query(FooterKey)}
+
+
+def same_kind(app: MiosaApp, status: str) -> list[str]:
+    return [c.id for c in app.fleet.computers.values() if c.status == status]
+
+
+async def test_footer_follows_the_highlight_without_rebuilding_needlessly(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        footer = app.dashboard.query_one(Footer)
+        running = same_kind(app, "running")
+        stopped = same_kind(app, "stopped")
+        assert len(running) >= 2 and stopped
+        await highlight(pilot, app, running[0])
+        await wait_for(pilot, lambda: key_states(app).get("S") is True, "stop enabled")
+        assert key_states(app)["s"] is False  # start does not apply to a running computer
+        builds = 0
+        original = footer.recompose
+
+        async def counted() -> None:
+            nonlocal builds
+            builds += 1
+            await original()
+
+        footer.recompose = counted  # type: ignore[method-assign]
+        await highlight(pilot, app, running[1])  # same keys apply: nothing to rebuild
+        await pump(pilot, 4)
+        assert builds == 0
+        await highlight(pilot, app, stopped[0])  # start applies now, stop does not
+        await wait_for(pilot, lambda: key_states(app).get("s") is True, "start enabled")
+        assert key_states(app)["S"] is False
+        assert builds >= 1
