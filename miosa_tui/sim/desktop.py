@@ -20,23 +20,11 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from miosa_tui.sim.catalog import APP_TITLES
+
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 Box = tuple[int, int, int, int]
 
-_TITLES = {
-    "terminal": "Terminal",
-    "files": "Files",
-    "firefox": "Firefox",
-    "chromium": "Chromium",
-    "code": "VS Code",
-    "libreoffice": "LibreOffice",
-    "gimp": "GIMP",
-    "slack": "Slack",
-    "postman": "Postman",
-    "jupyter": "Jupyter",
-    "thunderbird": "Thunderbird",
-    "vlc": "VLC",
-}
 _SITES = ("docs.miosa.ai", "github.com/acme/agents", "news.ycombinator.com", "grafana.internal")
 _SITE_TITLES = {
     "docs.miosa.ai": "MIOSA Docs",
@@ -360,7 +348,7 @@ class DesktopPainter:
                 fill=(255, 255, 255),
                 anchor="mm",
             )
-            title = _TITLES.get(app, app.title())
+            title = APP_TITLES.get(app, app.title())
             draw.text(
                 (x + icon // 2, top + icon + self._px(14)),
                 title,

@@ -28,8 +28,8 @@ CONSEQUENCES: dict[ActionKind, str] = {
 
 
 def typed_phrase_for(plan: BulkPlan) -> str | None:
-    """The lead's rule, offered for reuse: destroying a running computer or several needs typing
-    (the name for one, "destroy 3" for three); everything else is confirmed with `y`."""
+    """What must be typed to confirm, or None: destroying a running computer or several needs
+    typing (the name for one, "destroy 3" for three); everything else is confirmed with `y`."""
     if plan.kind is not ActionKind.DESTROY or not plan.targets:
         return None
     if len(plan.targets) > 1:

@@ -53,7 +53,7 @@ class AccessPanel(AccessView):
         Binding("t", "new_token", "Token", id="access.token"),
     ]
 
-    # For the lead's command palette: (title, action, help).
+    # For the command palette (ui/commands.py): (title, action, help).
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Access: copy selected entry", "copy_entry", "Copy the highlighted URL or credential"),
         ("Access: copy as…", "copy_menu", "Copy as URL, computer id, CLI line or curl line"),
