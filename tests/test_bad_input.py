@@ -126,6 +126,26 @@ def test_unreadable_config_names_the_file(tmp_path: Path) -> None:
     assert str(path) in str(info.value)
 
 
+def test_a_config_we_may_not_read_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same as above for a run as root (CI), where chmod 0 does not stop a read."""
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n')
+    real_read = Path.read_text
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> str:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.raises(ConfigError) as info:
+        load_config(environ={}, path=path)
+    assert str(path) in str(info.value)
+    assert "Traceback" not in str(info.value)
+
+
 def test_config_that_is_a_directory_names_it(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.mkdir()
