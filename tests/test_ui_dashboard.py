@@ -545,6 +545,27 @@ async def test_status_changes_show_and_the_cursor_stays(
 # -- journal, help, palette ------------------------------------------------------------------------
 
 
+async def test_journal_opened_late_shows_what_happened_before(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """The pane is made on the first `j`: actions taken before then must be on it."""
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        await highlight(pilot, app, target)
+        await pilot.press("s")
+        await wait_for(
+            pilot,
+            lambda: any(e.action == "start" and e.outcome == "ok" for e in app.journal.entries),
+            "the start to finish",
+        )
+        await pilot.press("j")
+        await wait_for(pilot, lambda: len(journal_lines(app)) >= 2, "the replayed lines")
+        text = "\n".join(journal_lines(app))
+        assert "start" in text and app.fleet.computers[target].name in text and " ok" in text
+
+
 async def test_journal_records_and_exports_without_the_key(
     sim: SimServer, ctl: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
