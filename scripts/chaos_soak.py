@@ -46,6 +46,8 @@ from typing import Any
 
 import httpx
 
+from miosa_tui.sim.faults import FaultConfig
+
 API_KEY = "msk_u_soak_0000"
 CHAOS_EXPECTED = {
     "latency_ms": [200, 2000],
@@ -55,14 +57,7 @@ CHAOS_EXPECTED = {
     "malformed_rate": 0.01,
     "unknown_status_rate": 0.01,
 }
-FAULTS_OFF = {
-    "latency_ms": [0, 0],
-    "error_rate": 0.0,
-    "rate_limit_rate": 0.0,
-    "drop_rate": 0.0,
-    "malformed_rate": 0.0,
-    "unknown_status_rate": 0.0,
-}
+FAULTS_OFF = FaultConfig().to_json()  # every fault off
 MAX_FLEET = 24  # clones stop here, so memory is not measured against a growing fleet
 POST_VERBS = ("start", "stop", "restart", "clone", "move", "resize")
 

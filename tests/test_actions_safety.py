@@ -31,12 +31,12 @@ from miosa_tui.api.errors import UnknownOutcomeError
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.fleet.actions import ActionKind, ActionRunner
 from miosa_tui.fleet.journal import Journal
+from miosa_tui.sim.faults import FaultConfig
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.forms import CloneDialog
 
-FAULTS_OFF = {"latency_ms": [0, 0], "error_rate": 0, "rate_limit_rate": 0, "drop_rate": 0,
-              "malformed_rate": 0, "unknown_status_rate": 0}
+FAULTS_OFF = FaultConfig().to_json()  # every fault off
 
 
 def set_faults(ctl: Sim, **changes: Any) -> None:

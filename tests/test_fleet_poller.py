@@ -51,11 +51,11 @@ def test_apply_failure_and_staleness() -> None:
     assert state.is_stale(115.1)
     assert state.is_stale(103.5, interval=1.0)
 
-    state.record_failure(RateLimitError("slow down", retry_after=30.0), now=105.0)
-    state.record_failure(ServerError(), now=110.0)
+    state.record_failure(RateLimitError("slow down", retry_after=30.0))
+    state.record_failure(ServerError())
     assert state.consecutive_failures == 2
     assert state.next_delay() == 20.0
-    state.record_failure(RateLimitError(retry_after=45.0), now=111.0)
+    state.record_failure(RateLimitError(retry_after=45.0))
     assert state.next_delay() == 45.0
     assert list(state.computers) == ["a", "b", "c"]  # old snapshot kept
 

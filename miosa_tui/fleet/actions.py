@@ -78,10 +78,6 @@ class ActionKind(Enum):
         return self is ActionKind.DESTROY
 
     @property
-    def needs_target(self) -> bool:
-        return self is not ActionKind.CREATE
-
-    @property
     def desired(self) -> str | None:
         """End state the action aims for: a status, GONE, or None for "the status it had"
         (move, resize). For clone and create it is the new computer's status."""

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 Outcome = Literal["ok", "failed", "timed out", "unknown outcome", "skipped", "sent"]
-OUTCOMES: tuple[str, ...] = get_args(Outcome)
 ExportFormat = Literal["text", "json"]
 
 MASK = "****"

@@ -65,7 +65,6 @@ class PendingAction:
 
     computer_id: str
     kind: ActionKind
-    from_status: str
     desired: str
     started_at: float
     deadline: float
@@ -116,7 +115,6 @@ class FleetState:
     last_success: float | None = None  # monotonic time of the last good snapshot
     snapshot_requested_at: float | None = None  # when the request behind it was sent
     last_error: MiosaError | None = None
-    last_failure: float | None = None
     consecutive_failures: int = 0
     pending: dict[str, PendingAction] = field(default_factory=dict)
     version: int = 0  # grows with every applied snapshot
@@ -172,10 +170,9 @@ class FleetState:
         self.version += 1
         return diff
 
-    def record_failure(self, err: MiosaError, *, now: float | None = None) -> None:
+    def record_failure(self, err: MiosaError) -> None:
         """A poll failed: keep the old snapshot (it will turn stale), count towards backoff."""
         self.last_error = err
-        self.last_failure = time.monotonic() if now is None else now
         self.consecutive_failures += 1
 
     def age(self, now: float) -> float | None:
@@ -233,7 +230,7 @@ class FleetState:
         goal = desired or kind.desired_for(computer)
         if goal is None:
             return None
-        action = PendingAction(computer.id, kind, computer.status, goal, now, now + timeout)
+        action = PendingAction(computer.id, kind, goal, now, now + timeout)
         self.pending[computer.id] = action
         return action
 
@@ -309,7 +306,7 @@ async def poll_once(
         computers = await fetch()
     except MiosaError as err:
         now = clock()
-        state.record_failure(err, now=now)
+        state.record_failure(err)
         return None, state.settle_pending(now)
     if len(computers) >= THREAD_DIFF_AT:
         snapshot = await asyncio.to_thread(state.prepare, computers)

@@ -80,10 +80,6 @@ class Region:
         """The whole screen."""
         return cls(0, 0, SPACE, SPACE)
 
-    @property
-    def is_valid(self) -> bool:
-        return self.validate() is None
-
     def clamped(self) -> Region:
         """The nearest valid region: integers, inside 0-1000, at least 1x1."""
         x = _clamp(_as_int(self.x), 0, SPACE - 1)
