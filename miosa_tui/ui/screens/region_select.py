@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
     from textual.widget import Widget
 
-STEP = 10  # arrow keys move/resize by this much in 0-1000 space
-BIG_STEP = 50  # with ctrl
+STEP = 10  # arrow keys move/resize by this much in 0-1000 space (ctrl+arrows: 5 steps)
 PRESET_KEYS = tuple(PRESETS)  # 1..7: full, four quadrants, centre, top bar
 PRESET_LABELS = {
     "full": "full",

@@ -241,7 +241,6 @@ class AccessPanel(AccessView):
         self, display: str, label: str, *, secret: bool, prefix: str = "last copied"
     ) -> None:
         """A selectable line with what was copied, for terminals that ignore OSC 52."""
-        self.last_copied = display
         line = Text(f"{prefix} ({label}): ", style="dim")
         link = None if secret or "://" not in display else display
         line.append(display, style=Style(link=link) if link else None)

@@ -59,7 +59,6 @@ class AccessView(Vertical):
         self._ports = RecentPorts()
         self._entries: list[AccessEntry] = []
         self._debounce_timer: Timer | None = None
-        self.last_copied: str = ""  # what the panel last copied, as shown (masked if secret)
 
     # ----- layout ---------------------------------------------------------------------------
 
