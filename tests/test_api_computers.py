@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -674,6 +674,9 @@ JSON = st.recursive(
 
 @settings(max_examples=200)
 @given(body=JSON)
+# found by CI: a "full" page of entries without ids, from a server that ignores `page`, was
+# asked for again and again (10,000 requests)
+@example(body={"data": [None], "meta": {"data": None, "per_page": 1}})
 async def test_list_and_get_never_raise_anything_but_miosa_errors(body: Any) -> None:
     api = Api()
     api.on("GET", "/computers", lambda r: httpx.Response(200, content=json.dumps(body).encode()))

@@ -164,8 +164,10 @@ async def _list_all(list_page: PageFetch, status: str | None) -> tuple[list[Comp
         result = await list_page(page, PAGE_SIZE, status)
         fresh = [c for c in result.computers if c.id not in seen]
         skipped += result.skipped
-        if result.computers and not fresh:
-            break  # the server ignored `page` and sent the same ids again
+        if not fresh:
+            # Nothing new: the server ignored `page` and sent the same ids again, or sent only
+            # entries without ids. Asking for the next page would go on up to MAX_PAGES times.
+            break
         for computer in fresh:
             seen[computer.id] = computer
         received = len(result.computers) + result.skipped
