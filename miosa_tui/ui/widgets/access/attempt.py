@@ -7,7 +7,7 @@ response from taking the panel down.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -25,10 +25,13 @@ class Failure:
     request_id: str | None = None
 
 
-async def attempt(call: Awaitable[T]) -> T | Failure:
-    """The call's result, or what went wrong (never an exception)."""
+async def attempt(call: Callable[[], Awaitable[T]]) -> T | Failure:
+    """The call's result, or what went wrong (never an exception).
+
+    `call` makes the request when invoked, so a worker cancelled before this runs (the cursor
+    moved on) leaves no un-awaited coroutine behind."""
     try:
-        return await call
+        return await call()
     except MiosaError as err:
         return Failure(str(err), err.message, err.request_id)
     except Exception as err:  # a bug or an odd response must not take the panel down

@@ -203,7 +203,7 @@ class AccessPanel(AccessView):
     @work(exclusive=True, group="access-token", exit_on_error=False)
     async def _issue_token(self, computer_id: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
-        result = await attempt(client.stream_token(computer_id))
+        result = await attempt(lambda: client.stream_token(computer_id))
         computer = self.computer
         name = computer.name if computer is not None else None
         if isinstance(result, Failure):

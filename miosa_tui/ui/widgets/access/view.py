@@ -203,7 +203,8 @@ class AccessView(Vertical):
     async def _load(self, computer_id: str) -> None:
         client = self.app.client  # type: ignore[attr-defined]
         urls, vnc = await asyncio.gather(
-            attempt(client.urls(computer_id)), attempt(client.vnc_credentials(computer_id))
+            attempt(lambda: client.urls(computer_id)),
+            attempt(lambda: client.vnc_credentials(computer_id)),
         )
         if self.computer is None or self.computer.id != computer_id:
             return
