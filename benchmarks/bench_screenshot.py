@@ -179,8 +179,10 @@ def main() -> None:
     with Image.open(io.BytesIO(png)) as image:
         width, height = image.size
     pane = results["pane_cells"]
-    print(f"screenshot {width}x{height} PNG, {len(png) / 1024:.0f} KiB; pane {pane.width}x"
-          f"{pane.height} cells (halfcell); terminal {cols}x{rows}; {args.rounds} rounds")
+    print(
+        f"screenshot {width}x{height} PNG, {len(png) / 1024:.0f} KiB; pane {pane.width}x"
+        f"{pane.height} cells (halfcell); terminal {cols}x{rows}; {args.rounds} rounds"
+    )
     print()
     print(f"{'measure':<52} {'median ms':>10} {'max ms':>9} {'median / (c)':>13}")
     print("-" * 87)
@@ -194,8 +196,10 @@ def main() -> None:
     for label, med, worst in rows_out:
         print(f"{label:<52} {med:>10.1f} {worst:>9.1f} {med / c_med:>13.2f}")
     print()
-    print(f"(a)/(c) = {a_med / c_med:.2f}   (b)/(c) = {b_med / c_med:.2f}   "
-          f"(the pane's real debounce adds 300 ms to (a) by design)")
+    print(
+        f"(a)/(c) = {a_med / c_med:.2f}   (b)/(c) = {b_med / c_med:.2f}   "
+        f"(the pane's real debounce adds 300 ms to (a) by design)"
+    )
 
 
 if __name__ == "__main__":

@@ -89,9 +89,7 @@ class SoakReport:
 
     @property
     def ok(self) -> bool:
-        recovered = (
-            self.recovery_s is not None and self.recovery_s <= 2 * self.poll_interval + 0.5
-        )
+        recovered = self.recovery_s is not None and self.recovery_s <= 2 * self.poll_interval + 0.5
         return (
             not self.crashes
             and not self.worker_errors
@@ -107,21 +105,33 @@ class SoakReport:
         rows = [
             ("run", f"{self.seconds:.0f} s, poll every {self.poll_interval:g} s", ""),
             ("key presses / actions", f"{self.key_presses} / {self.user_actions}", ""),
-            ("sent / failed / unknown", f"{self.sent} / {self.failed} / {self.unknown_outcomes}",
-             ""),
-            ("API requests (faults)", f"{self.requests_seen} "
-             + json.dumps(self.faults_seen, sort_keys=True), ""),
+            (
+                "sent / failed / unknown",
+                f"{self.sent} / {self.failed} / {self.unknown_outcomes}",
+                "",
+            ),
+            (
+                "API requests (faults)",
+                f"{self.requests_seen} " + json.dumps(self.faults_seen, sort_keys=True),
+                "",
+            ),
             ("crashes", str(self.crashes), "0"),
             ("worker exceptions", str(self.worker_errors), "0"),
             ("actions lost", str(self.lost + self.unjournaled), "0"),
             ("actions doubled", str(self.doubled), "0"),
             ("recovery after faults stop", recovery, f"<= {2 * self.poll_interval:g} s"),
-            ("memory growth (Python heap)",
-             f"{self.memory_growth_pct:+.1f}% ({self.memory_start_kb:.0f} -> "
-             f"{self.memory_end_kb:.0f} KiB)", "< 10%"),
+            (
+                "memory growth (Python heap)",
+                f"{self.memory_growth_pct:+.1f}% ({self.memory_start_kb:.0f} -> "
+                f"{self.memory_end_kb:.0f} KiB)",
+                "< 10%",
+            ),
             ("RSS", f"{self.rss_start_kb:.0f} -> {self.rss_end_kb:.0f} KiB", ""),
-            ("heap timeline (s: KiB)",
-             " ".join(f"{t}:{kb}" for t, kb in self.memory_timeline_kb[-8:]), ""),
+            (
+                "heap timeline (s: KiB)",
+                " ".join(f"{t}:{kb}" for t, kb in self.memory_timeline_kb[-8:]),
+                "",
+            ),
         ]
         width = max(len(r[0]) for r in rows)
         lines = [f"{'figure'.ljust(width)}  {'value':<44} goal", "-" * (width + 52)]
@@ -165,8 +175,19 @@ class ChaosSim:
         self.root = f"http://127.0.0.1:{self.port}"
         self.base_url = f"{self.root}/api/v1"
         cmd = [
-            sys.executable, "-m", "miosa_tui", "sim", "--chaos", "--port", str(self.port),
-            "--seed", str(seed), "--speed", str(speed), "--fleet", str(fleet),
+            sys.executable,
+            "-m",
+            "miosa_tui",
+            "sim",
+            "--chaos",
+            "--port",
+            str(self.port),
+            "--seed",
+            str(seed),
+            "--speed",
+            str(speed),
+            "--fleet",
+            str(fleet),
         ]
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
@@ -309,7 +330,6 @@ async def run_soak(
             tracemalloc.start()
         start = time.monotonic()
         async with app.run_test(size=(160, 48), message_hook=hook) as pilot:
-
             driver = app._driver
             assert driver is not None
 
@@ -371,8 +391,17 @@ async def run_soak(
                 if step == "nav":
                     keys = [rng.choice(["down", "down", "up", "pagedown", "home", "end"])]
                 elif step == "filter":
-                    text = rng.choice(["status:running", "web", "region:us-mia", "!status:stopped",
-                                       "zz-nothing", "status:", "(("])
+                    text = rng.choice(
+                        [
+                            "status:running",
+                            "web",
+                            "region:us-mia",
+                            "!status:stopped",
+                            "zz-nothing",
+                            "status:",
+                            "((",
+                        ]
+                    )
                     keys = ["slash", *text, rng.choice(["enter", "escape"])]
                     if keys[-1] == "enter":
                         keys += ["slash", "escape"]  # clear it again so actions have targets
@@ -485,13 +514,11 @@ async def run_soak(
                 report.unjournaled += 1
                 report.problems.append(f"no journal entry for {verb} {target}")
         report.requests_seen = len(sim.log)
-        report.faults_seen = dict(
-            Counter(e["fault"] for e in sim.log.values() if e.get("fault"))
-        )
+        report.faults_seen = dict(Counter(e["fault"] for e in sim.log.values() if e.get("fault")))
         if report.memory_start_kb:
-            report.memory_growth_pct = 100.0 * (
-                report.memory_end_kb - report.memory_start_kb
-            ) / report.memory_start_kb
+            report.memory_growth_pct = (
+                100.0 * (report.memory_end_kb - report.memory_start_kb) / report.memory_start_kb
+            )
         if verbose:
             print(f"journal entries: {len(journal_entries)}", file=sys.stderr)
             for entry in journal_entries:
@@ -510,15 +537,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--poll-interval", type=float, default=2.0)
     parser.add_argument("--speed", type=float, default=10.0, help="simulator speed factor")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
-    parser.add_argument("--max-fleet", type=int, default=MAX_FLEET,
-                        help=f"no more clones past this many computers (default {MAX_FLEET})")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="measure memory with tracemalloc (exact, but slows the app ~3x)")
+    parser.add_argument(
+        "--max-fleet",
+        type=int,
+        default=MAX_FLEET,
+        help=f"no more clones past this many computers (default {MAX_FLEET})",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="measure memory with tracemalloc (exact, but slows the app ~3x)",
+    )
     args = parser.parse_args(argv)
     seconds = args.seconds if args.seconds is not None else 60.0 * (args.minutes or 3.0)
     report = asyncio.run(
-        run_soak(seconds, seed=args.seed, poll_interval=args.poll_interval, speed=args.speed,
-                 verbose=True, trace_memory=args.tracemalloc, max_fleet=args.max_fleet)
+        run_soak(
+            seconds,
+            seed=args.seed,
+            poll_interval=args.poll_interval,
+            speed=args.speed,
+            verbose=True,
+            trace_memory=args.tracemalloc,
+            max_fleet=args.max_fleet,
+        )
     )
     print(report.table())
     if args.json:

@@ -55,8 +55,9 @@ async def test_transport_retries_reads_but_never_a_post() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         attempts[request.method] = attempts.get(request.method, 0) + 1
-        return httpx.Response(503, json={"error": "busy", "code": "SERVICE_UNAVAILABLE"},
-                              headers={"Retry-After": "0"})
+        return httpx.Response(
+            503, json={"error": "busy", "code": "SERVICE_UNAVAILABLE"}, headers={"Retry-After": "0"}
+        )
 
     settings = ApiSettings(api_key="msk_u_test_0000", base_url="http://127.0.0.1:9")
     async with MiosaClient(settings, transport=httpx.MockTransport(handler)) as client:
@@ -124,13 +125,18 @@ async def test_stop_under_a_fault_is_sent_once_journaled_and_settled(
             await pilot.press("y")  # confirm
             await wait_for(
                 pilot,
-                lambda: any(e.action == "stop" and e.target_id == target and e.outcome != "sent"
-                            for e in app.journal.entries),
+                lambda: any(
+                    e.action == "stop" and e.target_id == target and e.outcome != "sent"
+                    for e in app.journal.entries
+                ),
                 "the stop's outcome in the journal",
             )
             set_faults(ctl)  # faults off: the truth can come back
-            entry = next(e for e in reversed(app.journal.entries)
-                         if e.action == "stop" and e.target_id == target)
+            entry = next(
+                e
+                for e in reversed(app.journal.entries)
+                if e.action == "stop" and e.target_id == target
+            )
             assert entry.outcome == outcome, entry.to_text()
             assert needle in entry.to_text(), entry.to_text()
             if outcome == "failed":
@@ -143,8 +149,10 @@ async def test_stop_under_a_fault_is_sent_once_journaled_and_settled(
             truth = ctl.status(target)
             await wait_for(
                 pilot,
-                lambda: app.fleet.computers[target].status == ctl.status(target)
-                and app.fleet.last_error is None,
+                lambda: (
+                    app.fleet.computers[target].status == ctl.status(target)
+                    and app.fleet.last_error is None
+                ),
                 "a poll showing the real status",
             )
             shown = cell(app, target, "status")
@@ -181,14 +189,18 @@ async def test_every_confirmed_action_ends_in_the_journal(sim: SimServer, tmp_pa
             await pilot.press("enter")
             await wait_for(
                 pilot,
-                lambda: {e.action for e in app.journal.entries if e.outcome == "ok"}
-                >= {"start", "restart", "clone"},
+                lambda: (
+                    {e.action for e in app.journal.entries if e.outcome == "ok"}
+                    >= {"start", "restart", "clone"}
+                ),
                 "all three to finish",
                 tries=400,
             )
             finals = [e for e in app.journal.entries if e.outcome != "sent"]
             assert {(e.action, e.outcome) for e in finals} >= {
-                ("start", "ok"), ("restart", "ok"), ("clone", "ok")
+                ("start", "ok"),
+                ("restart", "ok"),
+                ("clone", "ok"),
             }
             assert len(ctl.sent("POST", "/start")) == 1
             assert len(ctl.sent("POST", "/restart")) == 1

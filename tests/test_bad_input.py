@@ -32,13 +32,39 @@ from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.screens.forms import check_name, check_path
 
-PROPS = settings(max_examples=150, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 nasty = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60
-) | st.sampled_from(["", " ", "-1", "0", "65536", "1e3", "nan", "inf", "0x50", "８０", "80 ",
-                     "status:", "!!", "((", "'; DROP", "\x00", "\x1b[31m", "名前", "a" * 500,
-                     "0,0,0,0", "1000,1000,1,1", "-5,0,10,10", "1,2,3", "a,b,c,d"])
+) | st.sampled_from(
+    [
+        "",
+        " ",
+        "-1",
+        "0",
+        "65536",
+        "1e3",
+        "nan",
+        "inf",
+        "0x50",
+        "８０",
+        "80 ",
+        "status:",
+        "!!",
+        "((",
+        "'; DROP",
+        "\x00",
+        "\x1b[31m",
+        "名前",
+        "a" * 500,
+        "0,0,0,0",
+        "1000,1000,1,1",
+        "-5,0,10,10",
+        "1,2,3",
+        "a,b,c,d",
+    ]
+)
 
 
 # -- pure parsers -----------------------------------------------------------------------------
@@ -82,7 +108,8 @@ def test_names_sizes_regions_and_paths_are_checked_without_exceptions(text: str)
     if validate_name(text) is None:  # what passes is a DNS label
         name = text.strip()
         assert name[0] in string.ascii_lowercase and set(name) <= set(
-            string.ascii_lowercase + string.digits + "-")
+            string.ascii_lowercase + string.digits + "-"
+        )
 
 
 # -- the config file --------------------------------------------------------------------------
@@ -158,9 +185,7 @@ def test_config_that_is_a_directory_names_it(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def quiet_cli(
-    sim: SimServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Sim]:
+def quiet_cli(sim: SimServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Sim]:
     """cli.main aimed at `sim`, with the parts that would take over the test stubbed out:
     the dashboard, `sim` and `serve` (they run until stopped) and `config edit` (an editor)."""
     for name in list(os.environ):
@@ -180,18 +205,65 @@ def quiet_cli(
     ctl.close()
 
 
-WORDS = ["ls", "get", "start", "stop", "destroy", "clone", "resize", "move", "create", "vnc",
-         "token", "preview-url", "screenshot", "wait", "config", "show", "path", "doctor",
-         "--json", "--yes", "--region", "--size", "--name", "--port", "--timeout", "--profile",
-         "--base-url", "--poll-interval", "--image-renderer", "--theme", "--fleet", "--speed",
-         "--read-only", "--demo", "-o", "running", "comp_nope", "us-mia", "huge", "-1", "nan",
-         "1e999", "abc", "0,0,0,0", "1001,0,1,1", "http://evil.example", "", "\x00", "--",
-         "--help-me", "名前"]
+WORDS = [
+    "ls",
+    "get",
+    "start",
+    "stop",
+    "destroy",
+    "clone",
+    "resize",
+    "move",
+    "create",
+    "vnc",
+    "token",
+    "preview-url",
+    "screenshot",
+    "wait",
+    "config",
+    "show",
+    "path",
+    "doctor",
+    "--json",
+    "--yes",
+    "--region",
+    "--size",
+    "--name",
+    "--port",
+    "--timeout",
+    "--profile",
+    "--base-url",
+    "--poll-interval",
+    "--image-renderer",
+    "--theme",
+    "--fleet",
+    "--speed",
+    "--read-only",
+    "--demo",
+    "-o",
+    "running",
+    "comp_nope",
+    "us-mia",
+    "huge",
+    "-1",
+    "nan",
+    "1e999",
+    "abc",
+    "0,0,0,0",
+    "1001,0,1,1",
+    "http://evil.example",
+    "",
+    "\x00",
+    "--",
+    "--help-me",
+    "名前",
+]
 argvs = st.lists(st.sampled_from(WORDS) | nasty, max_size=6)
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(argv=argvs)
 def test_cli_garbage_never_raises_or_prints_a_traceback(
     quiet_cli: Sim, capsys: pytest.CaptureFixture[str], argv: list[str]
@@ -357,9 +429,7 @@ def _screen(app: Any) -> str:
     return screen_text(app)
 
 
-async def test_port_box_and_region_numbers_refuse_garbage(
-    sim: SimServer, tmp_path: Path
-) -> None:
+async def test_port_box_and_region_numbers_refuse_garbage(sim: SimServer, tmp_path: Path) -> None:
     from textual.widgets import Input
 
     from miosa_tui.ui.screens.region_select import RegionFormScreen, RegionSelectScreen
@@ -388,9 +458,14 @@ async def test_port_box_and_region_numbers_refuse_garbage(
                 await pump(pilot, 2)
                 assert isinstance(app.screen, RegionFormScreen)
                 before = ctl.routes()
-                for values in (["a", "0", "10", "10"], ["0", "0", "0", "0"],
-                               ["990", "990", "500", "500"], ["-1", "0", "5", "5"],
-                               ["", "", "", ""], ["1.5", "2", "3", "4"]):
+                for values in (
+                    ["a", "0", "10", "10"],
+                    ["0", "0", "0", "0"],
+                    ["990", "990", "500", "500"],
+                    ["-1", "0", "5", "5"],
+                    ["", "", "", ""],
+                    ["1.5", "2", "3", "4"],
+                ):
                     for name, value in zip(RegionFormScreen.FIELDS, values, strict=True):
                         app.screen.query_one(f"#region-{name}", Input).value = value
                     app.screen.query_one("#region-x", Input).focus()

@@ -50,13 +50,33 @@ ALLOWED = {
     K.MOVE: {"stopped"},
     K.RESIZE: {"running", "stopped"},
     K.DESTROY: {
-        "running", "stopped", "paused", "error", "failed", "creating", "provisioning",
-        "pending", "starting", "stopping", "hibernating",
+        "running",
+        "stopped",
+        "paused",
+        "error",
+        "failed",
+        "creating",
+        "provisioning",
+        "pending",
+        "starting",
+        "stopping",
+        "hibernating",
     },
 }
 STATUSES = [
-    "running", "stopped", "paused", "error", "failed", "destroyed", "creating", "provisioning",
-    "pending", "starting", "stopping", "destroying", "hibernating",
+    "running",
+    "stopped",
+    "paused",
+    "error",
+    "failed",
+    "destroyed",
+    "creating",
+    "provisioning",
+    "pending",
+    "starting",
+    "stopping",
+    "destroying",
+    "hibernating",
 ]
 
 
@@ -100,11 +120,21 @@ def test_kind_words_and_desired_states() -> None:
 
 
 def test_bulk_summaries() -> None:
-    plan = plan_bulk(K.STOP, [comp("1", "running"), comp("2", "running"), comp("3", "running"),
-                              comp("4", "stopped")])
+    plan = plan_bulk(
+        K.STOP,
+        [comp("1", "running"), comp("2", "running"), comp("3", "running"), comp("4", "stopped")],
+    )
     assert plan.summary() == "3 will stop, 1 skipped: already stopped"
-    plan = plan_bulk(K.STOP, [comp("1", "running"), comp("2", "running"), comp("3", "running"),
-                              comp("4", "stopped"), comp("5", "starting")])
+    plan = plan_bulk(
+        K.STOP,
+        [
+            comp("1", "running"),
+            comp("2", "running"),
+            comp("3", "running"),
+            comp("4", "stopped"),
+            comp("5", "starting"),
+        ],
+    )
     assert plan.summary() == "3 will stop, 2 skipped: 1 already stopped, 1 is starting"
     plan = plan_bulk(K.STOP, [comp("1", "stopped"), comp("2", "stopped")])
     assert plan.summary() == "nothing will stop, 2 skipped: already stopped"
@@ -188,9 +218,7 @@ class FakeClient:
         self._call("delete", computer_id)
         del self.computers[computer_id]
 
-    async def clone(
-        self, computer_id: str, name: str | None = None, **attrs: Any
-    ) -> Computer:
+    async def clone(self, computer_id: str, name: str | None = None, **attrs: Any) -> Computer:
         self._call("clone", computer_id, name=name, **attrs)
         new = Computer(id="clone1", name=name or "copy", status="creating")
         self.computers[new.id] = new
@@ -242,15 +270,17 @@ async def test_stop_sends_once_waits_and_journals() -> None:
     vm = comp("a", "running")
     client, journal = FakeClient([vm]), Journal()
     sent: list[tuple[ActionKind, float]] = []
-    runner = ActionRunner(timeout=42.0, clock=lambda: 7.0,
-                          on_sent=lambda k, c, r, t: sent.append((k, t)))
+    runner = ActionRunner(
+        timeout=42.0, clock=lambda: 7.0, on_sent=lambda k, c, r, t: sent.append((k, t))
+    )
     result = await runner.run(K.STOP, vm, client, journal)
     assert result.ok and result.message == "Now stopped."
     assert result.computer is not None and result.computer.status == "stopped"
     assert client.calls == [("stop", "a", {}), ("wait_stopped", "a", {"timeout": 42.0})]
     assert sent == [(K.STOP, 7.0)]
     assert [(e.action, e.target_name, e.outcome) for e in journal] == [
-        ("stop", "vm-a", "sent"), ("stop", "vm-a", "ok"),
+        ("stop", "vm-a", "sent"),
+        ("stop", "vm-a", "ok"),
     ]
 
 
@@ -277,8 +307,9 @@ async def test_unknown_outcome_is_never_resent() -> None:
 async def test_api_refusal_is_failed_with_request_id() -> None:
     vm = comp("a", "running")
     client, journal = FakeClient([vm]), Journal()
-    client.send_error = ValidationError("Computer is not stopped.", status=409,
-                                        code="INVALID_STATE", request_id="req_1")
+    client.send_error = ValidationError(
+        "Computer is not stopped.", status=409, code="INVALID_STATE", request_id="req_1"
+    )
     result = await ActionRunner().run(K.STOP, vm, client, journal)
     assert result.outcome == "failed" and result.request_id == "req_1"
     assert client.sends() == ["stop"]
@@ -343,8 +374,10 @@ async def test_create_and_move_and_no_wait() -> None:
     vm = comp("b", "stopped")
     client = FakeClient([vm])
     result = await ActionRunner().run(K.MOVE, vm, client, Journal(), region="eu-fra")
-    assert client.calls == [("move", "b", {"region": "eu-fra"}),
-                            ("wait_stopped", "b", {"timeout": 300.0})]
+    assert client.calls == [
+        ("move", "b", {"region": "eu-fra"}),
+        ("wait_stopped", "b", {"timeout": 300.0}),
+    ]
     client = FakeClient([comp("c", "running")])
     result = await ActionRunner(wait=False).run(K.STOP, comp("c", "running"), client, Journal())
     assert result.outcome == "sent" and client.calls == [("stop", "c", {})]

@@ -68,7 +68,10 @@ def test_reusing_unchanged_computers_keeps_the_diff_and_the_old_objects(
         (a.id, b.id, n) for a, b, n in plain.changed
     ]
     assert (reused.added, reused.removed, reused.order, reused.reordered) == (
-        plain.added, plain.removed, plain.order, plain.reordered
+        plain.added,
+        plain.removed,
+        plain.order,
+        plain.reordered,
     )
 
 

@@ -8,10 +8,24 @@ from hypothesis import strategies as st
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.filter import parse_filter
 
-WEB = Computer(id="comp_1", name="web-1", status="running", raw_status="active", region="us-mia",
-               size="small", template_type="miosa-desktop", ip_address="10.0.0.5")
-DB = Computer(id="comp_2", name="db", status="stopped", region="eu-fra", size="xl",
-              template_type="miosa-sandbox")
+WEB = Computer(
+    id="comp_1",
+    name="web-1",
+    status="running",
+    raw_status="active",
+    region="us-mia",
+    size="small",
+    template_type="miosa-desktop",
+    ip_address="10.0.0.5",
+)
+DB = Computer(
+    id="comp_2",
+    name="db",
+    status="stopped",
+    region="eu-fra",
+    size="xl",
+    template_type="miosa-sandbox",
+)
 ODD = Computer(id="comp_3", name="odd box", status="hibernating")
 ALL = [WEB, DB, ODD]
 

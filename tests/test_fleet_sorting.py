@@ -28,28 +28,45 @@ def test_name_is_natural() -> None:
 
 def test_size_by_vcpu_unknown_after_known_none_last() -> None:
     fleet = [
-        c("1", size="xl"), c("2"), c("3", size="xs"), c("4", size="giant"), c("5", size="medium")
+        c("1", size="xl"),
+        c("2"),
+        c("3", size="xs"),
+        c("4", size="giant"),
+        c("5", size="medium"),
     ]
     assert ids(sort_computers(fleet, "size")) == ["3", "5", "1", "4", "2"]
     assert ids(sort_computers(fleet, "size", reverse=True)) == ["4", "1", "5", "3", "2"]
 
 
 def test_ip_is_numeric() -> None:
-    fleet = [c("a", ip_address="10.0.0.10"), c("b", ip_address="10.0.0.9"), c("n"),
-             c("x", ip_address="not-an-ip"), c("v6", ip_address="::1")]
+    fleet = [
+        c("a", ip_address="10.0.0.10"),
+        c("b", ip_address="10.0.0.9"),
+        c("n"),
+        c("x", ip_address="not-an-ip"),
+        c("v6", ip_address="::1"),
+    ]
     assert ids(sort_computers(fleet, "ip")) == ["b", "a", "v6", "x", "n"]
 
 
 def test_age_newest_first_and_unreadable_last() -> None:
-    fleet = [c("old", created_at="2026-01-01T00:00:00Z"), c("bad", created_at="yesterday"),
-             c("new", created_at="2026-05-01T09:00:00+00:00")]
+    fleet = [
+        c("old", created_at="2026-01-01T00:00:00Z"),
+        c("bad", created_at="yesterday"),
+        c("new", created_at="2026-05-01T09:00:00+00:00"),
+    ]
     assert ids(sort_computers(fleet, "age")) == ["new", "old", "bad"]
     assert ids(sort_computers(fleet, "age", reverse=True)) == ["old", "new", "bad"]
 
 
 def test_status_lifecycle_order_and_stability() -> None:
-    fleet = [c("1", status="stopped"), c("2", status="running"), c("3", status="weird"),
-             c("4", status="running"), c("5", status="error")]
+    fleet = [
+        c("1", status="stopped"),
+        c("2", status="running"),
+        c("3", status="weird"),
+        c("4", status="running"),
+        c("5", status="error"),
+    ]
     assert ids(sort_computers(fleet, "status")) == ["2", "4", "1", "5", "3"]
     assert ids(sort_computers(fleet, "unknown-column")) == ["1", "2", "3", "4", "5"]
 

@@ -64,7 +64,13 @@ def test_dragging_corner_to_corner_selects_everything(cols: int, rows: int) -> N
 
 def test_preset_keys_are_full_quadrants_centre_top_bar() -> None:
     assert PRESET_KEYS == (
-        "full", "top-left", "top-right", "bottom-left", "bottom-right", "centre", "top-bar",
+        "full",
+        "top-left",
+        "top-right",
+        "bottom-left",
+        "bottom-right",
+        "centre",
+        "top-bar",
     )
     for key in PRESET_KEYS:
         assert PRESETS[key].validate() is None
@@ -75,9 +81,7 @@ def test_preset_keys_are_full_quadrants_centre_top_bar() -> None:
 @given(valid_regions(), st.integers(16, 4000), st.integers(16, 4000))
 def test_shown_pixel_size_is_what_the_simulator_returns(region: Region, w: int, h: int) -> None:
     """The '→ WxH px' promised before Enter equals the crop the simulator makes."""
-    left, top, right, bottom = region_box(
-        (region.x, region.y, region.width, region.height), w, h
-    )
+    left, top, right, bottom = region_box((region.x, region.y, region.width, region.height), w, h)
     assert describe(region, w, h).endswith(f"→ {right - left}x{bottom - top} px")
 
 

@@ -52,10 +52,25 @@ json_values = st.recursive(
     ),
     max_leaves=10,
 )
-FIELDS = ("id", "name", "status", "size", "region", "slug", "metadata", "created_at",
-          "preview_domain", "public_url", "ip_address", "template_type", "state")
-field_values = scalars | st.lists(scalars, max_size=3) | st.dictionaries(
-    st.text(max_size=5), scalars, max_size=3
+FIELDS = (
+    "id",
+    "name",
+    "status",
+    "size",
+    "region",
+    "slug",
+    "metadata",
+    "created_at",
+    "preview_domain",
+    "public_url",
+    "ip_address",
+    "template_type",
+    "state",
+)
+field_values = (
+    scalars
+    | st.lists(scalars, max_size=3)
+    | st.dictionaries(st.text(max_size=5), scalars, max_size=3)
 )
 computer_like = st.fixed_dictionaries(
     {},
@@ -65,10 +80,15 @@ envelopes = st.one_of(
     json_values,
     computer_like,
     st.lists(computer_like, max_size=6),
-    st.builds(lambda items, meta: {"data": items, "meta": meta},
-              st.lists(computer_like, max_size=6), json_values),
-    st.builds(lambda items: {"computers": items, "total": len(items) + 3},
-              st.lists(computer_like, max_size=6)),
+    st.builds(
+        lambda items, meta: {"data": items, "meta": meta},
+        st.lists(computer_like, max_size=6),
+        json_values,
+    ),
+    st.builds(
+        lambda items: {"computers": items, "total": len(items) + 3},
+        st.lists(computer_like, max_size=6),
+    ),
     st.builds(lambda c: {"data": c, "success": True}, computer_like),
 )
 
@@ -167,9 +187,13 @@ def test_diff_and_apply_take_any_listing(first: list[Any], second: list[Any]) ->
 
 async def test_huge_names_and_odd_types_parse_quickly() -> None:
     big = "n" * 1_000_000
-    listing = {"data": [{"id": "c1", "name": big, "status": big[:100_000]},
-                        {"id": 5, "name": ["x"], "status": {"a": 1}},
-                        {"id": "c2", "name": None, "status": 7, "metadata": "nope"}]}
+    listing = {
+        "data": [
+            {"id": "c1", "name": big, "status": big[:100_000]},
+            {"id": 5, "name": ["x"], "status": {"a": 1}},
+            {"id": "c2", "name": None, "status": 7, "metadata": "nope"},
+        ]
+    }
     client = MiosaClient(
         SETTINGS, transport=httpx.MockTransport(lambda r: httpx.Response(200, json=listing))
     )
@@ -187,8 +211,15 @@ def garbage_listing() -> bytes:
     """~5-6 MB: 1500 half-valid computers with 1-2 KB names, wrong types, three 1 MB names."""
     items: list[Any] = []
     for i in range(1500):
-        items.append({"id": f"g{i}", "name": f"box-{i}-" * 200, "status": ["running", 3, None,
-                      "weird-status", {"x": 1}][i % 5], "region": i, "size": [i]})
+        items.append(
+            {
+                "id": f"g{i}",
+                "name": f"box-{i}-" * 200,
+                "status": ["running", 3, None, "weird-status", {"x": 1}][i % 5],
+                "region": i,
+                "size": [i],
+            }
+        )
     for i in range(3):
         items.append({"id": f"huge{i}", "name": "H" * 1_000_000, "status": "running"})
     items += [None, 5, "x", [], {"no": "id"}]
@@ -218,8 +249,12 @@ async def test_dashboard_stays_responsive_on_garbage(
     await app.client.aclose()
     app.client = MiosaClient(app.backend.settings, transport=httpx.MockTransport(handler))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.fleet.version > 0 or app.fleet.last_error is not None,
-                       "the first (garbage) poll", tries=600)
+        await wait_for(
+            pilot,
+            lambda: app.fleet.version > 0 or app.fleet.last_error is not None,
+            "the first (garbage) poll",
+            tries=600,
+        )
         # the app still handles keys: open and close the help screen, toggle pause
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "help opens")

@@ -155,15 +155,23 @@ async def test_every_screen_and_file_is_free_of_secrets(
 
 
 def test_cli_output_never_holds_the_key(
-    sim: SimServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    sim: SimServer,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("MIOSA_API_KEY", KEY)
     monkeypatch.setenv("MIOSA_BASE_URL", sim.base_url)
     monkeypatch.setenv("MIOSA_TUI_CONFIG", str(tmp_path / "config.toml"))
     outputs = []
-    for argv in (["config", "show"], ["ls", "--json"], ["doctor"], ["doctor", "--json"],
-                 ["get", "nope"], ["vnc", "nope"]):
+    for argv in (
+        ["config", "show"],
+        ["ls", "--json"],
+        ["doctor"],
+        ["doctor", "--json"],
+        ["get", "nope"],
+        ["vnc", "nope"],
+    ):
         capsys.readouterr()
         cli.main(argv)
         out, err = capsys.readouterr()
@@ -181,8 +189,10 @@ def test_errors_and_tracebacks_never_hold_the_key() -> None:
     import asyncio
 
     async def go() -> MiosaError:
-        client = MiosaClient(ApiSettings(api_key=KEY, base_url="https://api.test"),
-                             transport=httpx.MockTransport(echo))
+        client = MiosaClient(
+            ApiSettings(api_key=KEY, base_url="https://api.test"),
+            transport=httpx.MockTransport(echo),
+        )
         async with client:
             try:
                 await client.list_computers()
@@ -214,8 +224,9 @@ async def test_the_key_goes_only_over_https_or_to_loopback(url: str, allowed: bo
         sent.append(request.headers.get("authorization", ""))
         return httpx.Response(200, json={"data": []})
 
-    client = MiosaClient(ApiSettings(api_key=KEY, base_url=url),
-                         transport=httpx.MockTransport(handler))
+    client = MiosaClient(
+        ApiSettings(api_key=KEY, base_url=url), transport=httpx.MockTransport(handler)
+    )
     async with client:
         if allowed:
             await client.list_computers()

@@ -48,9 +48,7 @@ def proc_state(pid: int) -> tuple[str, float] | None:
 class PtyApp:
     """`python -m miosa_tui ...` as the session leader of a fresh pty, like a login shell's job."""
 
-    def __init__(
-        self, args: list[str], env: dict[str, str], *, block_sighup: bool = False
-    ) -> None:
+    def __init__(self, args: list[str], env: dict[str, str], *, block_sighup: bool = False) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
 
@@ -118,9 +116,7 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., PtyApp]]:
     started: list[PtyApp] = []
 
     def make(*args: str, block_sighup: bool = False, **env_extra: str) -> PtyApp:
-        env = {
-            k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))
-        }
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
         env.update(
             TERM="xterm-256color",
             COLORTERM="truecolor",

@@ -497,8 +497,17 @@ async def test_help_lists_bindings_by_area_and_closes() -> None:
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for expected in ("Table", "Desktop", "App", "Mark", "Refresh desktop", "Filter syntax",
-                         "status:running", "!status:stopped", "Marks"):
+        for expected in (
+            "Table",
+            "Desktop",
+            "App",
+            "Mark",
+            "Refresh desktop",
+            "Filter syntax",
+            "status:running",
+            "!status:stopped",
+            "Marks",
+        ):
             assert expected in text, expected
         areas = {a.title: {r.description: r.keys for r in a.rows} for a in app.screen.areas}
         assert areas["Table"]["Mark"] == ["space"]
@@ -564,8 +573,11 @@ async def _no_blink(pilot: Pilot[Any]) -> None:
 
 
 def test_snapshot_destroy_two_typed(snap_compare: Any) -> None:
-    plan = BulkPlan(ActionKind.DESTROY, [RESEARCH, WEB], [(computer(3, "gone-box", "destroying"),
-                                                          "already being destroyed")])
+    plan = BulkPlan(
+        ActionKind.DESTROY,
+        [RESEARCH, WEB],
+        [(computer(3, "gone-box", "destroying"), "already being destroyed")],
+    )
     app = SnapHost(lambda: ConfirmActionDialog(plan, require_typed="destroy 2"))
     assert snap_compare(app, terminal_size=(100, 30), run_before=_no_blink)
 

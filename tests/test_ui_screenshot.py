@@ -32,8 +32,11 @@ SIZE = (160, 48)
 
 
 def region_requests(root_url: str) -> list[dict[str, Any]]:
-    return [r for r in screenshot_requests(root_url) if "region" in r["route"]
-            or (r["route"].endswith("/screenshot") and r["query"])]
+    return [
+        r
+        for r in screenshot_requests(root_url)
+        if "region" in r["route"] or (r["route"].endswith("/screenshot") and r["query"])
+    ]
 
 
 def first(computers: list[Computer], status: str) -> Computer:
@@ -98,8 +101,9 @@ async def test_computer_that_starts_gets_fetched(sim: SimServer) -> None:
         stopped = first(await app.load_fleet(), "stopped")
         app.pane.show_computer(stopped)
         await settle(pilot)
-        httpx.post(f"{sim.root_url}/_sim/computers/{stopped.id}/status",
-                   json={"status": "running"}).raise_for_status()
+        httpx.post(
+            f"{sim.root_url}/_sim/computers/{stopped.id}/status", json={"status": "running"}
+        ).raise_for_status()
         reset_log(sim.root_url)
         app.pane.computer_changed(Computer(stopped.id, stopped.name, "running"))
         await settle(pilot)
@@ -138,8 +142,11 @@ async def test_bytes_that_claim_png_but_are_not(tmp_path: Path) -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/screenshot"):
-            return httpx.Response(200, content=bodies[0],
-                                  headers={"content-type": "image/png", "x-request-id": "req_42"})
+            return httpx.Response(
+                200,
+                content=bodies[0],
+                headers={"content-type": "image/png", "x-request-id": "req_42"},
+            )
         return httpx.Response(404, json={"error": "nope"})
 
     app = HostApp("http://127.0.0.1:9/api/v1", transport=httpx.MockTransport(handler))

@@ -127,8 +127,9 @@ async def test_tile_of_a_computer_that_stopped_says_why(sim: SimServer) -> None:
         screen, _ = await open_wall(app, pilot, interval=0.02)
         await wait_until(pilot, lambda: bool(screen.tiles))
         victim = screen.tiles[0]
-        httpx.post(f"{sim.root_url}/_sim/computers/{victim.computer.id}/status",
-                   json={"status": "stopped"}).raise_for_status()
+        httpx.post(
+            f"{sim.root_url}/_sim/computers/{victim.computer.id}/status", json={"status": "stopped"}
+        ).raise_for_status()
         done = len(screen.fetches)
         await wait_until(pilot, lambda: len(screen.fetches) >= done + len(screen.tiles) + 1)
         note = str(victim.query_one(".wall-note", Static).render())

@@ -170,7 +170,7 @@ class BulkPlan:
         return sorted(counts.items(), key=lambda item: -item[1])
 
     def summary(self) -> str:
-        """"3 will stop, 1 skipped: already stopped" / "..., 2 skipped: 1 already stopped, 1 is
+        """ "3 will stop, 1 skipped: already stopped" / "..., 2 skipped: 1 already stopped, 1 is
         starting" / "nothing will stop, ..." """
         head = f"{len(self.targets) or 'nothing'} {self.kind.bulk_phrase}"
         if not self.skipped:
@@ -271,9 +271,7 @@ class ActionClient(Protocol):
     async def stop(self, computer_id: str) -> Computer | None: ...
     async def restart(self, computer_id: str) -> Computer | None: ...
     async def delete(self, computer_id: str) -> None: ...
-    async def clone(
-        self, computer_id: str, name: str | None = None, **attrs: Any
-    ) -> Computer: ...
+    async def clone(self, computer_id: str, name: str | None = None, **attrs: Any) -> Computer: ...
     async def move(
         self, computer_id: str, region: str | None = None, **attrs: Any
     ) -> Computer | None: ...
@@ -362,12 +360,17 @@ class ActionRunner:
             sent: bool = True,
         ) -> ActionResult:
             request_id = error.request_id if error is not None else None
-            entry = journal.record(
-                kind.verb, target_id, target_name, outcome, message, request_id
-            )
+            entry = journal.record(kind.verb, target_id, target_name, outcome, message, request_id)
             return ActionResult(
-                kind, target_id, target_name, outcome, entry.message, request_id,
-                result, error, sent,
+                kind,
+                target_id,
+                target_name,
+                outcome,
+                entry.message,
+                request_id,
+                result,
+                error,
+                sent,
             )
 
         reason = allowed(kind, computer)
@@ -408,7 +411,10 @@ class ActionRunner:
             return finish("ok", f"{kind.verb.capitalize()} accepted by the API.", result=returned)
 
         journal.record(
-            kind.verb, target_id, target_name, "sent",
+            kind.verb,
+            target_id,
+            target_name,
+            "sent",
             f"{kind.verb.capitalize()} accepted; waiting for {desired}.",
         )
         waiter = client.wait_until_running if desired == "running" else client.wait_until_stopped
@@ -457,4 +463,3 @@ class ActionRunner:
 
 def _sentence(reason: str) -> str:
     return f"Not sent: {reason}."
-

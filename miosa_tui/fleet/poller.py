@@ -38,9 +38,7 @@ class PollPolicy:
     max_backoff: float = 60.0
     stale_after_intervals: int = 3
 
-    def next_delay(
-        self, *, transitional: bool, failures: int, retry_after: float | None
-    ) -> float:
+    def next_delay(self, *, transitional: bool, failures: int, retry_after: float | None) -> float:
         """Fast while anything is changing, normal when steady; after `failures` consecutive
         failures interval * 2**failures capped at max_backoff; never sooner than `retry_after`."""
         if failures > 0:
@@ -70,7 +68,7 @@ class PendingAction:
     deadline: float
 
     def label(self, current: str | None = None, arrow: str = "->") -> str:
-        """"stopping -> stopped": where it is now (or the action's progress word) -> where to."""
+        """ "stopping -> stopped": where it is now (or the action's progress word) -> where to."""
         return f"{current or self.kind.progress} {arrow} {self.desired}"
 
 

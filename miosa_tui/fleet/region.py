@@ -92,8 +92,10 @@ class Region:
         """Shifted by (dx, dy), stopping at the edges and keeping its size."""
         r = self.clamped()
         return Region(
-            _clamp(r.x + dx, 0, SPACE - r.width), _clamp(r.y + dy, 0, SPACE - r.height),
-            r.width, r.height,
+            _clamp(r.x + dx, 0, SPACE - r.width),
+            _clamp(r.y + dy, 0, SPACE - r.height),
+            r.width,
+            r.height,
         )
 
     def resized(self, dw: int, dh: int) -> Region:
@@ -155,7 +157,7 @@ def preset(name: str) -> Region | None:
 
 
 def parse(text: str) -> Region:
-    """"x,y,w,h" (commas and/or spaces) or a preset name -> Region; raises RegionError."""
+    """ "x,y,w,h" (commas and/or spaces) or a preset name -> Region; raises RegionError."""
     found = preset(text)
     if found is not None:
         return found

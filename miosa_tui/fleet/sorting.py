@@ -19,8 +19,18 @@ SortKey = Callable[[Computer], Any]  # returns None for "no value"; otherwise co
 
 # Lifecycle order: healthy first, then moving, then stopped, then trouble.
 STATUS_ORDER: tuple[str, ...] = (
-    "running", "creating", "provisioning", "pending", "starting", "stopping", "paused",
-    "stopped", "destroying", "error", "failed", "destroyed",
+    "running",
+    "creating",
+    "provisioning",
+    "pending",
+    "starting",
+    "stopping",
+    "paused",
+    "stopped",
+    "destroying",
+    "error",
+    "failed",
+    "destroyed",
 )
 _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _CHUNK_RE = re.compile(r"(\d+)")
@@ -29,9 +39,7 @@ _CHUNK_RE = re.compile(r"(\d+)")
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """'web-10' -> chunks that compare numbers as numbers; same shape for every string."""
     parts = _CHUNK_RE.split(text.casefold())
-    return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part
-    )
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
 
 
 def _name(c: Computer) -> Any:

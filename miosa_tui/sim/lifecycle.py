@@ -59,8 +59,15 @@ SEEDED_IN_FLIGHT = {
 }
 
 
-PAST = {"start": "started", "stop": "stopped", "restart": "restarted", "clone": "cloned",
-        "resize": "resized", "move": "moved", "update": "updated"}
+PAST = {
+    "start": "started",
+    "stop": "stopped",
+    "restart": "restarted",
+    "clone": "cloned",
+    "resize": "resized",
+    "move": "moved",
+    "update": "updated",
+}
 
 
 def refuse(computer: SimComputer, action: str) -> SimError:

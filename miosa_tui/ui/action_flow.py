@@ -147,7 +147,10 @@ class ActionFlow:
                 # Confirmed again while the first request is still out: not sent twice, and
                 # said so, so every confirmed action has its line in the journal.
                 self.app.journal.record(
-                    plan.kind.verb, t.id, t.name, "skipped",
+                    plan.kind.verb,
+                    t.id,
+                    t.name,
+                    "skipped",
                     f"Not sent: the previous {plan.kind.verb} is still in flight.",
                 )
         for t in fresh:

@@ -86,7 +86,6 @@ class MiosaApp(App[None]):
         if problem := self.config.remember_theme(theme):  # saved in the config file
             self.notify(problem, severity="warning")
 
-
     def action_help(self) -> None:
         from miosa_tui.ui.screens.help import HelpScreen
 

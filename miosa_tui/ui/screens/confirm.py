@@ -38,9 +38,7 @@ def typed_phrase_for(plan: BulkPlan) -> str | None:
     return only.name if only.is_running else None
 
 
-def _target_lines(
-    targets: list[Computer], skipped: list[tuple[Computer, str]]
-) -> list[Content]:
+def _target_lines(targets: list[Computer], skipped: list[tuple[Computer, str]]) -> list[Content]:
     """One aligned line per computer: name, id, status (or why it is skipped)."""
     everyone = targets + [c for c, _reason in skipped]
     name_w = min(32, max((len(c.name) for c in everyone), default=0))
@@ -53,7 +51,10 @@ def _target_lines(
     ]
     lines += [
         Content.assemble(
-            (c.name.ljust(name_w), "dim"), "  ", (c.id.ljust(id_w), "dim"), "  ",
+            (c.name.ljust(name_w), "dim"),
+            "  ",
+            (c.id.ljust(id_w), "dim"),
+            "  ",
             (f"skipped: {reason}", "dim italic"),
         )
         for c, reason in skipped
@@ -88,14 +89,14 @@ class ConfirmActionDialog(DialogScreen[bool]):
         Binding("n", "cancel", "Cancel", id="dialog.no"),
         # The list is not in the tab order (Tab goes field -> Cancel -> confirm), so it scrolls
         # from here whatever has focus.
-        Binding("down", "scroll_targets(1)", "Scroll the list", show=False,
-                id="dialog.scroll_down"),
-        Binding("up", "scroll_targets(-1)", "Scroll the list", show=False,
-                id="dialog.scroll_up"),
-        Binding("pagedown", "scroll_targets(10)", "Page the list", show=False,
-                id="dialog.page_down"),
-        Binding("pageup", "scroll_targets(-10)", "Page the list", show=False,
-                id="dialog.page_up"),
+        Binding(
+            "down", "scroll_targets(1)", "Scroll the list", show=False, id="dialog.scroll_down"
+        ),
+        Binding("up", "scroll_targets(-1)", "Scroll the list", show=False, id="dialog.scroll_up"),
+        Binding(
+            "pagedown", "scroll_targets(10)", "Page the list", show=False, id="dialog.page_down"
+        ),
+        Binding("pageup", "scroll_targets(-10)", "Page the list", show=False, id="dialog.page_up"),
     ]
 
     def __init__(
@@ -184,10 +185,12 @@ class ConfirmActionDialog(DialogScreen[bool]):
 
     def _update_hints(self) -> None:
         cancel = "/".join(
-            k for k in (
+            k
+            for k in (
                 key_text(self.app, self, "dialog.no"),
                 key_text(self.app, self, "dialog.cancel"),
-            ) if k
+            )
+            if k
         )
         scroll = ("↑↓", "Scroll list") if self._list_scrolls() else ("", "")
         if self.require_typed is None and self.targets:

@@ -36,7 +36,7 @@ def keys_for(app: App[Any], node: DOMNode, binding_id: str) -> list[str]:
 
 
 def key_text(app: App[Any], node: DOMNode, binding_id: str, fallback: str = "") -> str:
-    """"y" / "n/esc" for a hint line; `fallback` when the binding has no key (all remapped away)."""
+    """`"y"` or `"n/esc"` for a hint line; `fallback` when every key was remapped away."""
     keys = keys_for(app, node, binding_id)
     return "/".join(dict.fromkeys(keys)) if keys else fallback
 

@@ -41,7 +41,7 @@ def check_name(text: str, existing: Collection[str] = ()) -> str | None:
 
 
 def clone_name(source: str, existing: Collection[str] = ()) -> str:
-    """"<name>-clone", trimmed to the length limit, numbered when that name is taken."""
+    """ "<name>-clone", trimmed to the length limit, numbered when that name is taken."""
     for n in range(1, 100):
         suffix = "-clone" if n == 1 else f"-clone-{n}"
         base = source[: NAME_MAX - len(suffix)].rstrip("-")
@@ -52,7 +52,7 @@ def clone_name(source: str, existing: Collection[str] = ()) -> str:
 
 
 def size_label(size: str, spec: tuple[int, int]) -> str:
-    """"medium  4 vCPU · 8 GB"."""
+    """ "medium  4 vCPU · 8 GB"."""
     vcpu, mem_mb = spec
     gb = mem_mb / 1024
     mem = f"{gb:g} GB" if gb >= 1 else f"{mem_mb} MB"
@@ -60,7 +60,7 @@ def size_label(size: str, spec: tuple[int, int]) -> str:
 
 
 def region_label(slug: str, city: str) -> str:
-    """"us-mia  Miami"."""
+    """ "us-mia  Miami"."""
     return f"{slug:<6}  {city}"
 
 
@@ -325,19 +325,25 @@ class CreateDialog(_FormDialog[dict[str, str]]):
                 yield Static("Size", classes="form-label")
                 yield Select(
                     [(size_label(s, spec), s) for s, spec in SIZES.items()],
-                    value=self.default_size, allow_blank=False, id="size",
+                    value=self.default_size,
+                    allow_blank=False,
+                    id="size",
                 )
             with Horizontal(classes="form-row"):
                 yield Static("Region", classes="form-label")
                 yield Select(
                     [(region_label(s, city), s) for s, city in REGIONS.items()],
-                    value=self.default_region, allow_blank=False, id="region",
+                    value=self.default_region,
+                    allow_blank=False,
+                    id="region",
                 )
             with Horizontal(classes="form-row"):
                 yield Static("Template", classes="form-label")
                 yield Select(
-                    [(t, t) for t in TEMPLATES], value=self.default_template,
-                    allow_blank=False, id="template",
+                    [(t, t) for t in TEMPLATES],
+                    value=self.default_template,
+                    allow_blank=False,
+                    id="template",
                 )
             yield Static("", id="form-error", classes="error -empty")
             yield from self.buttons()

@@ -151,7 +151,7 @@ def _columns(areas: list[HelpArea], count: int) -> list[list[HelpArea]]:
             break
         first.append(area)
         used += height
-    return [first, areas[len(first):]]
+    return [first, areas[len(first) :]]
 
 
 def _find_key(areas: list[HelpArea], description: str, fallback: str) -> str:
@@ -257,12 +257,20 @@ class HelpScreen(ModalScreen[None]):
                     Content.assemble(
                         (filter_key, "bold $accent"),
                         " opens the filter. Words narrow the table, all must match: ",
-                        ("status:running", "bold"), "  ", ("name:web", "bold"), "  ",
-                        ("region:us-mia", "bold"), "  ", ("size:small", "bold"),
-                        ". A bare word (", ("web", "bold"),
+                        ("status:running", "bold"),
+                        "  ",
+                        ("name:web", "bold"),
+                        "  ",
+                        ("region:us-mia", "bold"),
+                        "  ",
+                        ("size:small", "bold"),
+                        ". A bare word (",
+                        ("web", "bold"),
                         ") matches name, id, status, region, size or IP. ",
-                        ("!status:stopped", "bold"), " excludes; ",
-                        ("status:running,stopped", "bold"), " matches either.",
+                        ("!status:stopped", "bold"),
+                        " excludes; ",
+                        ("status:running,stopped", "bold"),
+                        " matches either.",
                     ),
                     classes="section-text",
                 )

@@ -172,8 +172,9 @@ class RegionSelectScreen(Screen[Region | None]):
         Binding("shift+up", "resize(0, -1)", "Shorter", id="region.shorter", show=False),
         Binding("shift+down", "resize(0, 1)", "Taller", id="region.taller", show=False),
         *[
-            Binding(str(i), f"preset({i - 1})", f"Preset {key}", id=f"region.preset_{i}",
-                    show=False)
+            Binding(
+                str(i), f"preset({i - 1})", f"Preset {key}", id=f"region.preset_{i}", show=False
+            )
             for i, key in enumerate(PRESET_KEYS, 1)
         ],
         Binding("n", "numbers", "Type numbers", id="region.numbers"),
@@ -202,8 +203,7 @@ class RegionSelectScreen(Screen[Region | None]):
     def compose(self) -> ComposeResult:
         image_widget: Widget = image_class(self.renderer)(id="region-image")
         yield Static(
-            f"Select a region of {self.computer_name}"
-            f" ({self.decoded.width}x{self.decoded.height})",
+            f"Select a region of {self.computer_name} ({self.decoded.width}x{self.decoded.height})",
             id="region-title",
         )
         with Container(id="region-frame"):

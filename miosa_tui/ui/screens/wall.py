@@ -192,11 +192,13 @@ class WallScreen(Screen[str | None]):
         total = len(shown) + self.hidden
         self.query_one("#wall-title", Static).update(
             f"Wall · {total} running · one refresh every {self.interval:g} s"
-            if total else "Wall · no running computers"
+            if total
+            else "Wall · no running computers"
         )
         self.query_one("#wall-more", Static).update(
             f"+{self.hidden} more running (the wall shows the first {self.limit} by name)"
-            if self.hidden else ""
+            if self.hidden
+            else ""
         )
 
     # -- the rotation ---------------------------------------------------------------------

@@ -98,7 +98,6 @@ class ComputerTable(DataTable[Text | str]):
         """The ids with a row (membership test without copying)."""
         return self._cells.keys()
 
-
     # -- DataTable caches ------------------------------------------------------------------
     # DataTable keys its row-order and line-offset caches on `_update_count`, which every
     # `update_cell` bumps, so the first paint after a cell update rebuilt two lists of every row

@@ -174,8 +174,11 @@ class ScreenshotPane(DesktopView, can_focus=True):
         if self.view_region is None:
             return
         self.view_region = None
-        if self.full_shot is not None and self.computer is not None \
-                and self.full_shot.computer_id == self.computer.id:
+        if (
+            self.full_shot is not None
+            and self.computer is not None
+            and self.full_shot.computer_id == self.computer.id
+        ):
             self.shot = self.full_shot
             self._refit(self.full_shot)
             self._update_caption()
@@ -191,9 +194,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
             return
         what = "region of " if shot.region else "desktop of "
         title = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
-        self.app.push_screen(
-            SavePathScreen(shot.data, default_save_name(shot), title), self._saved
-        )
+        self.app.push_screen(SavePathScreen(shot.data, default_save_name(shot), title), self._saved)
 
     async def save_to(self, path: str | Path) -> Path:
         """Save the shown screenshot's original PNG to `path` (used by tests and commands)."""

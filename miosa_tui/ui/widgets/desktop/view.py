@@ -165,9 +165,7 @@ class DesktopView(Vertical):
 
     @property
     def fetching(self) -> bool:
-        return any(
-            w.group == SHOT_GROUP and w.is_running for w in self.workers if w.node is self
-        )
+        return any(w.group == SHOT_GROUP and w.is_running for w in self.workers if w.node is self)
 
     def _fit_box(self) -> tuple[int, int]:
         frame = self.query_one("#desktop-frame")
@@ -184,7 +182,10 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client, computer.id, region, self._fit_box  # type: ignore[attr-defined]
+                self.app.client,
+                computer.id,
+                region,
+                self._fit_box,  # type: ignore[attr-defined]
             )
         except MiosaError as err:
             if self.computer is not None and self.computer.id == computer.id:

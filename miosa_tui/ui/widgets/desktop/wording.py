@@ -51,8 +51,10 @@ def caption_text(
     if shot is not None and shot.computer_id == computer.id:
         width, height = shot.size
         if shot.region is not None:
-            parts.append(f"region x {shot.region.x} y {shot.region.y}"
-                         f" w {shot.region.width} h {shot.region.height}")
+            parts.append(
+                f"region x {shot.region.x} y {shot.region.y}"
+                f" w {shot.region.width} h {shot.region.height}"
+            )
         parts.append(f"{width}x{height}")
         now = clock()
         parts.append(
