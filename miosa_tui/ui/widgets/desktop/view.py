@@ -182,10 +182,10 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client,
+                self.app.client,  # type: ignore[attr-defined]
                 computer.id,
                 region,
-                self._fit_box,  # type: ignore[attr-defined]
+                self._fit_box,
             )
         except MiosaError as err:
             if self.computer is not None and self.computer.id == computer.id:
