@@ -8,7 +8,6 @@ left for the next poll to resolve, never replayed.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -34,6 +33,8 @@ from miosa_tui.api.models import (
     normalize_size,
 )
 from miosa_tui.fleet.journal import Journal, Outcome
+from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
+from miosa_tui.naming import name_problem
 
 GONE = "gone"  # desired end state of destroy: the computer leaves the list
 
@@ -203,28 +204,11 @@ def plan_bulk(kind: ActionKind, computers: Iterable[Computer]) -> BulkPlan:
 # ---------------------------------------------------------------------------------------------
 # Form validation: one sentence saying what to type instead.
 
-NAME_MAX = 63
-_NAME_RE = re.compile(r"[a-z][a-z0-9-]*")
-
 
 def validate_name(text: str) -> str | None:
-    """DNS-label rules, because the name becomes the slug in preview URLs."""
-    name = text.strip()
-    if not name:
-        return "Name is required."
-    if len(name) > NAME_MAX:
-        return f"Name must be at most {NAME_MAX} characters (this one has {len(name)})."
-    if name != name.lower() and _NAME_RE.fullmatch(name.lower()):
-        return f"Name must be lowercase: try '{name.lower()}'."
-    if not name[0].isascii() or not name[0].isalpha() or not name[0].islower():
-        return "Name must start with a lowercase letter."
-    bad = next((ch for ch in name if not (ch in "-" or (ch.isascii() and ch.isalnum()))), None)
-    if bad is not None or not _NAME_RE.fullmatch(name):
-        shown = "a space" if bad == " " else f"'{bad}'" if bad else "an uppercase letter"
-        return f"Name may contain only lowercase letters, digits and hyphens (found {shown})."
-    if name.endswith("-"):
-        return "Name must not end with a hyphen."
-    return None
+    """DNS-label rules, because the name becomes the slug in preview URLs (see miosa_tui.naming:
+    the CLI and the simulator refuse with the same sentence)."""
+    return name_problem(text)
 
 
 def _choices(options: Iterable[str]) -> str:
