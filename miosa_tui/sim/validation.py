@@ -23,8 +23,8 @@ def parse_name(value: object) -> str:
     word for word what the dashboard and the CLI say. Lone surrogates and control characters
     fail the rule like any other character outside a-z, 0-9 and '-'."""
     if not isinstance(value, str):
-        sentence = "Name must be text."
-        raise SimError(422, "VALIDATION_FAILED", sentence, {"name": sentence})
+        text = "Name must be text."
+        raise SimError(422, "VALIDATION_FAILED", text, {"name": text})
     sentence = name_problem(value)
     if sentence is not None:
         raise SimError(422, "VALIDATION_FAILED", sentence, {"name": sentence})
