@@ -127,3 +127,20 @@ def test_resizing_a_running_computer_reboots_it(frozen: tuple[SimServer, httpx.C
     r = c.post(f"/computers/{target['id']}/resize", json={"size": size})
     assert r.status_code == 200
     assert r.json()["size"] == size and r.json()["status"] == "stopping"
+
+
+async def test_our_client_still_pages_and_costs_the_same_requests(
+    sim_factory: Callable[..., SimServer],
+) -> None:
+    """miosa-tui's client always sends page/per_page, so the unpaged answer never reaches it:
+    2,000 computers are still 4 pages of 500, one request each."""
+    from miosa_tui.api.computers import PAGE_SIZE, MiosaClient
+    from miosa_tui.api.settings import ApiSettings
+
+    server = sim_factory(fleet=2000)
+    async with MiosaClient(ApiSettings(api_key=KEY, base_url=server.base_url)) as client:
+        computers = await client.list_computers()
+    assert len({c.id for c in computers}) == 2000
+    log = httpx.get(server.root_url + "/_sim/requests").json()
+    listed = [r["query"] for r in log if r["route"] == "/computers"]
+    assert listed == [{"page": str(p), "per_page": str(PAGE_SIZE)} for p in (1, 2, 3, 4)]
