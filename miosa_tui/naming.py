@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 NAME_MAX = 63
+ONLY = "Name may contain only lowercase letters, digits and hyphens"
 _NAME_RE = re.compile(r"[a-z][a-z0-9-]*")
 
 
@@ -32,6 +33,11 @@ def shown_char(ch: str) -> str:
 
 def name_problem(text: str) -> str | None:
     """None when `text` (stripped) is a valid name, else the sentence saying what is wrong."""
+    # Control characters and lone surrogates are refused even where strip() would drop them
+    # ("web\n"): a request that carries one is refused, never quietly cleaned.
+    hidden = next((ch for ch in text if unicodedata.category(ch) in ("Cc", "Cs")), None)
+    if hidden is not None:
+        return f"{ONLY} (found {shown_char(hidden)})."
     name = text.strip()
     if not name:
         return "Name is required."
@@ -44,7 +50,7 @@ def name_problem(text: str) -> str | None:
     bad = next((ch for ch in name if not (ch == "-" or (ch.isascii() and ch.isalnum()))), None)
     if bad is not None or not _NAME_RE.fullmatch(name):
         shown = shown_char(bad) if bad else "an uppercase letter"
-        return f"Name may contain only lowercase letters, digits and hyphens (found {shown})."
+        return f"{ONLY} (found {shown})."
     if name.endswith("-"):
         return "Name must not end with a hyphen."
     return None
