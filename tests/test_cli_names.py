@@ -156,3 +156,11 @@ def test_a_unique_name_resolves_and_an_unknown_one_is_not_found(run: Run) -> Non
     assert code == 0 and json.loads(out)["id"] == target["id"]
     code, _, err = run("get", "no-such-box")
     assert code == 1 and "No computer has the id or name 'no-such-box'" in err
+
+
+def test_rename_is_refused_in_read_only_mode(run: Run, sim: SimServer) -> None:
+    target = first(run, "running")
+    reset(sim)
+    code, _, err = run("rename", target["id"], "--name", "fine-name", "--read-only")
+    assert code == 2 and "read-only" in err
+    assert total_requests(sim) == 0
