@@ -63,7 +63,7 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise SimError(422, "VALIDATION_FAILED", "request body must be a JSON object")
     # A JSON escape can carry a lone surrogate ("\udc9b"): such text is not valid UTF-8, and once
     # stored every answer that shows it would fail to encode. Refused wherever it is; `name` is
-    # left to the name rule (fleet/validation), so its refusal reads as the dashboard's sentence.
+    # left to the name rule (sim/validation.parse_name), so it reads as the dashboard's sentence.
     found = find_bad_text({k: v for k, v in body.items() if k != "name"}, "", SURROGATE)
     if found is not None:
         raise bad_text_error(*found)
