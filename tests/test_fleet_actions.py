@@ -47,7 +47,7 @@ ALLOWED = {
     K.STOP: {"running"},
     K.RESTART: {"running"},
     K.CLONE: {"running", "stopped"},
-    K.MOVE: {"stopped"},
+    K.MOVE: {"running", "stopped"},  # the docs are silent on a live move: the server decides
     K.RESIZE: {"running", "stopped"},
     K.DESTROY: {
         "running",

@@ -127,6 +127,9 @@ ALLOWED = {
     "ui": {"ui", "fleet", "api", "config", "backend"},
     "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend"},
 }
+# miosa_tui/naming.py (the one name rule) is a stdlib-only leaf: every layer may import it.
+for _layer in ALLOWED.values():
+    _layer.add("naming")
 
 
 def package_imports(path: Path) -> set[str]:
@@ -154,3 +157,19 @@ def test_imports_point_downward(layer: str) -> None:
         for path in sorted((ROOT / layer).rglob("*.py"))
     }
     assert {name: bad for name, bad in wrong.items() if bad} == {}
+
+
+def test_the_name_rule_is_a_stdlib_only_leaf() -> None:
+    assert package_imports(ROOT / "naming.py") == set()
+    code = (
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        "import miosa_tui.naming\n"
+        "print(json.dumps(sorted(m for m in set(sys.modules) - before "
+        "if m.startswith('miosa_tui.') and m != 'miosa_tui.naming')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []

@@ -19,7 +19,11 @@ from miosa_tui.config import Config, ConfigError, config_path, load_config
 
 # Commands that change a computer or the fleet, refused in read-only mode. `token` is not one:
 # it issues a short-lived viewing credential and changes no computer (as in the dashboard).
-MUTATING = frozenset({"start", "stop", "restart", "destroy", "clone", "resize", "move", "create"})
+MUTATING = frozenset(
+    {"start", "stop", "restart", "destroy", "clone", "rename", "resize", "move", "create"}
+)
+# Commands whose --name becomes a computer's name: checked by the shared rule before any request.
+NAMING = frozenset({"create", "clone", "rename"})
 
 
 def _say_error(exc: MiosaError) -> int:
@@ -35,6 +39,12 @@ def _say_error(exc: MiosaError) -> int:
 
 def _check_inputs(args: argparse.Namespace) -> None:
     """Refuse malformed input before anything is sent (a bad region or port costs no request)."""
+    if args.command in NAMING and args.name is not None:
+        from miosa_tui.naming import name_problem
+
+        problem = name_problem(args.name)
+        if problem is not None:
+            raise InvalidInputError(problem)  # the dashboard's and the simulator's sentence
     if args.command == "screenshot" and args.region:
         from miosa_tui.fleet.region import RegionError, parse
 

@@ -15,24 +15,50 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
 from miosa_tui.fleet.capture import capture, png_size, save_png
 from miosa_tui.fleet.region import RegionError, parse
+from miosa_tui.naming import NAME_MAX, name_problem
 
 
 async def resolve(client: MiosaClient, ident: str) -> Computer:
-    """A computer by id, or else by exact name (as the official CLI does)."""
+    """The one computer `ident` names: an id always wins, else the only computer with that exact
+    name. Two or more with that name: refused (exit 2) with every match listed, so no command
+    ever picks one of them silently.
+
+    `GET /computers/<ident>` comes first (one request for an id). The API may answer it for a
+    name or slug too (the official CLIs rely on that; the simulator does it), so that answer is
+    only taken as is when its id is `ident`; otherwise the list decides.
+    """
     try:
-        return await client.get(ident)
+        found: Computer | None = await client.get(ident)
     except NotFoundError:
-        matches = [c for c in await client.list_computers() if c.name == ident]
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            ids = ", ".join(c.id for c in matches)
-            raise InvalidInputError(
-                f"{len(matches)} computers are named {ident!r} ({ids}); use an id."
-            ) from None
-        raise NotFoundError(
-            f"No computer has the id or name {ident!r}.", status=404, code="NOT_FOUND"
-        ) from None
+        found = None
+    if found is not None and found.id == ident:
+        return found
+    matches = [c for c in await client.list_computers() if c.name == ident]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise InvalidInputError(ambiguous(ident, matches)) from None
+    if found is not None:  # the API matched something else it accepts for it (a slug)
+        return found
+    raise NotFoundError(
+        f"No computer has the id or name {ident!r}.", status=404, code="NOT_FOUND"
+    ) from None
+
+
+def ambiguous(ident: str, matches: list[Computer]) -> str:
+    """ "2 computers are named 'web'; use an id:" over an aligned id/name/status/region table."""
+    rows = [(c.id, c.name, c.raw_status or c.status, c.region or "-") for c in matches]
+    listing = output.table(rows, ("ID", "NAME", "STATUS", "REGION"))
+    return f"{len(matches)} computers are named {ident!r}; use an id:\n{listing}"
+
+
+def clone_name(args: argparse.Namespace, source: Computer) -> str | None:
+    """--name (checked before any request), else "<name>-clone" cut to fit the name rule, else
+    None: the API names the clone itself (a source name the rule refuses)."""
+    if args.name is not None:
+        return str(args.name).strip()
+    default = f"{source.name[: NAME_MAX - len('-clone')].rstrip('-')}-clone"
+    return default if name_problem(default) is None else None
 
 
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -56,7 +82,10 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             return 0
         if cmd == "create":
             created = await client.create(
-                name=args.name, size=args.size, region=args.region, template_type=args.template
+                name=args.name.strip(),
+                size=args.size,
+                region=args.region,
+                template_type=args.template,
             )
             _emit(args, output.computer_json(created), f"Creating {created.name} ({created.id}).")
             return 0
@@ -86,11 +115,18 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             await client.delete(cid)
             _emit(args, {"id": cid, "destroyed": True}, f"Destroying {computer.name} ({cid}).")
         elif cmd == "clone":
-            clone = await client.clone(cid, name=args.name or f"{computer.name}-clone")
+            clone = await client.clone(cid, name=clone_name(args, computer))
             _emit(
                 args,
                 output.computer_json(clone),
                 f"Cloning {computer.name} as {clone.name} ({clone.id}).",
+            )
+        elif cmd == "rename":
+            renamed = await client.update(cid, name=args.name.strip())
+            _emit(
+                args,
+                output.computer_json(renamed),
+                f"Renamed {computer.name} ({cid}) to {renamed.name}.",
             )
         elif cmd == "resize":
             resized = await client.resize(cid, size=args.size)

@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     command("clone", "clone a computer").add_argument(
         "--name", help="name of the clone (default <name>-clone)"
     )
+    command("rename", "rename a computer").add_argument(
+        "--name", required=True, help="the new name (lowercase letters, digits, hyphens)"
+    )
     command("resize", "change a computer's size").add_argument(
         "--size", required=True, help="xs, small, medium, large or xl"
     )

@@ -8,7 +8,6 @@ left for the next poll to resolve, never replayed.
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -34,6 +33,8 @@ from miosa_tui.api.models import (
     normalize_size,
 )
 from miosa_tui.fleet.journal import Journal, Outcome
+from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
+from miosa_tui.naming import name_problem
 
 GONE = "gone"  # desired end state of destroy: the computer leaves the list
 
@@ -113,13 +114,16 @@ _DESIRED: dict[ActionKind, str | None] = {
 }
 
 # Statuses each action may start from (destroy: anything but destroying/destroyed).
+# Start, stop and restart follow what the MIOSA docs state: start a stopped (or paused) computer,
+# stop or restart a running one. The docs say nothing about moving or resizing a running
+# computer, so both are offered and the server decides; its refusal (the simulator refuses a
+# live move with 409) reaches the user as an error toast with its sentence and request id.
 VALID_FROM: dict[ActionKind, frozenset[str]] = {
     ActionKind.START: frozenset({"stopped", "paused"}),
     ActionKind.STOP: frozenset({"running"}),
     ActionKind.RESTART: frozenset({"running"}),
     ActionKind.CLONE: frozenset({"running", "stopped"}),
-    # Moving a disk between regions is a cold operation: stop first (as the simulator enforces).
-    ActionKind.MOVE: frozenset({"stopped"}),
+    ActionKind.MOVE: frozenset({"running", "stopped"}),
     ActionKind.RESIZE: frozenset({"running", "stopped"}),
 }
 
@@ -151,8 +155,6 @@ def allowed(kind: ActionKind, computer: Computer | None) -> str | None:
         return "already stopped"
     if kind is ActionKind.RESTART and status == "stopped":
         return "is stopped: start it instead"
-    if kind is ActionKind.MOVE and status == "running":
-        return "is running: stop it before moving it"
     return f"is {status}"
 
 
@@ -203,28 +205,11 @@ def plan_bulk(kind: ActionKind, computers: Iterable[Computer]) -> BulkPlan:
 # ---------------------------------------------------------------------------------------------
 # Form validation: one sentence saying what to type instead.
 
-NAME_MAX = 63
-_NAME_RE = re.compile(r"[a-z][a-z0-9-]*")
-
 
 def validate_name(text: str) -> str | None:
-    """DNS-label rules, because the name becomes the slug in preview URLs."""
-    name = text.strip()
-    if not name:
-        return "Name is required."
-    if len(name) > NAME_MAX:
-        return f"Name must be at most {NAME_MAX} characters (this one has {len(name)})."
-    if name != name.lower() and _NAME_RE.fullmatch(name.lower()):
-        return f"Name must be lowercase: try '{name.lower()}'."
-    if not name[0].isascii() or not name[0].isalpha() or not name[0].islower():
-        return "Name must start with a lowercase letter."
-    bad = next((ch for ch in name if not (ch in "-" or (ch.isascii() and ch.isalnum()))), None)
-    if bad is not None or not _NAME_RE.fullmatch(name):
-        shown = "a space" if bad == " " else f"'{bad}'" if bad else "an uppercase letter"
-        return f"Name may contain only lowercase letters, digits and hyphens (found {shown})."
-    if name.endswith("-"):
-        return "Name must not end with a hyphen."
-    return None
+    """DNS-label rules, because the name becomes the slug in preview URLs (see miosa_tui.naming:
+    the CLI and the simulator refuse with the same sentence)."""
+    return name_problem(text)
 
 
 def _choices(options: Iterable[str]) -> str:

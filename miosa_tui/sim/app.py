@@ -221,12 +221,24 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 def _parse_json(body: bytes) -> Any:
+    """The body for the request log, always encodable: a lone surrogate sent as a JSON escape
+    is kept as the text of its escape ("\\udc9b"), so /_sim/requests can still answer."""
     if not body.strip():
         return None
     try:
-        return json.loads(body)
+        return _scrub(json.loads(body))
     except ValueError:
         return body[:200].decode("utf-8", "replace")
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
 
 
 async def _send_truncated(messages: list[Message], send: Send) -> None:

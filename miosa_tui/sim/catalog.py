@@ -6,6 +6,8 @@ rules, the seeded fleet and the routes, so they can never disagree about what ex
 
 from __future__ import annotations
 
+from miosa_tui.naming import NAME_MAX
+
 # P's strict enum: the only statuses the simulator emits on its own.
 STATUSES = (
     "creating", "provisioning", "starting", "running", "active", "paused",
@@ -36,7 +38,7 @@ REGION_TAGS = {"us-mia": "mia", "us-nyc": "nyc", "us-la": "la", "eu-fra": "eu", 
 
 TEMPLATES = ("miosa-desktop", "miosa-sandbox")
 VISIBILITIES = ("public", "tenant", "key")
-MAX_NAME = 63
+MAX_NAME = NAME_MAX  # the shared name rule (miosa_tui.naming)
 
 APP_TITLES: dict[str, str] = {
     "terminal": "Terminal",

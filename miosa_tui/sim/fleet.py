@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from miosa_tui.naming import name_problem
 from miosa_tui.sim import lifecycle
 from miosa_tui.sim.catalog import MAX_NAME
 from miosa_tui.sim.churn import check_share, flip_share
@@ -35,6 +36,7 @@ from miosa_tui.sim.seed import seed_computers
 from miosa_tui.sim.validation import (
     parse_metadata,
     parse_name,
+    parse_optional_text,
     parse_region,
     parse_size,
     parse_template,
@@ -104,18 +106,24 @@ class Fleet:
             self._order = [c.id for c in items]
         return [self.computers[cid] for cid in self._order if cid in self.computers]
 
-    def page(
-        self, page: int, per_page: int, statuses: frozenset[str] | None = None
-    ) -> tuple[list[SimComputer], int]:
+    def matching(self, statuses: frozenset[str] | None = None) -> list[SimComputer]:
+        """Every computer in list order, only those in `statuses` when given."""
         items = self.ordered()
         if statuses:
             items = [c for c in items if c.status in statuses]
+        return items
+
+    def page(
+        self, page: int, per_page: int, statuses: frozenset[str] | None = None
+    ) -> tuple[list[SimComputer], int]:
+        items = self.matching(statuses)
         start = (page - 1) * per_page
         return items[start : start + per_page], len(items)
 
     # ---- writes --------------------------------------------------------------------------
 
     def create(self, body: Mapping[str, Any]) -> SimComputer:
+        """Every field is checked before anything is stored: a refused create changes nothing."""
         name_value = body.get("name")
         name = parse_name(name_value) if name_value is not None else None
         size = parse_size(body["size"]) if body.get("size") is not None else "small"
@@ -125,11 +133,11 @@ class Fleet:
         )
         visibility = parse_visibility(body.get("visibility") or "public")
         metadata = parse_metadata(body.get("metadata") or {})
+        workspace = parse_optional_text("workspace_id", body.get("workspace_id"))
         rng = self._rng
         if name is None:
             name = self._names.unique_name(random_name(rng))
         now_wall = self.wall()
-        workspace = body.get("workspace_id")
         computer = SimComputer(
             id=new_id(rng, self.computers),
             name=name,
@@ -142,7 +150,7 @@ class Fleet:
             created_at=now_wall,
             updated_at=now_wall,
             visibility=visibility,
-            workspace_id=workspace if isinstance(workspace, str) else None,
+            workspace_id=workspace,
             metadata=metadata,
             host_id=new_host_id(rng, region),
             apps=pick_apps(rng, template),
@@ -155,18 +163,20 @@ class Fleet:
         return computer
 
     def update(self, key: str, body: Mapping[str, Any]) -> SimComputer:
-        """Rename (a new slug too), change visibility or replace metadata; applied in that order."""
+        """Rename (a new slug too), change visibility or replace metadata. Every field is checked
+        first, so a refused update changes nothing."""
         computer = self.get(key)
-        if "name" in body:
-            name = parse_name(body["name"])
-            if name != computer.name:
-                self._names.release_slug(computer.slug)
-                computer.name = name
-                computer.slug = self._names.claim_slug(name)
-        if "visibility" in body:
-            computer.visibility = parse_visibility(body["visibility"])
-        if "metadata" in body:
-            computer.metadata = parse_metadata(body["metadata"])
+        name = parse_name(body["name"]) if "name" in body else None
+        visibility = parse_visibility(body["visibility"]) if "visibility" in body else None
+        metadata = parse_metadata(body["metadata"]) if "metadata" in body else None
+        if name is not None and name != computer.name:
+            self._names.release_slug(computer.slug)
+            computer.name = name
+            computer.slug = self._names.claim_slug(name)
+        if visibility is not None:
+            computer.visibility = visibility
+        if metadata is not None:
+            computer.metadata = metadata
         computer.updated_at = self.wall()
         return computer
 
@@ -194,13 +204,19 @@ class Fleet:
         """A new computer (in `creating`) with the source's settings, apps and ports."""
         source = self.get(key)
         lifecycle.check_clone(source)
-        name = body.get("name")
-        if name is None:
-            name = self._names.unique_name(f"{source.name[: MAX_NAME - 9]}-clone")
+        # The body is checked before the default name is drawn: a refused clone changes nothing.
+        size = parse_size(body["size"]) if body.get("size") is not None else source.size
+        region = parse_region(body["region"]) if body.get("region") is not None else source.region
+        if body.get("name") is not None:
+            name = parse_name(body["name"])
+        else:
+            name = self._names.unique_name(f"{source.name[: MAX_NAME - 9].rstrip('-')}-clone")
+            if name_problem(name) is not None:  # a source name the rule refuses (a forced one)
+                name = self._names.unique_name(random_name(self._rng))
         fields: dict[str, Any] = {
             "name": name,
-            "size": body.get("size") or source.size,
-            "region": body.get("region") or source.region,
+            "size": size,
+            "region": region,
             "template_type": source.template_type,
             "visibility": source.visibility,
             "metadata": dict(source.metadata),
@@ -230,12 +246,11 @@ class Fleet:
         if region_value is None and host_value is None:
             raise invalid("region", "is required (or give host_id)")
         region = parse_region(region_value) if region_value is not None else c.region
-        if host_value is not None and (not isinstance(host_value, str) or not host_value):
-            raise invalid("host_id", "must be a non-empty string")
-        lifecycle.check_move(c, region, host_value)
+        host = parse_optional_text("host_id", host_value)
+        lifecycle.check_move(c, region, host)
         rng = self._rng
         c.region = region
-        c.host_id = str(host_value) if host_value is not None else new_host_id(rng, region)
+        c.host_id = host if host is not None else new_host_id(rng, region)
         c.ip_address = new_ip(rng)
         c.updated_at = self.wall()
         return c

@@ -6,6 +6,9 @@ seconds at speed 1 (the speed factor F divides them): creating -> running 8 s, s
 running 4 s, stopping -> stopped 3 s, restart = stopping 3 s -> starting 4 s -> running,
 destroying 2 s and then the computer is gone (404, absent from the list).
 
+What the MIOSA docs state (E computer.ex, reference §3): start a stopped computer, stop or
+restart a running one. Start also resumes a `paused` one; stop and restart need `running`.
+
 Decisions where the SDKs are silent (reference §4.2-4.3):
 - Same-state actions are refused with 409 INVALID_STATE ("computer X is already running").
 - Actions on a computer that is mid-transition are refused with 409 (wait for it to settle),
@@ -95,7 +98,7 @@ def plan_start(c: SimComputer) -> Plan:
 def plan_stop(c: SimComputer) -> Plan:
     if c.status == "stopped":
         raise SimError(409, "INVALID_STATE", f"computer {c.name} is already stopped")
-    if c.status not in RUNNING and c.status != "paused":
+    if c.status not in RUNNING:
         raise refuse(c, "stop")
     return STOP
 

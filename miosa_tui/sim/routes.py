@@ -23,6 +23,7 @@ from miosa_tui.sim.computer import SimComputer
 from miosa_tui.sim.errors import SimError
 from miosa_tui.sim.faults import FaultConfigError
 from miosa_tui.sim.state import SimState
+from miosa_tui.sim.validation import SURROGATE, bad_text_error, find_bad_text
 
 API_PREFIX = "/api/v1"
 STREAM_TOKEN_TTL = 300
@@ -60,6 +61,12 @@ async def json_body(request: Request) -> dict[str, Any]:
         raise SimError(400, "INVALID_JSON", "request body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise SimError(422, "VALIDATION_FAILED", "request body must be a JSON object")
+    # A JSON escape can carry a lone surrogate ("\udc9b"): such text is not valid UTF-8, and once
+    # stored every answer that shows it would fail to encode. Refused wherever it is; `name` is
+    # left to the name rule (sim/validation.parse_name), so it reads as the dashboard's sentence.
+    found = find_bad_text({k: v for k, v in body.items() if k != "name"}, "", SURROGATE)
+    if found is not None:
+        raise bad_text_error(*found)
     return body
 
 
@@ -82,15 +89,34 @@ def _int_param(request: Request, name: str, default: int) -> int:
 
 
 async def list_computers(request: Request) -> Response:
+    """Pages when asked (`page`, `per_page` or C's `limit`); without them, every computer.
+
+    The official Python SDK sends no paging parameters and documents its call as "List all
+    computers", reading `computers` (the platform shape, `{"total": N, "computers": [...]}`)
+    or `data`: a default page would silently hide the rest of the fleet from it. So an unpaged
+    answer carries the whole list under both keys, plus `total` and `meta` (one page of all).
+    """
     sim = _sim(request)
+    params = request.query_params
+    raw_status = params.get("status") or params.get("state")
+    statuses = None
+    if raw_status:
+        statuses = frozenset(s.strip().lower() for s in raw_status.split(",") if s.strip())
+    if not any(params.get(name) for name in ("page", "per_page", "limit")):
+        everything = [sim.computer_json(c) for c in sim.fleet.matching(statuses)]
+        total = len(everything)
+        return JSONResponse(
+            {
+                "data": everything,
+                "computers": everything,
+                "meta": {"total": total, "page": 1, "per_page": total},
+                "total": total,
+            }
+        )
     page = max(1, _int_param(request, "page", 1))
     default_size = 20
     per_page = _int_param(request, "per_page", _int_param(request, "limit", default_size))
     per_page = min(max(1, per_page), sim.config.max_page_size)
-    raw_status = request.query_params.get("status") or request.query_params.get("state")
-    statuses = None
-    if raw_status:
-        statuses = frozenset(s.strip().lower() for s in raw_status.split(",") if s.strip())
     items, total = sim.fleet.page(page, per_page, statuses)
     return JSONResponse(
         {
