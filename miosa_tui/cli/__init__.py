@@ -13,9 +13,14 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.presentation import Presentation
 
 # Commands that change a computer or the fleet, refused in read-only mode. `token` is not one:
 # it issues a short-lived viewing credential and changes no computer (as in the dashboard).
@@ -108,11 +113,20 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
         prepare_renderer(cfg.image_renderer)
         from miosa_tui.ui.app import MiosaApp
 
-        app = MiosaApp(backend=backend, config=cfg)
+        app = MiosaApp(backend=backend, config=cfg, presentation=_presentation(args))
         app.run()
         return app.return_code or 0
     finally:
         backend.close()
+
+
+def _presentation(args: argparse.Namespace) -> Presentation:
+    from miosa_tui.ui.presentation import Presentation
+
+    record = Path(args.record) if args.record else None
+    if record is not None:
+        record.open("w", encoding="utf-8").close()  # an unwritable path fails before the app
+    return Presentation(record=record, present=bool(args.present))
 
 
 def _run_headless(args: argparse.Namespace, cfg: Config) -> int:

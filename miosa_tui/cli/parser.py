@@ -66,6 +66,20 @@ def _dashboard_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
     )
 
 
+def _presentation_options(parser: argparse.ArgumentParser) -> None:
+    """Options for showing the dashboard to others (the dashboard and `tour`)."""
+    parser.add_argument(
+        "--record",
+        metavar="FILE.cast",
+        help="record the session as an asciicast v2 file (secrets stay masked while recording)",
+    )
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        help="presenter mode: hide ids, IPs and owners, show keys pressed, never reveal secrets",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="miosa-tui",
@@ -83,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=RENDERERS,
         help="how desktops are drawn (default halfcell)",
     )
+    _presentation_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from miosa_tui.sim.options import add_arguments as add_sim_arguments

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,8 +19,11 @@ from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
+from miosa_tui.ui.presentation import Presentation, key_label
+from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
+from miosa_tui.ui.widgets.key_echo import KeyEcho
 
 
 class MiosaApp(App[None]):
@@ -35,12 +42,26 @@ class MiosaApp(App[None]):
         # Textual 8 binds no key to suspend; the terminal's ISIG is off, so ctrl+z arrives as a
         # key. The app_suspend/resume signals (subscribed in on_mount) pause and resume polling.
         Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
+        Binding("ctrl+s", "save_svg", "Screenshot", show=False, id="app.screenshot"),
     ]
 
     def __init__(
-        self, backend: Backend, config: Config, *, poll_interval: float | None = None
+        self,
+        backend: Backend,
+        config: Config,
+        *,
+        poll_interval: float | None = None,
+        presentation: Presentation | None = None,
     ) -> None:
-        super().__init__()
+        self.presentation = presentation or Presentation()
+        self.cast: CastWriter | None = None
+        if self.presentation.record is not None:
+            self.cast = CastWriter(
+                self.presentation.record,
+                title=f"miosa-tui on {backend.label}",
+                secrets=lambda: [backend.settings.api_key or ""],
+            )
+        super().__init__(driver_class=recording_driver(self.cast) if self.cast else None)
         self.backend = backend
         self.config = config
         self.read_only = bool(config.read_only)
@@ -69,6 +90,8 @@ class MiosaApp(App[None]):
         self.terminal_watch.install()
 
     async def on_unmount(self) -> None:
+        if self.cast is not None:
+            self.cast.close()
         self.terminal_watch.uninstall()
         self.heap.release()
         await self.client.aclose()
@@ -91,3 +114,47 @@ class MiosaApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # -- presenting -----------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        if self.cast is not None:
+            self.cast.resize(event.size.width, event.size.height)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Once per key: a key the screen did not handle bubbles back here, already forwarded.
+        if self.presentation.present and isinstance(event, events.Key) and not event.is_forwarded:
+            self._echo_key(key_label(event.key, event.character))
+        await super().on_event(event)
+
+    def _echo_key(self, label: str) -> None:
+        """Show the key in the presenter's corner of whatever screen is on top."""
+        screen = self.screen
+        found = screen.query(KeyEcho)
+        echo = found.first() if found else None
+        if echo is None:
+            echo = KeyEcho()
+            screen.mount(echo)
+        echo.press(label)
+
+    def action_save_svg(self) -> None:
+        """ctrl+s: the current screen as an SVG in the working directory, secrets masked."""
+        self.dashboard.hide_reveals()
+        self.call_after_refresh(self._write_svg)
+
+    def _write_svg(self) -> None:
+        folder = Path.cwd()
+        stem = f"miosa-tui-{time.strftime('%Y%m%d-%H%M%S')}"
+        name, n = f"{stem}.svg", 1
+        while (folder / name).exists():
+            n += 1
+            name = f"{stem}-{n}.svg"
+        try:
+            written = self.save_screenshot(filename=name, path=os.fspath(folder))
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(f"Screenshot saved to {written}", title="Screenshot", timeout=6, markup=False)
