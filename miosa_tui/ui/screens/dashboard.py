@@ -297,6 +297,11 @@ class DashboardScreen(Screen[None]):
                 show(computer)
         self.refresh_bindings()
 
+    def visible_computers(self) -> list[Computer]:
+        """The computers the table shows, in its order."""
+        fleet = self.miosa.fleet.computers
+        return [fleet[cid] for cid in self.query_one(ComputerTable).visible_ids if cid in fleet]
+
     @property
     def highlighted(self) -> Computer | None:
         cid = self.query_one(ComputerTable).highlighted_id
