@@ -13,9 +13,14 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.presentation import Presentation
 
 # Commands that change a computer or the fleet, refused in read-only mode. `token` is not one:
 # it issues a short-lived viewing credential and changes no computer (as in the dashboard).
@@ -118,11 +123,43 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
         prepare_renderer(cfg.image_renderer)
         from miosa_tui.ui.app import MiosaApp
 
-        app = MiosaApp(backend=backend, config=cfg)
+        app = MiosaApp(backend=backend, config=cfg, presentation=_presentation(args))
         app.run()
         return app.return_code or 0
     finally:
         backend.close()
+
+
+def _run_tour(args: argparse.Namespace, cfg: Config) -> int:
+    """The tour always runs on a fresh simulated fleet: it never touches real computers."""
+    from miosa_tui.backend import open_backend
+    from miosa_tui.sim.config import SimConfig
+
+    if args.step_seconds <= 0:
+        raise InvalidInputError("--step-seconds must be more than 0.")
+    backend = open_backend(cfg, demo=True, sim_config=SimConfig(fleet=12, seed=7, speed=2.0))
+    try:
+        from miosa_tui.ui.image_renderer import prepare_renderer
+
+        prepare_renderer(cfg.image_renderer)
+        from miosa_tui.ui.app import MiosaApp
+        from miosa_tui.ui.tour import Tour
+
+        tour = Tour(auto_seconds=args.step_seconds if args.auto else None)
+        app = MiosaApp(backend=backend, config=cfg, presentation=_presentation(args), tour=tour)
+        app.run()
+        return app.return_code or 0
+    finally:
+        backend.close()
+
+
+def _presentation(args: argparse.Namespace) -> Presentation:
+    from miosa_tui.ui.presentation import Presentation
+
+    record = Path(args.record) if args.record else None
+    if record is not None:
+        record.open("w", encoding="utf-8").close()  # an unwritable path fails before the app
+    return Presentation(record=record, present=bool(args.present))
 
 
 def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
@@ -173,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_serve(args)
         if args.command is None:
             return _run_dashboard(args, cfg)
+        if args.command == "tour":
+            return _run_tour(args, cfg)
         return _run_headless(args, cfg)
     except MiosaError as exc:
         return _say_error(exc)

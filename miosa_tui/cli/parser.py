@@ -66,6 +66,22 @@ def _dashboard_options(parser: argparse.ArgumentParser, *, top: bool = False) ->
     )
 
 
+def _presentation_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """Options for showing the dashboard to others (the dashboard and `tour`)."""
+    parser.add_argument(
+        "--record",
+        metavar="FILE.cast",
+        default=None if top else argparse.SUPPRESS,
+        help="record the session as an asciicast v2 file (secrets stay masked while recording)",
+    )
+    parser.add_argument(
+        "--present",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="presenter mode: show the keys pressed, never reveal secrets",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="miosa-tui",
@@ -83,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=RENDERERS,
         help="how desktops are drawn (default halfcell)",
     )
+    _presentation_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     from miosa_tui.sim.options import add_arguments as add_sim_arguments
@@ -159,6 +176,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
 
+    tour = sub.add_parser(
+        "tour",
+        help="a guided tour of the dashboard on a simulated fleet",
+        description="space/→ next step, ← back, any other key: you drive, escape ends the tour",
+    )
+    tour.add_argument(
+        "--auto", action="store_true", help="advance by itself and exit 0 after the last step"
+    )
+    tour.add_argument(
+        "--step-seconds",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="seconds per step with --auto (default 5)",
+    )
+    _presentation_options(tour)
     doctor = sub.add_parser(
         "doctor",
         help="report versions, config, API reachability and terminal support (for bug reports)",

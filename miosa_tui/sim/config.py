@@ -16,6 +16,9 @@ class SimConfig:
     that instant: seeded created/updated times derive from it and every desktop shows it as its
     clock, so screenshots and snapshot tests are the same on every run. Transitions still run
     on the monotonic clock.
+
+    Desktops live (the agent's terminal log advances, windows take focus, the pointer moves;
+    `sim.desktop_motion`) unless `still_desktops` is set or the clock is frozen.
     """
 
     fleet: int = 12
@@ -26,6 +29,7 @@ class SimConfig:
     faults: FaultConfig = field(default_factory=FaultConfig)
     max_page_size: int = 500
     frozen_time: str | None = None
+    still_desktops: bool = False
 
     def __post_init__(self) -> None:
         if self.fleet < 0:

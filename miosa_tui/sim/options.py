@@ -127,6 +127,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="R",
         help="share of computers shown with an unknown status",
     )
+    group.add_argument(
+        "--still-desktops",
+        action="store_true",
+        help="desktops do not move (by default each running desktop shows an agent at work)",
+    )
     group.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     group.add_argument("--port", type=_non_negative_int, default=8765,
                        help="port (default 8765; 0 picks a free one)")  # fmt: skip
@@ -161,4 +166,5 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         seed=getattr(args, "seed", 7),
         speed=getattr(args, "speed", 1.0),
         faults=faults_from_args(args),
+        still_desktops=getattr(args, "still_desktops", False),
     )

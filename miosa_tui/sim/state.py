@@ -25,7 +25,9 @@ class SimState:
         frozen = config.frozen_wall()
         if frozen is None:
             self.fleet = Fleet(config, clock=clock)
-            self.painter = DesktopPainter(config.width, config.height)
+            self.painter = DesktopPainter(
+                config.width, config.height, animate=not config.still_desktops
+            )
         else:
             self.fleet = Fleet(config, clock=clock, wall=lambda: frozen)
             self.painter = DesktopPainter(config.width, config.height, now=lambda: frozen)

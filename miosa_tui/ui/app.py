@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
 from typing import ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,8 +19,13 @@ from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
+from miosa_tui.ui.presentation import Presentation, key_label
+from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
+from miosa_tui.ui.tour import Tour
+from miosa_tui.ui.widgets.key_echo import KeyEcho
+from miosa_tui.ui.widgets.tour_caption import TourCaption
 
 
 class MiosaApp(App[None]):
@@ -35,12 +44,29 @@ class MiosaApp(App[None]):
         # Textual 8 binds no key to suspend; the terminal's ISIG is off, so ctrl+z arrives as a
         # key. The app_suspend/resume signals (subscribed in on_mount) pause and resume polling.
         Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
+        Binding("ctrl+s", "save_svg", "Screenshot", show=False, id="app.screenshot"),
     ]
 
     def __init__(
-        self, backend: Backend, config: Config, *, poll_interval: float | None = None
+        self,
+        backend: Backend,
+        config: Config,
+        *,
+        poll_interval: float | None = None,
+        presentation: Presentation | None = None,
+        tour: Tour | None = None,
     ) -> None:
-        super().__init__()
+        self.presentation = presentation or Presentation()
+        self.tour = tour
+        self._tour_keys_in_flight: list[events.Key] = []  # pressed by the tour, not yet seen
+        self.cast: CastWriter | None = None
+        if self.presentation.record is not None:
+            self.cast = CastWriter(
+                self.presentation.record,
+                title=f"miosa-tui on {backend.label}",
+                secrets=lambda: [backend.settings.api_key or ""],
+            )
+        super().__init__(driver_class=recording_driver(self.cast) if self.cast else None)
         self.backend = backend
         self.config = config
         self.read_only = bool(config.read_only)
@@ -67,8 +93,13 @@ class MiosaApp(App[None]):
         self.app_resume_signal.subscribe(self, self._resumed)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
+        if self.tour is not None:
+            self.set_interval(0.2, self._keep_caption_on_top)
+            self.set_timer(0.5, self._tour_begin)
 
     async def on_unmount(self) -> None:
+        if self.cast is not None:
+            self.cast.close()
         self.terminal_watch.uninstall()
         self.heap.release()
         await self.client.aclose()
@@ -91,3 +122,187 @@ class MiosaApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    # -- presenting -----------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        if self.cast is not None:
+            self.cast.resize(event.size.width, event.size.height)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Once per key: a key the screen did not handle bubbles back here, already forwarded.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            own = [mine for mine in self._tour_keys_in_flight if mine is event]
+            if own:
+                # A key the tour pressed itself: it does what it always does, never a tour key.
+                self._tour_keys_in_flight.remove(own[0])
+            else:
+                if self.presentation.present:
+                    self._echo_key(key_label(event.key, event.character))
+                if self._tour_answers(event.key):
+                    return  # the tour's own key: it goes no further (not into an open form)
+        await super().on_event(event)
+
+    def _echo_key(self, label: str) -> None:
+        """Show the key in the presenter's corner of whatever screen is on top."""
+        screen = self.screen
+        found = screen.query(KeyEcho)
+        echo = found.first() if found else None
+        if echo is None:
+            echo = KeyEcho()
+            screen.mount(echo)
+        echo.press(label)
+
+    def action_save_svg(self) -> None:
+        """ctrl+s: the current screen as an SVG in the working directory, secrets masked."""
+        self.dashboard.hide_reveals()
+        self.call_after_refresh(self._write_svg)
+
+    def _write_svg(self) -> None:
+        folder = Path.cwd()
+        stem = f"miosa-tui-{time.strftime('%Y%m%d-%H%M%S')}"
+        name, n = f"{stem}.svg", 1
+        while (folder / name).exists():
+            n += 1
+            name = f"{stem}-{n}.svg"
+        try:
+            written = self.save_screenshot(filename=name, path=os.fspath(folder))
+        except OSError as exc:
+            self.notify(
+                f"Could not save the screenshot in {folder}: {exc.strerror or exc}",
+                severity="error",
+                markup=False,
+            )
+            return
+        self.notify(f"Screenshot saved to {written}", title="Screenshot", timeout=6, markup=False)
+
+    # -- the guided tour ------------------------------------------------------------------
+    def tour_key(self, key: str) -> None:
+        """Press `key` for the tour, exactly as the user would."""
+        event = events.Key(key, None)
+        self._tour_keys_in_flight.append(event)
+        self.post_message(event)
+
+    def _tour_answers(self, key: str) -> bool:
+        """True when `key` is the tour's: space/→ next, ← back, escape ends. While the tour
+        drives, any other key hands control to the presenter; then only → is the tour's."""
+        tour = self.tour
+        if tour is None or tour.finished:
+            return False
+        if tour.handed_over:
+            if key == "right":
+                self.action_tour_next()
+                return True
+            return False
+        actions = {
+            "space": self.action_tour_next,
+            "right": self.action_tour_next,
+            "left": self.action_tour_back,
+            "escape": self.action_tour_end,
+        }
+        action = actions.get(key)
+        if action is None:
+            tour.handed_over = True
+            self._show_caption()
+            return False
+        action()
+        return True
+
+    def _tour_begin(self) -> None:
+        if self.tour is not None and self.tour.index < 0:
+            self._tour_go(0)
+
+    def _tour_go(self, index: int) -> None:
+        tour = self.tour
+        if tour is None or tour.finished:
+            return
+        tour.target = index
+        if self._tour_keys_in_flight or not self._tour_step_ready():
+            # The last step's keys are still on their way (a dialog opening): go on after them,
+            # so a presenter pressing space quickly never sends a step's keys to the wrong screen.
+            self.set_timer(0.05, self._tour_catch_up)
+            return
+        step = tour.step
+        if step is not None and step.leave is not None:
+            step.leave(self)
+        if index >= len(tour.steps):
+            self.action_tour_end()
+            return
+        tour.index = max(0, index)
+        tour.handed_over = False
+        step = tour.step
+        assert step is not None
+        tour.ready_by = time.monotonic() + 3.0
+        if step.enter is not None:
+            step.enter(self)
+        self.call_after_refresh(self._show_caption)
+        if tour.auto_seconds is not None:
+            self.set_timer(tour.auto_seconds, lambda i=tour.index: self._tour_auto(i))
+
+    def _tour_step_ready(self) -> bool:
+        """False while the current step's dialog has yet to show (for at most 3 s)."""
+        tour = self.tour
+        step = tour.step if tour is not None else None
+        if tour is None or step is None or not step.opens_dialog or tour.handed_over:
+            return True
+        return self.screen is not self.dashboard or time.monotonic() > tour.ready_by
+
+    def _tour_catch_up(self) -> None:
+        tour = self.tour
+        if tour is not None and tour.target != tour.index:
+            self._tour_go(tour.target)
+
+    def _tour_auto(self, index: int) -> None:
+        tour = self.tour
+        if tour is None or tour.finished or tour.index != index or tour.handed_over:
+            return
+        if not self._tour_step_ready():
+            self.set_timer(0.1, lambda: self._tour_auto(index))
+            return
+        if tour.is_last:
+            self.action_tour_end()
+        else:
+            self._tour_go(index + 1)
+
+    def action_tour_next(self) -> None:
+        if self.tour is not None:
+            self._tour_go(self.tour.target + 1)
+
+    def action_tour_back(self) -> None:
+        if self.tour is not None and self.tour.target > 0:
+            self._tour_go(self.tour.target - 1)
+
+    def action_tour_end(self) -> None:
+        tour = self.tour
+        if tour is None or tour.finished:
+            return
+        step = tour.step
+        if step is not None and step.leave is not None:
+            step.leave(self)  # close what the step opened
+        tour.finished = True
+        self._remove_captions()
+        if tour.auto_seconds is not None:
+            self.exit(return_code=0)
+        else:
+            self.notify("Tour over: the fleet is yours.", timeout=4)
+
+    def _show_caption(self) -> None:
+        tour = self.tour
+        if tour is None or tour.finished:
+            return
+        found = self.screen.query(TourCaption)
+        if found:
+            found.first().update(tour.caption())
+        else:
+            self._remove_captions()
+            self.screen.mount(TourCaption(tour.caption()))
+
+    def _remove_captions(self) -> None:
+        for screen in self.screen_stack:
+            for caption in screen.query(TourCaption):
+                caption.remove()
+
+    def _keep_caption_on_top(self) -> None:
+        """A dialog opened (by the tour or the presenter): the caption moves onto it."""
+        tour = self.tour
+        if tour is not None and not tour.finished and not self.screen.query(TourCaption):
+            self._show_caption()

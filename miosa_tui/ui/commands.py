@@ -28,6 +28,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Toggle journal", "toggle_journal", "Show the action journal"),
     ("Export journal", "export_journal", "Write the journal to a file"),
     ("Access panel", "focus_access", "URLs, VNC credentials, stream tokens"),
+    ("Save screenshot (SVG)", "app.save_svg", "This screen as an SVG file, secrets masked"),
 )
 
 

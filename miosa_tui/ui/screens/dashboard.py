@@ -138,6 +138,8 @@ class DashboardScreen(Screen[None]):
                 title="Simulated fleet",
                 timeout=8,
             )
+        for panel in self.query(AccessPanel):
+            panel.reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
@@ -294,6 +296,11 @@ class DashboardScreen(Screen[None]):
             if show is not None:
                 show(computer)
         self.refresh_bindings()
+
+    def visible_computers(self) -> list[Computer]:
+        """The computers the table shows, in its order."""
+        fleet = self.miosa.fleet.computers
+        return [fleet[cid] for cid in self.query_one(ComputerTable).visible_ids if cid in fleet]
 
     @property
     def highlighted(self) -> Computer | None:
@@ -517,6 +524,11 @@ class DashboardScreen(Screen[None]):
         table.redraw([computer_id])
         if self.poller is not None:
             self.poller.poke()
+
+    def hide_reveals(self) -> None:
+        """Mask every secret shown in clear (before a screenshot is taken)."""
+        for panel in self.query(AccessPanel):
+            panel.hide_reveals()
 
     def clear_marks(self) -> None:
         self.query_one(ComputerTable).action_clear_marks()

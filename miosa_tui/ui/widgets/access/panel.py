@@ -134,6 +134,11 @@ class AccessPanel(AccessView):
             return False
         if self._reveals.is_revealed(entry.key):
             self._reveals.hide(entry.key)
+        elif self.reveal_lock is not None:
+            self.app.notify(
+                f"Secrets stay masked: {self.reveal_lock}.", severity="warning", markup=False
+            )
+            return False
         else:
             self._reveals.reveal(entry.key)
         self._render_entries()

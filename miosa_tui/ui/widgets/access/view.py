@@ -59,6 +59,8 @@ class AccessView(Vertical):
         self._ports = RecentPorts()
         self._entries: list[AccessEntry] = []
         self._debounce_timer: Timer | None = None
+        # Why secrets may not be shown in clear now ("the session is being recorded"), if so.
+        self.reveal_lock: str | None = None
 
     # ----- layout ---------------------------------------------------------------------------
 
@@ -99,6 +101,11 @@ class AccessView(Vertical):
         if seconds <= 0:
             raise ValueError("The reveal time must be positive.")
         self._reveals.duration = seconds
+
+    def hide_reveals(self) -> None:
+        """Mask every revealed secret at once (before a screenshot, when recording starts)."""
+        self._reveals.hide_all()
+        self._render_entries()
 
     @property
     def entries(self) -> list[AccessEntry]:

@@ -1,0 +1,195 @@
+"""`miosa-tui tour`: a guided walk through the product on the simulated fleet.
+
+Each step says what it shows in a caption over the screen, then does it the way a user would,
+with the same keys (the tour presses them for you): the live table, starting a computer and
+watching it come up, the desktop and a region zoom, the access panel and copying a URL, cloning,
+a computer in error and the journal, and destroy's typed confirmation (cancelled).
+
+Keys while the tour drives: space or → next step, ← previous step, escape ends the tour. Any
+other key hands control to the presenter (the key does what it always does; → picks the tour up
+again). `--auto` advances by itself every few seconds and exits 0 after the last step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from miosa_tui.api.models import Computer
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.app import MiosaApp
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    title: str
+    text: str
+    enter: Callable[[MiosaApp], None] | None = None  # what the tour does when the step starts
+    leave: Callable[[MiosaApp], None] | None = None  # how it tidies up before the next step
+    opens_dialog: bool = False  # `enter` opens a dialog: the step is not ready until it shows
+
+
+def _first(app: MiosaApp, status: str) -> Computer | None:
+    """The first computer in the table's order with `status`."""
+    for computer in app.dashboard.visible_computers():
+        if computer.status == status:
+            return computer
+    return None
+
+
+def _go(app: MiosaApp, status: str) -> Computer | None:
+    computer = _first(app, status)
+    if computer is not None:
+        app.dashboard.go_to(computer.id)
+    return computer
+
+
+def _press(*keys: str) -> Callable[[MiosaApp], None]:
+    def press(app: MiosaApp) -> None:
+        for key in keys:
+            app.tour_key(key)
+
+    return press
+
+
+def _in_dialog(*keys: str) -> Callable[[MiosaApp], None]:
+    """Press `keys` only if a dialog is open (the presenter may have closed it already)."""
+
+    def press(app: MiosaApp) -> None:
+        if app.screen is not app.dashboard:
+            for key in keys:
+                app.tour_key(key)
+
+    return press
+
+
+def _then(*actions: Callable[[MiosaApp], None]) -> Callable[[MiosaApp], None]:
+    def run(app: MiosaApp) -> None:
+        for action in actions:
+            action(app)
+
+    return run
+
+
+def _to(status: str) -> Callable[[MiosaApp], None]:
+    def go(app: MiosaApp) -> None:
+        _go(app, status)
+
+    return go
+
+
+def _focus_table(app: MiosaApp) -> None:
+    app.dashboard.action_focus_table()
+
+
+def _top(app: MiosaApp) -> None:
+    _focus_table(app)
+    app.tour_key("home")
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "The live fleet",
+        "Every computer, polled live: status, size, region, IP and age. ↑ ↓ move the "
+        "highlight, and the panes on the right always show the highlighted computer.",
+        enter=_top,
+    ),
+    Step(
+        "Start a computer",
+        "s starts the highlighted computer. Its row says stopped → running until the API "
+        "agrees, and the journal records the request and how it ended.",
+        enter=_then(_to("stopped"), _press("s")),
+    ),
+    Step(
+        "Its desktop, in the terminal",
+        "The desktop of the highlighted computer, drawn right here (sixel, kitty graphics or "
+        "half-blocks). g refreshes it; the agent is at work.",
+        enter=_to("running"),
+    ),
+    Step(
+        "Zoom into a region",
+        "x picks part of the desktop in MIOSA's 0-1000 space; Enter fetches that region at "
+        "full resolution. Arrows move the rectangle, shift+arrows resize it.",
+        enter=_then(_to("running"), _press("x")),
+        leave=_in_dialog("escape"),
+        opens_dialog=True,
+    ),
+    Step(
+        "Every way in",
+        "The Access tab: public, preview and named URLs, VNC credentials and stream tokens. "
+        "y copies the selected one; secrets stay masked on screen.",
+        enter=_then(_to("running"), _press("a")),
+        leave=_focus_table,
+    ),
+    Step(
+        "Clone",
+        "c clones the highlighted computer. The form proposes a name; Enter sends it, and the "
+        "clone appears in the table as it is created.",
+        enter=_then(_to("running"), _press("c")),
+        leave=_in_dialog("enter"),
+        opens_dialog=True,
+    ),
+    Step(
+        "Something is wrong",
+        "A computer in error stands out in red. The journal (j) lists what was done, by whom "
+        "and how it ended, with the request id to quote to support.",
+        enter=_then(_to("error"), _press("j")),
+        leave=_press("j"),
+    ),
+    Step(
+        "Destroy, carefully",
+        "d destroys, after a confirmation: for a running computer you type its name. The tour "
+        "cancels here: nothing is destroyed.",
+        enter=_then(_to("running"), _press("d")),
+        leave=_in_dialog("escape"),
+        opens_dialog=True,
+    ),
+    Step(
+        "Over to you",
+        "That was miosa-tui. ? lists every key, : or ctrl+p opens the command palette. "
+        "Escape ends the tour.",
+        enter=_top,
+    ),
+)
+
+
+class Tour:
+    """Which step is showing, and whether the presenter has taken the keys."""
+
+    def __init__(self, *, auto_seconds: float | None = None) -> None:
+        self.steps = STEPS
+        self.index = -1
+        self.target = -1  # where the presenter asked to be (ahead of `index` while keys land)
+        self.auto_seconds = auto_seconds
+        self.handed_over = False  # the presenter pressed a key of their own
+        self.finished = False
+        self.ready_by = 0.0  # monotonic deadline for the current step's dialog to show
+
+    @property
+    def step(self) -> Step | None:
+        return self.steps[self.index] if 0 <= self.index < len(self.steps) else None
+
+    @property
+    def is_last(self) -> bool:
+        return self.index == len(self.steps) - 1
+
+    def caption(self) -> Text:
+        step = self.step
+        text = Text()
+        if step is None:
+            return text
+        text.append(f" Tour {self.index + 1}/{len(self.steps)} · {step.title} ", "bold reverse")
+        text.append("\n")
+        text.append(step.text)
+        text.append("\n")
+        if self.handed_over:
+            text.append("You have the keys. → goes on with the tour.", "italic")
+        elif self.auto_seconds is not None:
+            text.append("Playing by itself. space/→ next · ← back · esc ends", "dim")
+        else:
+            text.append("space/→ next · ← back · any other key: you drive · esc ends", "dim")
+        return text

@@ -1,0 +1,112 @@
+"""`miosa-tui tour`: the guided walk through the product, driven with Pilot on the simulator.
+
+What is asserted is what the screen shows (the caption, the dialogs each step opens) and what the
+simulator received (the tour's start and clone are real requests; its destroy is cancelled).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from ui_helpers import Sim, loaded, make_app, screen_text, wait_for
+
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.region_select import RegionSelectScreen
+from miosa_tui.ui.tour import STEPS, Tour
+from miosa_tui.ui.widgets.tour_caption import TourCaption
+
+
+def touring(sim: SimServer, tmp_path: Path, auto: float | None = None) -> MiosaApp:
+    app = make_app(sim, tmp_path)
+    app.tour = Tour(auto_seconds=auto)
+    return app
+
+
+def caption_says(app: MiosaApp, number: int) -> bool:
+    return f"Tour {number}/{len(STEPS)} · {STEPS[number - 1].title}" in screen_text(app)
+
+
+async def at_step(pilot: Pilot[None], app: MiosaApp, number: int) -> None:
+    await wait_for(pilot, lambda: caption_says(app, number), f"the caption of step {number}")
+
+
+async def test_auto_tour_reaches_its_last_step_and_exits_0(sim: SimServer, tmp_path: Path) -> None:
+    app = touring(sim, tmp_path, auto=1.0)
+    seen: set[int] = set()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+
+        def progress() -> bool:
+            # The caption as drawn, read from its widget (cheap enough to sample every step).
+            for caption in app.screen.query(TourCaption):
+                text = str(caption.render())
+                seen.update(n for n in range(1, len(STEPS) + 1) if f"Tour {n}/" in text)
+            return app.tour is not None and app.tour.finished
+
+        await wait_for(pilot, progress, "the end of the tour", tries=2000)
+    assert app.return_code == 0
+    assert len(STEPS) in seen, f"the last step was never shown (saw {sorted(seen)})"
+    assert seen == set(range(1, len(STEPS) + 1)), f"steps went by unseen: {sorted(seen)}"
+    sent = Sim(sim)
+    assert sent.sent("POST", "/start"), "the tour starts a computer"
+    assert sent.sent("POST", "/clone"), "the tour clones a computer"
+    assert not sent.sent("DELETE"), "the tour never destroys anything"
+
+
+async def test_space_and_arrows_walk_the_steps_and_escape_ends(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press("space")
+        await at_step(pilot, app, 2)
+        await pilot.press("right", "right")
+        await at_step(pilot, app, 4)
+        await wait_for(pilot, lambda: isinstance(app.screen, RegionSelectScreen), "region select")
+        await pilot.press("left")
+        await at_step(pilot, app, 3)
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "region select closed")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "Tour over" in screen_text(app), "the end")
+        assert "Tour 3/" not in screen_text(app)
+        # After the tour the keys are the dashboard's again: escape, arrows and space as usual.
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "1 marked" in screen_text(app), "space marks a row")
+
+
+async def test_any_other_key_hands_control_to_the_presenter(sim: SimServer, tmp_path: Path) -> None:
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "You have the keys" in screen_text(app), "the handover")
+        # The presenter's keys work as always: space marks, escape is not the tour's.
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "1 marked" in screen_text(app), "space marks a row")
+        assert caption_says(app, 1)
+        await pilot.press("right")  # → takes the tour up again
+        await at_step(pilot, app, 2)
+        assert "You have the keys" not in screen_text(app)
+
+
+async def test_fast_presses_never_send_a_step_keys_to_the_wrong_screen(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """Seven spaces at once: the tour lands on step 8 with the destroy dialog open and nothing
+    else left open under it (steps passed over while keys were landing are skipped)."""
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press(*["space"] * 7)
+        await at_step(pilot, app, 8)
+        await wait_for(pilot, lambda: "Destroy " in screen_text(app), "the destroy dialog")
+        assert app.screen_stack[-2] is app.dashboard, [type(s).__name__ for s in app.screen_stack]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "the dialog closed")
+    assert not Sim(sim).sent("DELETE")
