@@ -17,6 +17,7 @@ from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
+from miosa_tui.ui.triage import Triage
 
 
 class MiosaApp(App[None]):
@@ -54,6 +55,7 @@ class MiosaApp(App[None]):
         self.dashboard = DashboardScreen()
         self.terminal_watch = TerminalWatch(self)
         self.heap = HeapSettler()
+        self.triage = Triage(self)  # history, problems, alerts: started by the dashboard
         self._paused_before_suspend = False
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -71,6 +73,7 @@ class MiosaApp(App[None]):
     async def on_unmount(self) -> None:
         self.terminal_watch.uninstall()
         self.heap.release()
+        self.triage.close()
         await self.client.aclose()
 
     def _suspended(self, _app: object = None) -> None:
