@@ -67,9 +67,9 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
         name = app.fleet.computers[target].name
         control.force_status(target, "error")
         await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
+        assert f"{name} is in error" in toasts(app)
         count = len(before) + 1
         await wait_for(pilot, lambda: f"{count} problem" in bar_text(app), "the bar's count")
-        assert f"{name} is in error" in toasts(app)
         sent = "".join(written)
         assert "\x07" in sent
         assert f"\x1b]9;miosa-tui: {name} is in error" in sent

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from miosa_tui.ui.screens.dashboard import DashboardScreen
 
 ATTENTION_SECONDS = 30.0
+ALERT_TOAST_SECONDS = 60.0  # a breakage stays on screen long enough to be seen
 TREND_POINTS = 120
 ALERT_KINDS = frozenset({"error", "stuck"})
 # The filter term `!` toggles.
@@ -91,28 +92,37 @@ class Triage:
     # -- life cycle ---------------------------------------------------------------------------
 
     def start(self, screen: DashboardScreen) -> None:
-        """Open the history and write the journal through to it. A history problem (damaged or
-        locked file) is one warning toast; the dashboard works on without history."""
+        """Open the history on a thread (the first table must not wait for the disk), then
+        write the journal through to it. A history problem (damaged or locked file) is one
+        warning toast; the dashboard works on without history."""
         self.screen = screen
         self.alerts.write = driver_writer(self.app)
+        screen.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
+
+    def _open_history(self) -> None:
         cfg = self.app.config.values
         history = History.open(
             max_age_days=float(cfg.get("history_days", 30.0)),
             max_mb=float(cfg.get("history_max_mb", 20.0)),
             secrets=[self.app.backend.settings.api_key],
         )
+        # What earlier sessions (and scripts) did: their failed actions are problems too.
+        earlier = last_actions(history.last_action_events(scope=self.scope))
+        self.app.call_from_thread(self._opened, history, earlier)
+
+    def _opened(self, history: History, earlier: dict[str, LastAction]) -> None:
         self.history = history
         if history.problem:
-            screen.notify(history.problem, severity="warning", timeout=12, markup=False)
+            self.app.notify(history.problem, severity="warning", timeout=12, markup=False)
         history.on_problem(self._history_failed)
-        if history.available:
-            self.writer = BackgroundWriter(history)
-            self.sink = WriteThrough(
-                history, source="dashboard", scope=self.scope, writer=self.writer
-            )
-            self.app.journal.attach(self.sink)
-            # What earlier sessions (and scripts) did: their failed actions are problems too.
-            self._history_actions = last_actions(history.last_action_events(scope=self.scope))
+        if not history.available:
+            return
+        self.writer = BackgroundWriter(history)
+        self.sink = WriteThrough(history, source="dashboard", scope=self.scope, writer=self.writer)
+        self.app.journal.attach(self.sink)
+        self._history_actions = earlier
+        if self._polls:
+            self.refresh_problems(alert=False)
 
     def _history_failed(self, sentence: str) -> None:
         # Called from the writer thread: hop to the event loop for the toast.
@@ -191,17 +201,17 @@ class Triage:
     def _alert(self, problem: Problem, now: datetime) -> None:
         name = problem.computer.name
         title = f"{name} is {'in error' if problem.kind == 'error' else 'stuck'}"
-        self._toast(f"{title}: {problem.reason}", "error")
+        self._toast(f"{title}: {problem.reason}", "error", timeout=ALERT_TOAST_SECONDS)
         self.alerts.announce(f"miosa-tui: {title}", problem.reason)
 
     def _announce_watch(self, computer: Computer, old_status: str) -> None:
         self._toast(f"Watched {computer.name}: {old_status} -> {computer.status}", "information")
         self.alerts.announce(f"miosa-tui: {computer.name}", f"{old_status} -> {computer.status}")
 
-    def _toast(self, message: str, severity: SeverityLevel) -> None:
+    def _toast(self, message: str, severity: SeverityLevel, timeout: float = 10.0) -> None:
         if self.alerts.level == "off" and severity != "warning":
             return
-        self.app.notify(message, severity=severity, timeout=10, markup=False)
+        self.app.notify(message, severity=severity, timeout=timeout, markup=False)
 
     # -- what the screen asks -----------------------------------------------------------------
 
