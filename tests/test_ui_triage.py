@@ -19,6 +19,7 @@ from tests.ui_helpers import (
     SIZE,
     Sim,
     burst,
+    cell,
     first_with,
     highlight,
     loaded,
@@ -222,3 +223,22 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
         assert len(row_ids(app)) == 12
     kept = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and "-" in p.suffix]
     assert any(p.read_bytes() == b"not a database" * 100 for p in kept)
+
+
+async def test_a_row_whose_status_changed_is_marked_for_a_while(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        clock = [1000.0]
+        app.triage.monotonic = lambda: clock[0]
+        target = first_with(app, "stopped")
+        other = first_with(app, "stopped", skip=[target])
+        assert cell(app, target, "mark") == " "
+        control.force_status(target, "paused")
+        await wait_for(pilot, lambda: cell(app, target, "mark") == "◆", "the attention mark")
+        assert cell(app, other, "mark") == " "
+        clock[0] += 31  # the moment passes: the next poll takes the mark away
+        await wait_for(pilot, lambda: cell(app, target, "mark") == " ", "the mark gone")

@@ -215,6 +215,14 @@ class Triage:
 
     # -- what the screen asks -----------------------------------------------------------------
 
+    def expire_attention(self) -> set[str]:
+        """Forget the changes older than ATTENTION_SECONDS; returns their ids (to redraw)."""
+        now = self.monotonic()
+        gone = {i for i, stamp in self.changed_at.items() if now - stamp > ATTENTION_SECONDS}
+        for ident in gone:
+            del self.changed_at[ident]
+        return gone
+
     def recently_changed(self, ident: str) -> bool:
         stamp = self.changed_at.get(ident)
         return stamp is not None and self.monotonic() - stamp <= ATTENTION_SECONDS
@@ -273,12 +281,14 @@ class Triage:
 
 def install(screen: DashboardScreen) -> None:
     """Mount the triage bar above the table and the timeline under Details; start triage."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
     from miosa_tui.ui.widgets.timeline import TimelinePane
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
     triage = screen.miosa.triage
     triage.start(screen)
-    table = screen.query_one("#computers")
+    table = screen.query_one("#computers", ComputerTable)
+    table.attention = triage.recently_changed
     screen.query_one("#left").mount(TriageBar(id="triage-bar"), before=table)
     screen.query_one("#tab-details").mount(
         TimelinePane(
@@ -292,11 +302,18 @@ def install(screen: DashboardScreen) -> None:
 
 def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
     """The dashboard's poll hook: judge, record, alert, then redraw what depends on problems."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
     triage = screen.miosa.triage
     before = set(triage.problems)
+    marked_before = set(triage.changed_at)
     triage.on_poll(diff)
+    # The ◆ of rows whose status just changed, and of those whose moment has passed.
+    expired = triage.expire_attention()
+    fresh = set(triage.changed_at) - marked_before
+    if fresh or expired:
+        screen.query_one(ComputerTable).redraw(fresh | expired)
     if set(triage.problems) != before and any(t.key == "problem" for t in screen.filter.terms):
         screen._render_table(dirty=None)
         screen._update_header_counts()
