@@ -140,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     wait.add_argument("state", choices=("running", "stopped"))
     wait.add_argument("--timeout", type=float, default=300.0)
 
-    from miosa_tui.cli.triage import add_journal_parser
+    from miosa_tui.cli.journal_args import add_journal_parser
 
     add_journal_parser(sub, _global_options)
 
