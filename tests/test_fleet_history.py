@@ -263,3 +263,19 @@ def test_since_and_scope_parsing() -> None:
     assert scope_for("https://user:pw@api.miosa.ai/api/v1", "acme") == "api.miosa.ai/acme"
     assert scope_for("http://127.0.0.1:8123/api/v1") == "127.0.0.1:8123"
     assert scope_for("x", simulated=True) == "simulator"
+
+
+def test_a_status_change_seen_by_two_dashboards_is_kept_once(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    one, two = History.open(path), History.open(path)
+
+    def change(at: datetime, new: str = "error", scope: str = "api") -> HistoryEvent:
+        return HistoryEvent(at, "status", "c1", "web", "status", None, "running", new, scope=scope)
+
+    assert one.write([change(T0)]) == 1
+    assert two.write([change(T0 + timedelta(seconds=4))]) == 0  # the other one's poll
+    assert two.write([change(T0 + timedelta(seconds=4), scope="other-api")]) == 1
+    assert two.write([change(T0 + timedelta(seconds=5), new="stopped")]) == 1
+    assert two.write([change(T0 + timedelta(hours=1))]) == 1  # it broke again later
+    assert two.write([action(1), action(1)]) == 2  # actions are never merged
+    assert one.count() == 6

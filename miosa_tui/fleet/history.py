@@ -64,6 +64,18 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_computer ON events (computer_id, at);
 CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
 """
+_INSERT = (
+    "INSERT INTO events (at, kind, computer_id, computer_name, action, outcome, old_status, "
+    "new_status, message, request_id, source, scope, pid)"
+)
+# Two dashboards open on the same fleet both see each status change: keep the first row only
+# (the same change of the same computer in the same scope within DUPLICATE_WINDOW seconds).
+DUPLICATE_WINDOW = 120.0
+_UNLESS_SEEN = (
+    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM events"
+    " WHERE kind = 'status' AND computer_id IS ? AND old_status IS ? AND new_status IS ?"
+    f" AND scope = ? AND abs(at - ?) < {DUPLICATE_WINDOW})"
+)
 _COLUMNS = (
     "id, at, kind, computer_id, computer_name, action, outcome, old_status, new_status, "
     "message, request_id, source, scope"
@@ -417,6 +429,7 @@ class History:
             for e in events
         ]
         failure: sqlite3.Error | None = None
+        stored = 0
         with self._lock:
             conn = self._conn
             if conn is None:
@@ -424,12 +437,17 @@ class History:
             try:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
-                    conn.executemany(
-                        "INSERT INTO events (at, kind, computer_id, computer_name, action, "
-                        "outcome, old_status, new_status, message, request_id, source, scope, "
-                        "pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        rows,
-                    )
+                    before = conn.total_changes
+                    actions = [row for row in rows if row[1] != "status"]
+                    # status rows: + (computer id, old, new, scope, at) for the duplicate check
+                    statuses = [
+                        (*row, row[2], row[6], row[7], row[11], row[0])
+                        for row in rows
+                        if row[1] == "status"
+                    ]
+                    conn.executemany(_INSERT + " VALUES (" + ", ".join("?" * 13) + ")", actions)
+                    conn.executemany(_INSERT + _UNLESS_SEEN, statuses)
+                    stored = conn.total_changes - before
                     conn.execute("COMMIT")
                 except BaseException:
                     with contextlib.suppress(sqlite3.Error):
@@ -438,13 +456,13 @@ class History:
             except sqlite3.Error as exc:
                 failure = exc
             else:
-                self._writes += len(rows)
+                self._writes += stored
         if failure is not None:
             self._fail(failure)
             return 0
         if self._writes >= PRUNE_EVERY:
             self._prune_quietly()
-        return len(rows)
+        return stored
 
     def record_entry(self, entry: JournalEntry, *, source: str, scope: str) -> int:
         return self.write([HistoryEvent.from_entry(entry, source=source, scope=scope)])
