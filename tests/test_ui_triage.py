@@ -190,6 +190,19 @@ async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path
         app.screen.query_one("#path", Input).value = str(out)
         await pilot.press("enter")
         await wait_for(pilot, out.exists, "the Markdown file")
+        # the palette offers it too, with a Markdown file name
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "incident timeline")
+        await wait_for(pilot, lambda: "Export incident timeline" in screen_text(app), "the hit")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the palette's export")
+        default = app.screen.query_one("#path", Input).value
+        assert default.startswith("miosa-incident-") and default.endswith(".md")
+        second = tmp_path / "second.md"
+        app.screen.query_one("#path", Input).value = str(second)
+        await pilot.press("enter")
+        await wait_for(pilot, second.exists, "the second Markdown file")
+        assert "stopped -> paused" in second.read_text()
     text = out.read_text()
     assert text.startswith(f"# Incident timeline: {target.replace('_', chr(92) + '_')}")
     assert "stopped -> paused" in text

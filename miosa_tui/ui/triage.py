@@ -322,7 +322,7 @@ def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
 
 
 def act(screen: DashboardScreen, name: str) -> None:
-    """`!` problems only, `W` watch, `D` describe."""
+    """`!` problems only, `W` watch, `D` describe, and the palette's incident export."""
     triage = screen.miosa.triage
     if name == "problems_only":
         text = screen.filter.text
@@ -335,6 +335,23 @@ def act(screen: DashboardScreen, name: str) -> None:
         screen.notify(shown if PROBLEMS_ONLY in text else "Showing every computer.", timeout=3)
     elif name == "watch":
         screen.notify(triage.toggle_watch(screen.highlighted), timeout=4, markup=False)
+    elif name == "export":
+        from miosa_tui.ui.screens.dialogs import PathDialog
+
+        ids = [c.id for c in screen._targets()]
+        default = f"miosa-incident-{time.strftime('%Y%m%d-%H%M%S')}.md"
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                written = triage.export_markdown(path, ids)
+            except OSError as exc:
+                screen.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                return
+            screen.notify(f"Incident timeline written to {written}", timeout=6, markup=False)
+
+        screen.app.push_screen(PathDialog("Export the incident timeline", default), done)
     elif name == "describe":
         from miosa_tui.ui.screens.describe import DescribeScreen
 
