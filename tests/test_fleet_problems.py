@@ -196,3 +196,26 @@ def test_short_duration() -> None:
         "3h05m",
         "2d02h",
     ]
+
+
+def test_the_filter_language_has_problem_terms() -> None:
+    from miosa_tui.fleet.filter import parse_filter
+
+    kinds = {"a": "stuck", "b": "error", "c": "action failed"}
+    fleet = [box("starting", "a"), box("error", "b"), box("running", "c"), box("running", "d")]
+
+    def shown(text: str) -> list[str]:
+        found = parse_filter(text, kinds)
+        assert found.error is None, found.error
+        return [c.id for c in fleet if found.matches(c)]
+
+    assert shown("problem:any") == ["a", "b", "c"]
+    assert shown("problem:stuck,error") == ["a", "b"]
+    assert shown("problem:failed") == ["c"]
+    assert shown("!problem:any") == ["d"]
+    assert shown("problem:any status:running") == ["c"]
+    kinds["d"] = "unknown outcome"  # the mapping is read live, as the dashboard updates it
+    assert shown("problem:unknown") == ["d"]
+    bad = parse_filter("problem:soon", kinds)
+    assert bad.error == "'problem:' takes any, error, stuck, failed, unknown."
+    assert parse_filter("problem:any").matches(fleet[0]) is False  # no mapping: no problems
