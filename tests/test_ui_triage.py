@@ -255,3 +255,34 @@ async def test_a_row_whose_status_changed_is_marked_for_a_while(
         assert cell(app, other, "mark") == " "
         clock[0] += 31  # the moment passes: the next poll takes the mark away
         await wait_for(pilot, lambda: cell(app, target, "mark") == " ", "the mark gone")
+
+
+async def test_history_locked_during_the_session_is_one_warning_and_nothing_breaks(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from miosa_tui.fleet.history import default_path
+
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for(pilot, lambda: app.triage.writer is not None, "the history open")
+        history = app.triage.history
+        assert history is not None
+        history.set_busy_timeout(50)
+        blocker = sqlite3.connect(default_path(), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            target = first_with(app, "stopped")
+            control.force_status(target, "paused")  # its status row cannot be written
+            await wait_for(pilot, lambda: "History is off for this session" in toasts(app), "it")
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        control.force_status(target, "stopped")
+        await wait_for(pilot, lambda: app.fleet.computers[target].status == "stopped", "a poll")
+        await pilot.press("j")  # the pane falls back to this session's journal
+        await wait_for(pilot, lambda: app.dashboard.query("#journal"), "the pane")
+        assert toasts(app).count("History is off for this session") == 1

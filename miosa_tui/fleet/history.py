@@ -303,6 +303,13 @@ class History:
         if value and len(value) >= MIN_SECRET_LENGTH:
             self._secrets.add(value)
 
+    def set_busy_timeout(self, ms: int) -> None:
+        """How long a write waits for another process's lock before the history turns off."""
+        self.busy_ms = ms
+        with self._lock:
+            if self._conn is not None:
+                self._conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:

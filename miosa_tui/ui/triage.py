@@ -125,10 +125,16 @@ class Triage:
             self.refresh_problems(alert=False)
 
     def _history_failed(self, sentence: str) -> None:
-        # Called from the writer thread: hop to the event loop for the toast.
-        self.app.call_from_thread(
-            self.app.notify, sentence, severity="warning", timeout=12, markup=False
-        )
+        """The history turned itself off (locked, damaged, disk full): one warning toast.
+        Called from the writer or a reader thread, or from the event loop itself."""
+
+        def say() -> None:
+            self.app.notify(sentence, severity="warning", timeout=12, markup=False)
+
+        try:
+            self.app.call_from_thread(say)
+        except RuntimeError:  # already on the app's thread
+            say()
 
     def close(self) -> None:
         if self.writer is not None:
