@@ -49,6 +49,25 @@ DEFAULTS: dict[str, Any] = {
     "theme": "textual-dark",
     "image_renderer": "halfcell",
     "confirm_stop": True,
+    # Triage (issue 15): seconds a transition may take before the computer counts as stuck,
+    # how long and how big the history may grow, and how a new problem is announced.
+    "stuck_creating": 300.0,
+    "stuck_starting": 120.0,
+    "stuck_stopping": 120.0,
+    "stuck_destroying": 120.0,
+    "history_days": 30.0,
+    "history_max_mb": 20.0,
+    "alerts": "toast",
+}
+ALERTS = ("off", "toast", "bell", "desktop")  # each includes the ones before it (but off)
+# Numeric settings other than poll_interval: (lowest, highest, unit).
+NUMBERS: dict[str, tuple[float, float, str]] = {
+    "stuck_creating": (1.0, 86400.0, "seconds"),
+    "stuck_starting": (1.0, 86400.0, "seconds"),
+    "stuck_stopping": (1.0, 86400.0, "seconds"),
+    "stuck_destroying": (1.0, 86400.0, "seconds"),
+    "history_days": (0.01, 3650.0, "days"),
+    "history_max_mb": (0.05, 10000.0, "MB"),
 }
 ENV_VARS = {
     "api_key": "MIOSA_API_KEY",
@@ -58,6 +77,7 @@ ENV_VARS = {
     "poll_interval": "MIOSA_TUI_POLL_INTERVAL",
     "read_only": "MIOSA_TUI_READ_ONLY",
     "theme": "MIOSA_TUI_THEME",
+    "alerts": "MIOSA_TUI_ALERTS",
 }
 SECRET_KEYS = frozenset({"api_key"})
 
@@ -142,6 +162,19 @@ def _coerce(name: str, value: Any, where: str) -> Any:
         if not 0.5 <= number <= 3600:
             raise ConfigError(f"{where}: poll_interval must be between 0.5 and 3600 seconds.")
         return number
+    if name in NUMBERS:
+        low, high, unit = NUMBERS[name]
+        try:
+            amount = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"{where}: {name} must be a number of {unit}, got {value!r}."
+            ) from None
+        if not low <= amount <= high:
+            raise ConfigError(f"{where}: {name} must be between {low:g} and {high:g} {unit}.")
+        return amount
+    if name == "alerts" and value not in ALERTS:
+        raise ConfigError(f"{where}: alerts must be one of {', '.join(ALERTS)}.")
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value

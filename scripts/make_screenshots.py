@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +185,51 @@ async def wall(pilot: Pilot[Any], app: MiosaApp) -> None:
     await pilot.pause(8.0)  # thumbnails arrive one by one
 
 
+async def triage(pilot: Pilot[Any], app: MiosaApp) -> None:
+    """A computer breaks, another hangs while stopping; `!` shows only them, Details says why."""
+    from miosa_tui.fleet.history import HistoryEvent
+    from miosa_tui.fleet.problems import ProblemRules
+
+    await ready(pilot, app)
+    # A scene cannot wait the default two minutes for "stuck": allow stopping 2 s here.
+    app.triage.rules = ProblemRules.from_settings({"stuck_stopping": 2.0})
+    running = [c for c in app.fleet.computers.values() if c.status == "running"]
+    root = app.backend.settings.base_url.rsplit("/api/", 1)[0]
+    with httpx.Client(base_url=f"{root}/_sim", timeout=10) as sim:
+        sim.post(f"/computers/{running[1].id}/status", json={"status": "stopping"})
+        sim.post(f"/computers/{running[2].id}/status", json={"status": "error"})
+    # What a script did an hour ago, as the previous on-call left it in the history.
+    assert app.triage.history is not None
+    app.triage.history.write(
+        [
+            HistoryEvent(
+                datetime.now(UTC) - timedelta(hours=1),
+                "action",
+                running[2].id,
+                running[2].name,
+                "restart",
+                "unknown outcome",
+                message="The connection dropped before the API answered.",
+                request_id="req_5f1c0a9e2b7d4c11",
+                source="cli",
+                scope="simulator",
+            )
+        ]
+    )
+    await pilot.press("ctrl+r")
+    await wait_until(pilot, lambda: len(app.triage.problems) >= 3, "the new problems")
+    await pilot.press("exclamation_mark")
+    await wait_until(pilot, lambda: table(app).row_count == len(app.triage.problems), "filter")
+    await go_to_row(pilot, app, lambda c: c.id == running[2].id)
+    await pilot.press("i")
+    await wait_until(
+        pilot,
+        lambda: "req_5f1c0a9e2b7d4c11" in str(app.dashboard.query_one("#timeline").render()),
+        "the timeline",
+    )
+    await pilot.pause(0.5)
+
+
 SCENES: dict[str, Scene] = {
     "dashboard": dashboard,
     "details": details,
@@ -193,6 +239,7 @@ SCENES: dict[str, Scene] = {
     "help": help_screen,
     "journal": journal,
     "wall": wall,
+    "triage": triage,
 }
 
 
@@ -210,6 +257,7 @@ async def shoot(name: str, scene: Scene, out: Path, secrets: set[str], workdir: 
         settings = ApiSettings(api_key=API_KEY, base_url=base_url)
         secrets.update(vnc_passwords(base_url))
         cfg = load_config(environ={}, path=workdir / f"{name}.toml")
+        os.environ["MIOSA_TUI_STATE_DIR"] = str(workdir / f"{name}-state")  # not the user's
         cfg.set("image_renderer", "halfcell", "make_screenshots")
         app = MiosaApp(
             backend=Backend(settings=settings, simulated=True), config=cfg, poll_interval=5.0

@@ -45,3 +45,11 @@ def sim_factory() -> Iterator[Callable[..., SimServer]]:
 def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
     """A started simulator: seed 7, 12 computers, speed 50 (an 8 s boot takes 0.16 s)."""
     return sim_factory()
+
+
+@pytest.fixture(autouse=True)
+def _private_state_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own history (fleet/history.py), never the user's."""
+    monkeypatch.setenv("MIOSA_TUI_STATE_DIR", str(tmp_path_factory.mktemp("state")))

@@ -293,6 +293,10 @@ class MiosaClient:
         body = await self.transport.request("GET", _path(computer_id))
         return _computer(body, f"GET computer {computer_id}")
 
+    async def get_json(self, computer_id: str) -> Any:
+        """GET /computers/:id as the API sent it (the describe view)."""
+        return await self.transport.request("GET", _path(computer_id))
+
     async def create(
         self,
         name: str,

@@ -85,6 +85,8 @@ class Computer:
     public_url: str | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    # Why the API says it is in this status (`status_reason`, `error`, `message`...), if it says.
+    status_reason: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -129,8 +131,25 @@ class Computer:
             public_url=_str(obj.get("public_url")),
             created_at=_str(obj.get("created_at")),
             updated_at=_str(obj.get("updated_at")),
+            status_reason=_reason(obj),
             metadata=dict(metadata) if isinstance(metadata, dict) else {},
         )
+
+
+REASON_KEYS = ("status_reason", "status_message", "error_message", "error", "reason", "message")
+
+
+def _reason(obj: dict[str, Any]) -> str | None:
+    """The first non-empty explanation the API gives for the status (a nested `{"error":
+    {"message": ...}}` included), or None."""
+    for key in REASON_KEYS:
+        value = obj.get(key)
+        if isinstance(value, dict):
+            value = value.get("message") or value.get("reason") or value.get("detail")
+        text = _str(value)
+        if text and text.strip():
+            return text.strip()
+    return None
 
 
 def unwrap_object(body: object) -> object:

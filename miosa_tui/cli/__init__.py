@@ -182,7 +182,9 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     backend = open_backend(cfg, demo=args.demo)
     try:
-        return asyncio.run(run(args, backend.settings))
+        from miosa_tui.cli.triage import run_with_history
+
+        return asyncio.run(run_with_history(args, cfg, backend, run))
     finally:
         backend.close()
 
@@ -208,6 +210,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from miosa_tui.cli.serve import run_serve
 
             return run_serve(args)
+        if args.command == "journal":
+            from miosa_tui.cli.triage import run_journal
+
+            return run_journal(args, cfg)
         if args.command is None:
             return _run_dashboard(args, cfg)
         if args.command == "tour":

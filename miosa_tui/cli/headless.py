@@ -13,6 +13,7 @@ from miosa_tui.api.links import parse_port
 from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
+from miosa_tui.cli.triage import remember_target
 from miosa_tui.fleet.capture import capture, png_size, save_png
 from miosa_tui.fleet.region import RegionError, parse
 from miosa_tui.naming import NAME_MAX, name_problem
@@ -91,6 +92,7 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             return 0
 
         computer = await resolve(client, args.id)
+        remember_target(computer)  # for the history row of this command (cli/triage.py)
         cid = computer.id
         if cmd == "get":
             _emit(args, output.computer_json(computer), output.computer_details(computer))

@@ -115,7 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("id", help="computer id (or exact name)")
         return p
 
-    command("ls", "list computers", ident=False).add_argument("--status", help="only this status")
+    ls = command("ls", "list computers", ident=False)
+    ls.add_argument("--status", help="only this status")
+    ls.add_argument(
+        "--problems", action="store_true", help="only computers that need attention, and why"
+    )
     command("get", "show one computer")
     for verb in ("start", "stop", "restart"):
         p = command(verb, f"{verb} a computer")
@@ -155,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
     wait = command("wait", "wait until a computer is running or stopped")
     wait.add_argument("state", choices=("running", "stopped"))
     wait.add_argument("--timeout", type=float, default=300.0)
+
+    from miosa_tui.cli.journal_args import add_journal_parser
+
+    add_journal_parser(sub, _global_options)
 
     cfg = sub.add_parser("config", help="show or edit the config file")
     cfg.add_argument("action", choices=("path", "show", "edit"))

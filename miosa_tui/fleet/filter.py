@@ -10,13 +10,15 @@ Grammar (all terms must match, case-insensitive):
   key:a,b           either value
   !term / -term     negation
   "two words"       quotes keep spaces in a value
+  problem:any       computers that need attention (fleet/problems.py); also problem:error,
+                    problem:stuck, problem:failed, problem:unknown
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from miosa_tui.api.models import Computer, normalize_size, normalize_status
 
@@ -29,7 +31,16 @@ _FIELDS: dict[str, Callable[[Computer], str | None]] = {
     "template": lambda c: c.template_type,
     "ip": lambda c: c.ip_address,
 }
-KEYS: tuple[str, ...] = tuple(_FIELDS)
+KEYS: tuple[str, ...] = (*_FIELDS, "problem")
+# `problem:` values, and the problem kinds (fleet/problems.py) each one matches.
+PROBLEM_VALUES: dict[str, frozenset[str]] = {
+    "any": frozenset({"error", "stuck", "action failed", "unknown outcome"}),
+    "yes": frozenset({"error", "stuck", "action failed", "unknown outcome"}),
+    "error": frozenset({"error"}),
+    "stuck": frozenset({"stuck"}),
+    "failed": frozenset({"action failed"}),
+    "unknown": frozenset({"unknown outcome"}),
+}
 KEY_ALIASES = {"state": "status", "template_type": "template", "ip_address": "ip", "slug": "name"}
 _EXACT = frozenset({"status", "size"})
 
@@ -42,10 +53,15 @@ class Term:
     values: tuple[str, ...]  # lower-cased; any one may match
     negate: bool = False
 
-    def matches(self, computer: Computer) -> bool:
-        return self._hit(computer) != self.negate
+    def matches(self, computer: Computer, problems: Mapping[str, str] | None = None) -> bool:
+        return self._hit(computer, problems or {}) != self.negate
 
-    def _hit(self, computer: Computer) -> bool:
+    def _hit(self, computer: Computer, problems: Mapping[str, str]) -> bool:
+        if self.key == "problem":
+            kind = problems.get(computer.id)
+            return kind is not None and any(
+                kind in PROBLEM_VALUES.get(v, frozenset()) for v in self.values
+            )
         if self.key is None:
             haystack = [(get(computer) or "").lower() for get in _FIELDS.values()]
             return any(v in h for v in self.values for h in haystack)
@@ -62,6 +78,8 @@ class Term:
         if self.key is None:
             text = f"any field contains {shown}"
             return f"no field contains {shown}" if self.negate else text
+        if self.key == "problem":
+            return f"{'no' if self.negate else 'a'} problem ({shown})"
         verb = "is" if self.key in _EXACT else "contains"
         neg = {"is": "is not", "contains": "does not contain"}[verb]
         return f"{self.key} {neg if self.negate else verb} {shown}"
@@ -72,13 +90,15 @@ class Filter:
     text: str
     terms: tuple[Term, ...] = ()
     error: str | None = None
+    # Problem kind by computer id, for `problem:` terms (the dashboard's live mapping).
+    problems: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def is_empty(self) -> bool:
         return not self.terms
 
     def matches(self, computer: Computer) -> bool:
-        return all(term.matches(computer) for term in self.terms)
+        return all(term.matches(computer, self.problems) for term in self.terms)
 
     def __call__(self, computer: Computer) -> bool:
         return self.matches(computer)
@@ -89,8 +109,9 @@ class Filter:
         return ", ".join(term.describe() for term in self.terms)
 
 
-def parse_filter(text: str) -> Filter:
-    """Read a filter; never raises. Unreadable terms are skipped and reported in `.error`."""
+def parse_filter(text: str, problems: Mapping[str, str] | None = None) -> Filter:
+    """Read a filter; never raises. Unreadable terms are skipped and reported in `.error`.
+    `problems` (id -> problem kind, read live) is what `problem:` terms match against."""
     terms: list[Term] = []
     errors: list[str] = []
     for match in _TOKEN_RE.finditer(text or ""):
@@ -105,15 +126,23 @@ def parse_filter(text: str) -> Filter:
             terms.append(Term(None, (value.lower(),), negate))
             continue
         name = KEY_ALIASES.get(key.lower(), key.lower())
-        if name not in _FIELDS:
+        if name not in _FIELDS and name != "problem":
             errors.append(f"Unknown filter key '{key}': use {', '.join(KEYS)}.")
             continue
         values = tuple(v.strip().lower() for v in value.split(",") if v.strip())
         if not values:
             errors.append(f"'{key}:' needs a value, for example {_example(name)}.")
             continue
+        if name == "problem" and not set(values) <= set(PROBLEM_VALUES):
+            errors.append(f"'problem:' takes {', '.join(v for v in PROBLEM_VALUES if v != 'yes')}.")
+            continue
         terms.append(Term(name, values, negate))
-    return Filter(text=text or "", terms=tuple(terms), error=" ".join(errors) or None)
+    return Filter(
+        text=text or "",
+        terms=tuple(terms),
+        error=" ".join(errors) or None,
+        problems=problems if problems is not None else {},
+    )
 
 
 def _example(key: str) -> str:

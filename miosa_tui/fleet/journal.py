@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Outcome = Literal["ok", "failed", "timed out", "unknown outcome", "skipped", "sent"]
 ExportFormat = Literal["text", "json"]
@@ -78,6 +78,13 @@ class JournalEntry:
 Listener = Callable[[JournalEntry], None]
 
 
+class JournalSink(Protocol):
+    """Somewhere entries are also kept (fleet.history: the persistent history)."""
+
+    def add_secret(self, value: str | None) -> None: ...
+    def journal_entry(self, entry: JournalEntry) -> None: ...
+
+
 class Journal:
     """Newest-last entries, at most `maxlen`; `version` grows on every change so a widget can
     tell cheaply whether to redraw, and listeners hear about each new entry."""
@@ -86,6 +93,7 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=maxlen)
         self._secrets: set[str] = set()
         self._listeners: list[Listener] = []
+        self._sinks: list[JournalSink] = []
         self.version = 0
         for secret in secrets:
             self.add_secret(secret)
@@ -94,6 +102,16 @@ class Journal:
         """Register a value (API key, VNC password, stream token) to mask from now on."""
         if value and len(value) >= MIN_SECRET_LENGTH:
             self._secrets.add(value)
+            for sink in self._sinks:
+                sink.add_secret(value)
+
+    def attach(self, sink: JournalSink) -> Callable[[], None]:
+        """Write every new entry through to `sink` too, and tell it every secret (now and
+        later); returns a function that detaches it."""
+        self._sinks.append(sink)
+        for secret in self._secrets:
+            sink.add_secret(secret)
+        return self.subscribe(sink.journal_entry)
 
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)

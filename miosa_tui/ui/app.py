@@ -24,6 +24,7 @@ from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
 from miosa_tui.ui.tour import Tour
+from miosa_tui.ui.triage import Triage
 from miosa_tui.ui.widgets.key_echo import KeyEcho
 from miosa_tui.ui.widgets.tour_caption import TourCaption
 
@@ -80,6 +81,7 @@ class MiosaApp(App[None]):
         self.dashboard = DashboardScreen()
         self.terminal_watch = TerminalWatch(self)
         self.heap = HeapSettler()
+        self.triage = Triage(self)  # history, problems, alerts: started by the dashboard
         self._paused_before_suspend = False
         if config.keymap:
             self.set_keymap(config.keymap)
@@ -102,6 +104,7 @@ class MiosaApp(App[None]):
             self.cast.close()
         self.terminal_watch.uninstall()
         self.heap.release()
+        self.triage.close()
         await self.client.aclose()
 
     def _suspended(self, _app: object = None) -> None:

@@ -27,6 +27,10 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Reverse sort", "sort_reverse", "Flip the sort order"),
     ("Toggle journal", "toggle_journal", "Show the action journal"),
     ("Export journal", "export_journal", "Write the journal to a file"),
+    ("Problems only", "triage('problems_only')", "Only computers that need attention (!)"),
+    ("Watch computer", "triage('watch')", "Announce each status change of the highlighted (W)"),
+    ("Describe computer", "triage('describe')", "Its JSON as the API sends it, secrets masked (D)"),
+    ("Export incident timeline", "triage('export')", "Markdown history of the marked computers"),
     ("Access panel", "focus_access", "URLs, VNC credentials, stream tokens"),
     ("Save screenshot (SVG)", "app.save_svg", "This screen as an SVG file, secrets masked"),
 )

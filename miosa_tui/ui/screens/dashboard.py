@@ -24,6 +24,7 @@ from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.ui import triage
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -82,6 +83,9 @@ class DashboardScreen(Screen[None]):
         Binding("y", "access('copy_entry')", "Copy", id="access.copy"),
         Binding("Y", "access('copy_menu')", "Copy as…", show=False, id="access.copy_menu"),
         Binding("o", "access('open_entry')", "Open URL", show=False, id="access.open"),
+        Binding("exclamation_mark", "triage('problems_only')", "Problems", id="table.problems"),
+        Binding("W", "triage('watch')", "Watch", show=False, id="table.watch"),
+        Binding("D", "triage('describe')", "Describe", show=False, id="table.describe"),
         *ScreenshotPane.SCREEN_BINDINGS,
     ]
     INTERVALS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
@@ -144,6 +148,7 @@ class DashboardScreen(Screen[None]):
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
         self.poller = Poller(app.fleet, self._fetch, self._on_poll)
+        triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
 
     # -- polling ---------------------------------------------------------------------------
@@ -174,6 +179,7 @@ class DashboardScreen(Screen[None]):
         for done in settled:
             self._settle(done)
         self._update_header_counts()
+        triage.after_poll(self, diff)
 
     def _settle_heap(self) -> None:
         self.miosa.heap.fleet_painted(self.query_one(ComputerTable).row_count)
@@ -274,7 +280,7 @@ class DashboardScreen(Screen[None]):
     # -- highlight ---------------------------------------------------------------------------
     def _panes(self) -> list[Any]:
         panes: list[Any] = [self.query_one(DetailsPanel)]
-        for selector in ("#desktop", "#access"):
+        for selector in ("#desktop", "#access", "#timeline"):
             panes.extend(self.query(selector))
         return panes
 
@@ -349,7 +355,7 @@ class DashboardScreen(Screen[None]):
             table.focus()
 
     def _apply_filter(self, text: str) -> None:
-        self.filter = parse_filter(text)
+        self.filter = parse_filter(text, self.miosa.triage.kinds)
         error = self.query_one("#filter-error", Static)
         if self.filter.error:
             error.update(f"⚠ {self.filter.error}")
@@ -444,7 +450,7 @@ class DashboardScreen(Screen[None]):
             pane = JournalPane(id="journal")
             self.query_one("#left").mount(pane)
         if pane.display:
-            self.call_after_refresh(pane.replay, self.miosa.journal.entries)
+            self.call_after_refresh(pane.replay_lines, triage.journal_lines(self))
 
     def _on_journal_entry(self, entry: JournalEntry) -> None:
         for pane in self.query("#journal"):
@@ -459,9 +465,13 @@ class DashboardScreen(Screen[None]):
             if not path:
                 return
             try:
-                written = self.miosa.journal.export(
-                    path, "json" if path.endswith(".json") else "text"
-                )
+                if path.endswith(".md"):  # the incident timeline of the target computers
+                    ids = [c.id for c in self._targets()]
+                    written = self.miosa.triage.export_markdown(path, ids)
+                else:
+                    written = self.miosa.journal.export(
+                        path, "json" if path.endswith(".json") else "text"
+                    )
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
                 return
@@ -511,6 +521,9 @@ class DashboardScreen(Screen[None]):
             return [fleet[cid] for cid in table.visible_ids if cid in table.marked and cid in fleet]
         current = self.highlighted
         return [current] if current else []
+
+    def action_triage(self, name: str) -> None:
+        triage.act(self, name)
 
     def action_act(self, verb: str) -> None:
         self.miosa.actions.request(verb, self._targets())

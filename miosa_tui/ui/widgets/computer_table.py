@@ -38,6 +38,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
 MARK = Text("●", style="bold magenta")
 NO_MARK = Text(" ")
+CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 K = TypeVar("K")
 
 
@@ -73,6 +74,7 @@ class ComputerTable(DataTable[Text | str]):
         self._computers: dict[str, Computer] = {}
         self._since: dict[str, float] = {}
         self._transitional: set[str] = set()  # shown ids in a transitional status (tick redraws)
+        self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -138,7 +140,7 @@ class ComputerTable(DataTable[Text | str]):
     def _cells_for(self, c: Computer) -> tuple[object, ...]:
         since = self._since.get(c.id)
         return (
-            MARK if c.id in self.marked else NO_MARK,
+            MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
             c.name,
             status_text(
                 c.status,

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from rich.text import Text
 from textual.widgets import RichLog
 
+from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.journal import JournalEntry
 
 OUTCOME_STYLES = {
@@ -32,6 +33,30 @@ def entry_line(entry: JournalEntry) -> Text:
     return line
 
 
+def event_line(event: HistoryEvent) -> Text:
+    """A history row (this or an earlier session, or a script) as a journal line."""
+    if event.kind == "action":
+        line = Text()
+        line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
+        line.append(f"{event.action:<8} ", style="bold")
+        line.append(f"{event.target} ")
+        outcome = event.outcome or ""
+        line.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+    else:
+        line = Text()
+        line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
+        line.append(f"{'status':<8} ", style="dim bold")
+        line.append(f"{event.target} ")
+        line.append(f"{event.old_status or 'new'} → {event.new_status or 'gone'}")
+    if event.message:
+        line.append(f" · {event.message}")
+    if event.request_id:
+        line.append(f" [{event.request_id}]", style="dim")
+    if event.source and event.source != "dashboard":
+        line.append(f" ({event.source})", style="dim")
+    return line
+
+
 class JournalPane(RichLog):
     """Mirrors the app's Journal; toggled with `j`, exported with `J`.
 
@@ -51,3 +76,8 @@ class JournalPane(RichLog):
         self.clear()
         for entry in entries:
             self.write(entry_line(entry))
+
+    def replay_lines(self, lines: Iterable[Text]) -> None:
+        self.clear()
+        for line in lines:
+            self.write(line)

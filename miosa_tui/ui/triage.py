@@ -1,0 +1,384 @@
+"""On-call triage in the dashboard: the persistent history, problems, attention and alerts.
+
+The dashboard calls `start` once, `on_poll` after every poll, and the `action_*` methods from
+its keys; everything else lives here so the screen itself changes by a few lines:
+
+- every journal entry and every status change a poll sees goes to the history (on a thread);
+- problems (fleet/problems.py) are judged after each poll, counted in the triage bar, offered to
+  the filter (`problem:`, `!`), and a computer that newly enters `error` or gets stuck raises a
+  toast, plus a bell and a desktop notification when the `alerts` setting allows;
+- `W` watches the highlighted computer: each of its status changes is announced;
+- rows whose status changed are remembered for `ATTENTION_SECONDS` (`recently_changed`);
+- a trend of running and problem counts feeds the bar's sparklines.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.notifications import SeverityLevel
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.diff import FleetDiff
+from miosa_tui.fleet.history import (
+    BackgroundWriter,
+    History,
+    HistoryEvent,
+    WriteThrough,
+    scope_for,
+    status_events,
+)
+from miosa_tui.fleet.problems import (
+    LastAction,
+    Problem,
+    ProblemRules,
+    StatusWatch,
+    find_problems,
+    last_actions,
+)
+from miosa_tui.ui.alerts import Alerts, driver_writer
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.app import MiosaApp
+    from miosa_tui.ui.screens.dashboard import DashboardScreen
+
+ATTENTION_SECONDS = 30.0
+ALERT_TOAST_SECONDS = 60.0  # a breakage stays on screen long enough to be seen
+TREND_POINTS = 120
+ALERT_KINDS = frozenset({"error", "stuck"})
+# The filter term `!` toggles.
+PROBLEMS_ONLY = "problem:any"
+
+
+class Triage:
+    """Owned by the app (it outlives a screen); the dashboard hands itself over in `start`."""
+
+    def __init__(
+        self,
+        app: MiosaApp,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.clock = clock
+        self.monotonic = monotonic
+        settings = app.backend.settings
+        self.scope = scope_for(settings.base_url, settings.tenant, simulated=app.backend.simulated)
+        self.rules = ProblemRules.from_settings(app.config.values)
+        self.history: History | None = None
+        self.writer: BackgroundWriter | None = None
+        self.sink: WriteThrough | None = None
+        self.status_watch = StatusWatch(clock)
+        self.problems: dict[str, Problem] = {}
+        # Problem kind by computer id, read by the filter (`problem:`); updated in place.
+        self.kinds: dict[str, str] = {}
+        self.watched: set[str] = set()
+        self.changed_at: dict[str, float] = {}
+        self.running_trend: deque[float] = deque(maxlen=TREND_POINTS)
+        self.problem_trend: deque[float] = deque(maxlen=TREND_POINTS)
+        self._history_actions: dict[str, LastAction] = {}
+        self._last: dict[str, Computer] = {}
+        self._polls = 0
+        self.alerts = Alerts(str(app.config.values.get("alerts", "toast")), None)
+        self.screen: DashboardScreen | None = None
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def start(self, screen: DashboardScreen) -> None:
+        """Open the history on a thread (the first table must not wait for the disk), then
+        write the journal through to it. A history problem (damaged or locked file) is one
+        warning toast; the dashboard works on without history."""
+        self.screen = screen
+        self.alerts.write = driver_writer(self.app)
+        screen.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
+
+    def _open_history(self) -> None:
+        cfg = self.app.config.values
+        history = History.open(
+            max_age_days=float(cfg.get("history_days", 30.0)),
+            max_mb=float(cfg.get("history_max_mb", 20.0)),
+            secrets=[self.app.backend.settings.api_key],
+        )
+        # What earlier sessions (and scripts) did: their failed actions are problems too.
+        earlier = last_actions(history.last_action_events(scope=self.scope))
+        self.app.call_from_thread(self._opened, history, earlier)
+
+    def _opened(self, history: History, earlier: dict[str, LastAction]) -> None:
+        self.history = history
+        if history.problem:
+            self.app.notify(history.problem, severity="warning", timeout=12, markup=False)
+        history.on_problem(self._history_failed)
+        if not history.available:
+            return
+        self.writer = BackgroundWriter(history)
+        self.sink = WriteThrough(history, source="dashboard", scope=self.scope, writer=self.writer)
+        self.app.journal.attach(self.sink)
+        self._history_actions = earlier
+        if self._polls:
+            self.refresh_problems(alert=False)
+
+    def _history_failed(self, sentence: str) -> None:
+        """The history turned itself off (locked, damaged, disk full): one warning toast.
+        Called from the writer or a reader thread, or from the event loop itself."""
+
+        def say() -> None:
+            self.app.notify(sentence, severity="warning", timeout=12, markup=False)
+
+        try:
+            self.app.call_from_thread(say)
+        except RuntimeError:  # already on the app's thread
+            say()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.flush()
+            self.writer.close()
+        if self.history is not None:
+            self.history.close()
+
+    # -- polls --------------------------------------------------------------------------------
+
+    def on_poll(self, diff: FleetDiff | None) -> None:
+        """After a poll: history rows, problems, alerts, attention, trend."""
+        if diff is None:
+            return
+        fleet = self.app.fleet.computers
+        first = self._polls == 0
+        self._polls += 1
+        now = self.clock()
+        self.status_watch.update(diff, first=first)
+        if self.sink is not None and not diff.is_empty:
+            rows = status_events(
+                diff, self._last, at=now, first=first, source="dashboard", scope=self.scope
+            )
+            if rows:
+                self.sink.events(rows)
+        if not first:
+            stamp = self.monotonic()
+            for old, new, names in diff.changed:
+                if "status" in names:
+                    self.changed_at[new.id] = stamp
+                    if new.id in self.watched:
+                        self._announce_watch(new, old.status)
+            for computer in diff.added:
+                self.changed_at[computer.id] = stamp
+        for ident in diff.removed:
+            if ident in self.watched:
+                gone = self._last.get(ident)
+                name = gone.name if gone else ident
+                self._toast(f"Watched computer {name} is gone from the list.", "warning")
+                self.watched.discard(ident)
+        self._last = fleet
+        self.refresh_problems(alert=not first)
+        counts = self.app.fleet.counts_by_status()
+        self.running_trend.append(float(counts.get("running", 0)))
+        self.problem_trend.append(float(len(self.problems)))
+
+    def refresh_problems(self, *, alert: bool = True) -> bool:
+        """Judge the fleet again; returns whether the set of problem computers changed."""
+        now = self.clock()
+        actions = dict(self._history_actions)
+        actions.update(last_actions(self.app.journal))
+        found = find_problems(
+            self.app.fleet.computers.values(),
+            now=now,
+            rules=self.rules,
+            observed=self.status_watch.observed,
+            last_actions=actions,
+        )
+        before = self.problems
+        self.problems = {p.computer.id: p for p in found}
+        self.kinds.clear()
+        self.kinds.update({ident: p.kind for ident, p in self.problems.items()})
+        if alert:
+            for problem in found:
+                old = before.get(problem.computer.id)
+                if problem.kind in ALERT_KINDS and (old is None or old.kind != problem.kind):
+                    self._alert(problem, now)
+        return set(before) != set(self.problems)
+
+    def _alert(self, problem: Problem, now: datetime) -> None:
+        name = problem.computer.name
+        title = f"{name} is {'in error' if problem.kind == 'error' else 'stuck'}"
+        self._toast(f"{title}: {problem.reason}", "error", timeout=ALERT_TOAST_SECONDS)
+        self.alerts.announce(f"miosa-tui: {title}", problem.reason)
+
+    def _announce_watch(self, computer: Computer, old_status: str) -> None:
+        self._toast(f"Watched {computer.name}: {old_status} -> {computer.status}", "information")
+        self.alerts.announce(f"miosa-tui: {computer.name}", f"{old_status} -> {computer.status}")
+
+    def _toast(self, message: str, severity: SeverityLevel, timeout: float = 10.0) -> None:
+        if self.alerts.level == "off" and severity != "warning":
+            return
+        self.app.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    # -- what the screen asks -----------------------------------------------------------------
+
+    def expire_attention(self) -> set[str]:
+        """Forget the changes older than ATTENTION_SECONDS; returns their ids (to redraw)."""
+        now = self.monotonic()
+        gone = {i for i, stamp in self.changed_at.items() if now - stamp > ATTENTION_SECONDS}
+        for ident in gone:
+            del self.changed_at[ident]
+        return gone
+
+    def recently_changed(self, ident: str) -> bool:
+        stamp = self.changed_at.get(ident)
+        return stamp is not None and self.monotonic() - stamp <= ATTENTION_SECONDS
+
+    def toggle_watch(self, computer: Computer | None) -> str:
+        if computer is None:
+            return "No computer is highlighted."
+        if computer.id in self.watched:
+            self.watched.discard(computer.id)
+            return f"No longer watching {computer.name}."
+        self.watched.add(computer.id)
+        return f"Watching {computer.name}: every status change will be announced."
+
+    def timeline(self, ident: str, limit: int = 50) -> list[HistoryEvent]:
+        if self.history is None:
+            return []
+        return self.history.events([ident], scope=self.scope, limit=limit)
+
+    def recent(self, limit: int = 200) -> list[HistoryEvent]:
+        if self.history is None:
+            return []
+        return self.history.events(scope=self.scope, limit=limit)
+
+    def export_markdown(self, path: str, targets: list[str]) -> Path:
+        """The incident timeline of `targets` (all computers when empty) written to `path`."""
+        from miosa_tui.fleet.incident import incident_markdown
+
+        if self.writer is not None:
+            self.writer.flush()
+        events = (
+            self.history.events(targets, scope=self.scope, limit=100_000)
+            if self.history is not None
+            else []
+        )
+        text = incident_markdown(events, now=self.clock(), targets=targets, scope=self.scope)
+        target = Path(path).expanduser()
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def summary(self) -> Text:
+        """'⚠ 3 problems: 1 error, 2 stuck' (empty when there are none)."""
+        if not self.problems:
+            return Text("")
+        by_kind: dict[str, int] = {}
+        for problem in self.problems.values():
+            by_kind[problem.kind] = by_kind.get(problem.kind, 0) + 1
+        count = len(self.problems)
+        line = Text()
+        line.append(f" ⚠ {count} problem{'s' if count != 1 else ''} ", style="bold white on red")
+        line.append(" " + ", ".join(f"{n} {kind}" for kind, n in by_kind.items()), style="red")
+        return line
+
+
+# -- the dashboard's side: a few calls, so dashboard.py changes by a few lines -----------------
+
+
+def install(screen: DashboardScreen) -> None:
+    """Mount the triage bar above the table and the timeline under Details; start triage."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
+    from miosa_tui.ui.widgets.timeline import TimelinePane
+    from miosa_tui.ui.widgets.triage_bar import TriageBar
+
+    triage = screen.miosa.triage
+    triage.start(screen)
+    table = screen.query_one("#computers", ComputerTable)
+    table.attention = triage.recently_changed
+    screen.query_one("#left").mount(TriageBar(id="triage-bar"), before=table)
+    screen.query_one("#tab-details").mount(
+        TimelinePane(
+            triage.timeline,
+            lambda ident: triage.problems.get(ident),
+            triage.clock,
+            id="timeline",
+        )
+    )
+
+
+def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
+    """The dashboard's poll hook: judge, record, alert, then redraw what depends on problems."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
+    from miosa_tui.ui.widgets.triage_bar import TriageBar
+
+    triage = screen.miosa.triage
+    before = set(triage.problems)
+    marked_before = set(triage.changed_at)
+    triage.on_poll(diff)
+    # The ◆ of rows whose status just changed, and of those whose moment has passed.
+    expired = triage.expire_attention()
+    fresh = set(triage.changed_at) - marked_before
+    if fresh or expired:
+        screen.query_one(ComputerTable).redraw(fresh | expired)
+    if set(triage.problems) != before and any(t.key == "problem" for t in screen.filter.terms):
+        screen._render_table(dirty=None)
+        screen._update_header_counts()
+    for bar in screen.query(TriageBar):
+        bar.show(triage.summary(), triage.running_trend, triage.problem_trend)
+
+
+def act(screen: DashboardScreen, name: str) -> None:
+    """`!` problems only, `W` watch, `D` describe, and the palette's incident export."""
+    triage = screen.miosa.triage
+    if name == "problems_only":
+        text = screen.filter.text
+        if PROBLEMS_ONLY in text.split():
+            text = " ".join(t for t in text.split() if t != PROBLEMS_ONLY)
+        else:
+            text = f"{text} {PROBLEMS_ONLY}".strip()
+        screen._apply_filter(text)
+        shown = "Showing only computers with a problem (! shows all)."
+        screen.notify(shown if PROBLEMS_ONLY in text else "Showing every computer.", timeout=3)
+    elif name == "watch":
+        screen.notify(triage.toggle_watch(screen.highlighted), timeout=4, markup=False)
+    elif name == "export":
+        from miosa_tui.ui.screens.dialogs import PathDialog
+
+        ids = [c.id for c in screen._targets()]
+        default = f"miosa-incident-{time.strftime('%Y%m%d-%H%M%S')}.md"
+
+        def done(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                written = triage.export_markdown(path, ids)
+            except OSError as exc:
+                screen.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                return
+            screen.notify(f"Incident timeline written to {written}", timeout=6, markup=False)
+
+        screen.app.push_screen(PathDialog("Export the incident timeline", default), done)
+    elif name == "describe":
+        from miosa_tui.ui.screens.describe import DescribeScreen
+
+        computer = screen.highlighted
+        if computer is None:
+            screen.notify("No computer is highlighted.", severity="warning")
+            return
+        app = screen.miosa
+        app.push_screen(
+            DescribeScreen(computer.id, computer.name, app.client.get_json, app.journal.redact)
+        )
+
+
+def journal_lines(screen: DashboardScreen) -> list[Text]:
+    """What the journal pane shows: the history (earlier sessions and scripts included) when
+    it is available, else this session's journal."""
+    from miosa_tui.ui.widgets.journal_pane import entry_line, event_line
+
+    triage = screen.miosa.triage
+    if triage.history is not None and triage.history.available:
+        if triage.writer is not None:
+            triage.writer.flush()
+        return [event_line(e) for e in triage.recent(500)]
+    return [entry_line(e) for e in screen.miosa.journal.entries]

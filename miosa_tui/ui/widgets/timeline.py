@@ -1,0 +1,87 @@
+"""Under Details: why the highlighted computer is a problem, and its own history (status
+changes with times, the actions taken on it with their outcome and request id), newest last.
+Read from the persistent history, so it includes what earlier sessions and scripts did."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.history import HistoryEvent
+from miosa_tui.fleet.problems import Problem
+from miosa_tui.ui.widgets.journal_pane import OUTCOME_STYLES
+
+Load = Callable[[str], list[HistoryEvent]]
+Judge = Callable[[str], Problem | None]
+
+
+def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: datetime) -> Text:
+    """The pane's content (every piece of API text added as plain Text, never markup)."""
+    text = Text()
+    if problem is not None:
+        text.append("Problem: ", style="bold red")
+        text.append(problem.summary(now))
+        if problem.request_id:
+            text.append(f" [request {problem.request_id}]", style="dim")
+        text.append("\n")
+    text.append("Timeline", style="bold underline")
+    text.append("\n")
+    if not events:
+        text.append("nothing recorded yet", style="dim")
+        return text
+    for event in events:
+        text.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
+        if event.kind == "status":
+            text.append(f"{event.old_status or 'new'} → {event.new_status or 'gone'}", style="bold")
+        else:
+            text.append(f"{event.action} ", style="bold")
+            outcome = event.outcome or ""
+            text.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+        if event.message:
+            text.append(f" · {event.message}")
+        if event.request_id:
+            text.append(f" [{event.request_id}]", style="dim")
+        if event.source:
+            text.append(f" ({event.source})", style="dim")
+        text.append("\n")
+    text.rstrip()
+    return text
+
+
+class TimelinePane(Static):
+    """Shows the computer the table highlights; the history is read in a thread."""
+
+    DEFAULT_CSS = """
+    TimelinePane { height: auto; max-height: 14; padding: 0 1; border-top: solid $panel; }
+    """
+
+    def __init__(self, load: Load, judge: Judge, now: Callable[[], datetime], **kwargs: object):
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.load = load
+        self.judge = judge
+        self.now = now
+        self.computer_id: str | None = None
+
+    def show_computer(self, computer: Computer | None) -> None:
+        self.computer_id = computer.id if computer else None
+        if computer is None:
+            self.update("")
+            return
+        self._refresh_for(computer.id)
+
+    def computer_changed(self, computer: Computer) -> None:
+        self.show_computer(computer)
+
+    @work(exclusive=True, group="timeline", thread=True)
+    def _refresh_for(self, ident: str) -> None:
+        events = self.load(ident)
+        self.app.call_from_thread(self._show, ident, events)
+
+    def _show(self, ident: str, events: list[HistoryEvent]) -> None:
+        if ident == self.computer_id:
+            self.update(timeline_text(self.judge(ident), events, self.now()))

@@ -1,0 +1,288 @@
+"""Triage in the dashboard (ui/triage.py), driven with the Pilot against the simulator: the
+problems bar, `!` and `problem:`, alerts written to the terminal only when enabled, the
+history in the journal pane and under Details, `W`, `D` and the Markdown export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from miosa_tui.fleet.history import History, HistoryEvent
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.alerts import osc_text
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.describe import DescribeScreen, masked
+from miosa_tui.ui.screens.dialogs import PathDialog
+from tests.ui_helpers import (
+    SIZE,
+    Sim,
+    burst,
+    cell,
+    first_with,
+    highlight,
+    loaded,
+    make_app,
+    row_ids,
+    screen_text,
+    static_text,
+    type_text,
+    wait_for,
+)
+
+
+def bar_text(app: MiosaApp) -> str:
+    return static_text(app.dashboard.query_one("#triage-summary", Static))
+
+
+def toasts(app: MiosaApp) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+def capture(app: MiosaApp) -> list[str]:
+    """Everything the app writes to the terminal from now on."""
+    driver = app._driver
+    assert driver is not None
+    written: list[str] = []
+    original = driver.write
+
+    def write(data: str) -> None:
+        written.append(data)
+        original(data)
+
+    driver.write = write  # type: ignore[method-assign]  # a test spy on the driver
+    return written
+
+
+async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path, alerts="desktop")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        written = capture(app)
+        before = set(app.triage.problems)
+        target = first_with(app, "running", skip=before)
+        name = app.fleet.computers[target].name
+        control.force_status(target, "error")
+        await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
+        assert f"{name} is in error" in toasts(app)
+        count = len(before) + 1
+        await wait_for(pilot, lambda: f"{count} problem" in bar_text(app), "the bar's count")
+        sent = "".join(written)
+        assert "\x07" in sent
+        assert f"\x1b]9;miosa-tui: {name} is in error" in sent
+        assert f"\x1b]777;notify;miosa-tui: {name} is in error;" in sent
+        # `!` shows only the problems, and again shows everything
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: set(row_ids(app)) == set(app.triage.problems), "only them")
+        assert target in row_ids(app)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: len(row_ids(app)) == 12, "every computer again")
+        # the filter language has it too
+        await pilot.press("slash")
+        await type_text(pilot, "problem:error")
+        await wait_for(
+            pilot,
+            lambda: (
+                row_ids(app) == [c for c in row_ids(app) if app.triage.kinds.get(c) == "error"]
+                and target in row_ids(app)
+            ),
+            "problem:error",
+        )
+        # status changes reach the history as they are seen
+        history = History.open()
+        rows = history.events([target], kind="status")
+        assert [(r.old_status, r.new_status, r.source) for r in rows][-1] == (
+            "running",
+            "error",
+            "dashboard",
+        )
+
+
+async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)  # alerts = "toast", the default
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        written = capture(app)
+        target = first_with(app, "running", skip=app.triage.problems)
+        name = app.fleet.computers[target].name
+        control.force_status(target, "error")
+        await wait_for(pilot, lambda: f"{name} is in error" in toasts(app), "the toast")
+        sent = "".join(written)
+        assert "\x07" not in sent and "\x1b]9;" not in sent and "\x1b]777;" not in sent
+
+
+def test_api_text_cannot_end_the_notification_sequence() -> None:
+    assert osc_text("web\x07\x1b]0;pwned\x1b\\;x") == "web  ]0 pwned \\ x"
+
+
+async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running")
+        name = app.fleet.computers[target].name
+    # A script (or the previous on-call) acted on it meanwhile.
+    history = History.open()
+    history.write(
+        [
+            HistoryEvent(
+                datetime.now(UTC) - timedelta(minutes=3),
+                "action",
+                target,
+                name,
+                "restart",
+                "unknown outcome",
+                message="The connection dropped.",
+                request_id="req_earlier01",
+                source="cli",
+                scope="simulator",
+            )
+        ]
+    )
+    history.close()
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for(pilot, lambda: target in app.triage.problems, "the earlier problem")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: "req_earlier01" in screen_text(app), "the pane")
+        assert "restart" in screen_text(app) and "(cli)" in screen_text(app)
+        await pilot.press("j")
+        await highlight(pilot, app, target)
+        timeline = app.dashboard.query_one("#timeline", Static)
+        await wait_for(pilot, lambda: "req_earlier01" in static_text(timeline), "the timeline")
+        text = static_text(timeline)
+        assert "Problem: unknown outcome" in text and "The connection dropped." in text
+
+
+async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        await pilot.press("W")
+        await wait_for(pilot, lambda: f"Watching {name}" in toasts(app), "watching")
+        control.force_status(target, "paused")
+        await wait_for(
+            pilot, lambda: f"Watched {name}: stopped -> paused" in toasts(app), "the change"
+        )
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen), "describe")
+        await wait_for(pilot, lambda: f'"id": "{target}"' in screen_text(app), "the JSON")
+        assert '"status": "paused"' in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, DescribeScreen), "closed")
+        await pilot.press("J")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the export dialog")
+        out = tmp_path / "incident.md"
+        app.screen.query_one("#path", Input).value = str(out)
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, "the Markdown file")
+        # the palette offers it too, with a Markdown file name
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "incident timeline")
+        await wait_for(pilot, lambda: "Export incident timeline" in screen_text(app), "the hit")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the palette's export")
+        default = app.screen.query_one("#path", Input).value
+        assert default.startswith("miosa-incident-") and default.endswith(".md")
+        second = tmp_path / "second.md"
+        app.screen.query_one("#path", Input).value = str(second)
+        await pilot.press("enter")
+        await wait_for(pilot, second.exists, "the second Markdown file")
+        assert "stopped -> paused" in second.read_text()
+    text = out.read_text()
+    assert text.startswith(f"# Incident timeline: {target.replace('_', chr(92) + '_')}")
+    assert "stopped -> paused" in text
+
+
+def test_describe_masks_secret_fields_and_known_secrets() -> None:
+    raw = {
+        "id": "c1",
+        "vnc": {"password": "hunter22", "user": "u"},
+        "stream_token": "tok",
+        "note": "key msk_live_abc",
+    }
+    shown = masked(raw, lambda s: s.replace("msk_live_abc", "****"))
+    assert shown["vnc"] == {"password": "••••••••", "user": "u"}
+    assert shown["stream_token"] == "••••••••" and shown["note"] == "key ****"
+
+
+async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    from miosa_tui.fleet.history import default_path
+
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database" * 100)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for(pilot, lambda: "was damaged; it was kept as" in toasts(app), "warning")
+        await burst(pilot, "down")
+        assert len(row_ids(app)) == 12
+    kept = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and "-" in p.suffix]
+    assert any(p.read_bytes() == b"not a database" * 100 for p in kept)
+
+
+async def test_a_row_whose_status_changed_is_marked_for_a_while(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        clock = [1000.0]
+        app.triage.monotonic = lambda: clock[0]
+        target = first_with(app, "stopped")
+        other = first_with(app, "stopped", skip=[target])
+        assert cell(app, target, "mark") == " "
+        control.force_status(target, "paused")
+        await wait_for(pilot, lambda: cell(app, target, "mark") == "◆", "the attention mark")
+        assert cell(app, other, "mark") == " "
+        clock[0] += 31  # the moment passes: the next poll takes the mark away
+        await wait_for(pilot, lambda: cell(app, target, "mark") == " ", "the mark gone")
+
+
+async def test_history_locked_during_the_session_is_one_warning_and_nothing_breaks(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    from miosa_tui.fleet.history import default_path
+
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for(pilot, lambda: app.triage.writer is not None, "the history open")
+        history = app.triage.history
+        assert history is not None
+        history.set_busy_timeout(50)
+        blocker = sqlite3.connect(default_path(), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        try:
+            target = first_with(app, "stopped")
+            control.force_status(target, "paused")  # its status row cannot be written
+            await wait_for(pilot, lambda: "History is off for this session" in toasts(app), "it")
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        control.force_status(target, "stopped")
+        await wait_for(pilot, lambda: app.fleet.computers[target].status == "stopped", "a poll")
+        await pilot.press("j")  # the pane falls back to this session's journal
+        await wait_for(pilot, lambda: app.dashboard.query("#journal"), "the pane")
+        assert toasts(app).count("History is off for this session") == 1
