@@ -16,8 +16,7 @@ from pathlib import Path
 import aiohttp
 import httpx
 import pytest
-
-from tests.serve_helpers import Served, proc_file, process_tree, running_serve
+from serve_helpers import Served, proc_file, process_tree, running_serve
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("textual_serve") is None, reason="textual-serve is not installed"
@@ -76,7 +75,7 @@ async def test_websockets_without_the_token_or_from_another_origin_get_no_dashbo
 ) -> None:
     own, token, port = served.origin, served.token, served.port
     before = process_tree(served.process.pid)
-    cases = {
+    cases: dict[str, dict[str, str | None]] = {
         "no token": dict(origin=own, cookie=None),
         "a wrong token": dict(origin=own, cookie=token[:-2] + "xx"),
         "another site, with the cookie": dict(origin="https://evil.example", cookie=token),
