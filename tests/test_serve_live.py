@@ -134,12 +134,14 @@ def test_the_page_and_its_assets_need_the_token(served: Served) -> None:
         assert "<div" not in bounce.text  # nothing of the dashboard page
 
 
-async def open_dashboard(served: Served, url: str, cookie: str | None) -> int:
+async def open_dashboard(
+    served: Served, url: str, cookie: str | None, headers: dict[str, str] | None = None
+) -> int:
     """Open an authorised WebSocket, take 4 KB of the dashboard, return the tree while open."""
     jar = {served.cookie_name: cookie} if cookie else {}
     async with (
         aiohttp.ClientSession(cookies=jar) as session,
-        session.ws_connect(url, headers={"Origin": served.origin}) as socket,
+        session.ws_connect(url, headers=headers or {"Origin": served.origin}) as socket,
     ):
         received = 0
         async with asyncio.timeout(60):
@@ -196,3 +198,23 @@ async def test_a_token_from_the_environment_reaches_no_tab_and_no_line(tmp_path:
         await open_dashboard(served, f"{own}?token={token}", cookie=None)
         assert served.stop() == 0
         assert token not in served.output()
+
+
+async def test_behind_a_tls_reverse_proxy_with_allow_remote(tmp_path: Path) -> None:
+    """What Caddy sends for https://dash.example.com: its Host, X-Forwarded-Proto: https."""
+    proxy = {"Host": "dash.example.com", "X-Forwarded-Proto": "https"}
+    with running_serve(tmp_path, "--allow-remote") as served:
+        with httpx.Client(follow_redirects=False, timeout=EXCHANGE_LIMIT, headers=proxy) as client:
+            first = client.get(f"{served.printed_url}&fontsize=12")
+            assert first.status_code == 303 and "; Secure" in first.headers["set-cookie"]
+            assert client.get(served.base).status_code == 403  # the token is still needed
+            # (httpx keeps a Secure cookie for https only: the proxy's side of the exchange)
+            cookie = {"Cookie": f"{served.cookie_name}={served.token}"}
+            page = client.get(f"{served.base}?fontsize=12", headers=cookie)
+            assert 'data-session-websocket-url="wss://dash.example.com/ws"' in page.text
+        through = {**proxy, "Origin": "https://dash.example.com"}
+        await open_dashboard(served, f"{served.base}ws", served.token, headers=through)
+        hostile = {**through, "Origin": "https://evil.example"}
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await open_dashboard(served, f"{served.base}ws", served.token, headers=hostile)
+        assert refused.value.status == 403
