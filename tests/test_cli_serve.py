@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import make_mocked_request
 
 from miosa_tui import cli
 from miosa_tui.cli.parser import build_parser
 from miosa_tui.cli.serve import app_command
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from miosa_tui.cli.serve_guard import AccessGuard
 
 TOKEN_ENV = "MIOSA_TUI_SERVE_TOKEN"
@@ -122,6 +122,8 @@ def fake_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[FakeSer
 
 def probe(token: str | None, host: str = "127.0.0.1:8000") -> web.Request:
     """A GET of the page carrying `token` in its query (the guard's own tests are live)."""
+    from aiohttp.test_utils import make_mocked_request  # aiohttp comes with textual-serve
+
     return make_mocked_request("GET", f"/?token={token}" if token else "/", headers={"Host": host})
 
 
