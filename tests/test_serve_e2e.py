@@ -169,7 +169,7 @@ def test_the_printed_url_shows_the_dashboard_and_copies_to_the_clipboard(
     assert served.stop() == 0  # Ctrl+C stops the server cleanly
     text = served.output()
     assert "--image-renderer halfcell" in text
-    assert "Traceback" not in text
+    assert "Traceback" not in text, text
     assert [line for line in text.splitlines() if served.token in line] == [
         f"miosa-tui: open {served.printed_url} in a browser"
     ]
