@@ -1,10 +1,13 @@
 """Browser end to end: `miosa-tui serve --demo` driven by headless Chromium through Playwright.
 
-It opens the page, presses keys in xterm.js, copies the Access panel's selected entry (`a`
+It opens the URL `serve` printed (the token moves into a cookie and leaves the address bar),
+presses keys in xterm.js, copies the Access panel's selected entry (`a`
 then `y`) and reads the browser clipboard, takes a screenshot, and stops the server with Ctrl+C.
 xterm.js draws on a canvas (no terminal text in the DOM), so the clipboard is the assertion.
+Then the attack of issue 19: a page on another port of 127.0.0.1, open in the same browser,
+cannot open the dashboard's WebSocket; and the printed URL works from a link on another site.
 
-Marked `e2e` and left out of the default `pytest` run (it needs Chromium and takes ~10 s):
+Marked `e2e` and left out of the default `pytest` run (it needs Chromium and takes ~45 s):
 run it with `pytest -m e2e tests/test_serve_e2e.py`. It skips, saying why, when Chromium,
 Playwright or textual-serve is missing. Set MIOSA_E2E_ARTIFACTS=DIR to keep the screenshot.
 """
@@ -12,24 +15,27 @@ Playwright or textual-serve is missing. Set MIOSA_E2E_ARTIFACTS=DIR to keep the 
 from __future__ import annotations
 
 import contextlib
+import http.server
 import importlib.util
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from serve_helpers import Served, running_serve
 
 from miosa_tui.api.links import public_url
 from miosa_tui.api.models import Computer
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import SimServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +49,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
 
 
 def missing() -> str | None:
@@ -57,52 +63,49 @@ def missing() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"miosa-tui serve exited early with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listened on port {port}")
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], Path]]:
+def served(tmp_path: Path) -> Iterator[Served]:
     reason = missing()
     if reason:
         pytest.skip(reason)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA_")}
-    env["MIOSA_TUI_CONFIG"] = str(tmp_path / "none.toml")
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "miosa_tui", "serve", "--demo", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            start_new_session=True,  # its own process group: the app children die with it
-        )
+    with running_serve(tmp_path) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def other_site(pages: dict[str, str]) -> Iterator[int]:
+    """A plain web server on another loopback port (another origin), serving `pages`."""
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
-        wait_for_port(port, process, time.monotonic() + 60)
-        yield f"http://127.0.0.1:{port}", process, log
+        yield server.server_address[1]
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        else:
-            # The app subprocesses may outlive a server that stopped.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
+        server.shutdown()
+        server.server_close()
+
+
+def hostile_page(port: int) -> str:
+    """A page that tries to drive the dashboard on `port`, the attack of issue 19."""
+    return f"""<!DOCTYPE html><script>
+    const ws = new WebSocket("ws://127.0.0.1:{port}/ws?width=80&height=24");
+    ws.onopen = () => {{ window.outcome = "open"; ws.send('["stdin", "q"]'); }};
+    ws.onmessage = () => {{ window.outcome = "dashboard bytes"; }};
+    ws.onclose = () => {{ window.outcome = window.outcome || "refused"; }};
+    </script>"""
 
 
 def fleet_public_urls() -> set[str]:
@@ -117,21 +120,22 @@ def fleet_public_urls() -> set[str]:
     return {public_url(Computer.from_json(item)) for item in body["data"]}
 
 
-def test_browser_shows_the_dashboard_and_copies_to_the_clipboard(
-    served: tuple[str, subprocess.Popen[bytes], Path], tmp_path: Path
+def test_the_printed_url_shows_the_dashboard_and_copies_to_the_clipboard(
+    served: Served, tmp_path: Path
 ) -> None:
     from PIL import Image
     from playwright.sync_api import sync_playwright
 
-    url, process, log = served
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
-            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+            context = browser.new_context(viewport=VIEWPORT)
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.origin)
             page = context.new_page()
-            page.goto(f"{url}/?fontsize=12")
+            page.goto(f"{served.printed_url}&fontsize=12")
             page.wait_for_selector("body.-first-byte", timeout=60_000)
+            address_bar = page.url
+            (cookie,) = context.cookies()
             page.click(".xterm-screen")
             copied = ""
             deadline = time.monotonic() + 60
@@ -148,6 +152,10 @@ def test_browser_shows_the_dashboard_and_copies_to_the_clipboard(
         finally:
             browser.close()
 
+    assert address_bar == f"{served.base}?fontsize=12"  # the token left the address bar
+    assert (cookie["name"], cookie["value"]) == (served.cookie_name, served.token)
+    assert cookie["domain"] == "127.0.0.1" and cookie["path"] == "/"
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] == -1
     assert copied in fleet_public_urls(), copied
     with Image.open(shot) as image:
         assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
@@ -158,8 +166,57 @@ def test_browser_shows_the_dashboard_and_copies_to_the_clipboard(
         Path(artifacts).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(artifacts) / "serve-e2e.png")
 
-    process.send_signal(signal.SIGINT)  # Ctrl+C stops the server cleanly
-    assert process.wait(timeout=30) == 0
-    text = log.read_text(errors="replace")
+    assert served.stop() == 0  # Ctrl+C stops the server cleanly
+    text = served.output()
     assert "--image-renderer halfcell" in text
-    assert "Traceback" not in text
+    assert "Traceback" not in text, text
+    assert [line for line in text.splitlines() if served.token in line] == [
+        f"miosa-tui: open {served.printed_url} in a browser"
+    ]
+
+
+def test_another_page_in_the_same_browser_cannot_drive_the_dashboard(served: Served) -> None:
+    """The attack of issue 19, from a page on another port of 127.0.0.1: same site, so the
+    browser even sends the SameSite=Strict cookie; the Origin check refuses it."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        other_site({"/": hostile_page(served.port)}) as evil_port,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport=VIEWPORT)
+            page = context.new_page()
+            page.goto(served.printed_url)
+            page.wait_for_selector("body.-first-byte", timeout=60_000)  # the user's own tab
+            hostile = context.new_page()
+            hostile.goto(f"http://127.0.0.1:{evil_port}/")
+            hostile.wait_for_function("window.outcome !== undefined", timeout=60_000)
+            outcome = hostile.evaluate("window.outcome")
+        finally:
+            browser.close()
+    assert outcome == "refused"
+    assert (
+        f"miosa-tui serve: refused GET '/ws' from 127.0.0.1: Origin 'http://127.0.0.1:{evil_port}'"
+        in served.output()
+    )
+
+
+def test_the_printed_url_works_from_a_link_on_another_site(served: Served) -> None:
+    """A link clicked in a web chat or mail: the first request is cross-site, so the browser
+    would not send the SameSite=Strict cookie on a plain redirect; serve's page reloads itself."""
+    from playwright.sync_api import sync_playwright
+
+    link = f'<!DOCTYPE html><a id="go" href="{served.printed_url}">dashboard</a>'
+    with other_site({"/": link}) as site_port, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.goto(f"http://localhost:{site_port}/")  # another site than 127.0.0.1
+            page.click("#go")
+            page.wait_for_selector("body.-first-byte", timeout=60_000)
+            address_bar = page.url
+        finally:
+            browser.close()
+    assert address_bar == served.base

@@ -174,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Serve the dashboard in a web browser through textual-serve, for demos and screen "
             "shares. Each browser tab runs its own dashboard with the options given here. "
-            "There is no login: keep the default loopback host unless you trust the network."
+            "Only the browser that opens the printed URL (it carries a per-run token) gets in."
         ),
     )
     _global_options(serve)
@@ -183,6 +183,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help="the secret the URL carries (default: MIOSA_TUI_SERVE_TOKEN, else a random one; "
+        "prefer the variable: an option shows in ps)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        dest="allow_remote",
+        action="store_true",
+        help="serve a non-loopback --host without --read-only, or loopback behind a reverse "
+        "proxy (any Host name accepted; the token is still required)",
+    )
 
     tour = sub.add_parser(
         "tour",

@@ -6,6 +6,10 @@ to `serve`, so a tab behaves exactly like `miosa-tui ...` in a terminal. The API
 on that command line (it would show in `ps` and in textual-serve's log): the child inherits the
 environment and reads the same config file.
 
+Only the browser that opened the printed URL gets in: see serve_guard.py (per-run token, Origin
+and Host checks in front of textual-serve's routes). The token is not on the tabs' command line
+or in their environment either.
+
 The renderer is forced to halfcell: under textual-serve the child's stdout is a pipe, so
 textual-image's auto-detection would pick the grey "unicode" renderer, and Sixel/TGP do not work
 in xterm.js.
@@ -14,6 +18,7 @@ in xterm.js.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 
@@ -60,8 +65,35 @@ def missing_textual_serve() -> str | None:
     return None
 
 
+def serve_token(args: argparse.Namespace) -> tuple[str, bool]:
+    """The run's token and whether the user gave it (--token, then MIOSA_TUI_SERVE_TOKEN)."""
+    from miosa_tui.cli.serve_guard import TOKEN_ENV, new_token
+
+    given = getattr(args, "token", None)
+    if given is None:
+        given = os.environ.get(TOKEN_ENV) or None
+    return (new_token(), False) if given is None else (given, True)
+
+
+def remote_problem(args: argparse.Namespace) -> str | None:
+    """Why a non-loopback --host is refused (one sentence), or None."""
+    if is_loopback(args.host) or args.read_only or args.allow_remote:
+        return None
+    return (
+        f"--host {args.host} is not loopback, and anyone who can reach it could drive a "
+        "dashboard holding your API key (destroy computers, copy stream tokens) while the "
+        "serve token crosses the network in clear: prefer an SSH tunnel to the default "
+        "127.0.0.1, or add --read-only, or --allow-remote to accept that."
+    )
+
+
+def page_url(host: str, port: int) -> str:
+    url_host = f"[{host}]" if ":" in host else host
+    return f"http://{url_host}:{port}/"
+
+
 def run_serve(args: argparse.Namespace) -> int:
-    """Serve until Ctrl+C. Exit 2 when textual-serve is missing (nothing is started)."""
+    """Serve until Ctrl+C. Exit 2 when something is refused before starting (nothing runs)."""
     problem = missing_textual_serve()
     if problem is not None:
         print(f"miosa-tui: {problem}", file=sys.stderr)
@@ -69,19 +101,31 @@ def run_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print(f"miosa-tui: --port must be from 1 to 65535, got {args.port}.", file=sys.stderr)
         return 2
-    from textual_serve.server import Server
+    from miosa_tui.cli import serve_guard
 
+    token, given = serve_token(args)
+    problem = serve_guard.token_problem(token) if given else None
+    problem = problem or remote_problem(args)
+    if problem is not None:
+        print(f"miosa-tui: {problem}", file=sys.stderr)
+        return 2
+    # The tabs inherit this process's environment: the token must not be in it.
+    os.environ.pop(serve_guard.TOKEN_ENV, None)
+    loopback = is_loopback(args.host)
+    guard = serve_guard.AccessGuard(
+        token, args.port, loopback_only=loopback and not args.allow_remote
+    )
     command = shlex.join(app_command(args))
-    url_host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{url_host}:{args.port}"
-    if not is_loopback(url):
+    url = page_url(args.host, args.port)
+    if not loopback:
         print(
-            f"miosa-tui: warning: serving on {args.host}, not loopback. textual-serve has no "
-            "login: anyone who can reach this address gets a dashboard with your API key. "
-            "Prefer the default --host 127.0.0.1 and an SSH tunnel.",
+            f"miosa-tui: warning: serving on {args.host}, not loopback: without TLS in front "
+            "(a reverse proxy), the token crosses the network in clear.",
             file=sys.stderr,
         )
-    print(f"miosa-tui: open {url} in a browser (each tab runs its own dashboard; Ctrl+C stops)")
+    shown = "<the token you set>" if given else token
+    print(f"miosa-tui: open {url}?{serve_guard.TOKEN_PARAM}={shown} in a browser")
+    print("  (each tab runs its own dashboard; Ctrl+C stops)")
     print(f"  app command: {command}", flush=True)
-    Server(command, host=args.host, port=args.port, title="miosa-tui").serve()
+    serve_guard.GuardedServer(command, args.host, args.port, "miosa-tui", guard).serve()
     return 0
