@@ -523,17 +523,21 @@ class DashboardScreen(Screen[None]):
 
     def _refused_verb(self, key: str) -> str | None:
         """The `act` verb bound to `key` on this screen when the binding would not run."""
-        active = self.active_bindings.get(key)
-        if active is not None and (active.node is not self or active.enabled):
-            return None  # a focused widget owns the key, or the action may run
         bindings = self._bindings.copy()
         if self.app._keymap:
             bindings.apply_keymap(self.app._keymap)
+        verb = None
         for binding in bindings.key_to_bindings.get(key, ()):
             name, _, arg = binding.action.partition("(")
             if name == "act" and arg:
-                return arg.rstrip(")").strip("'\"")
-        return None
+                verb = arg.rstrip(")").strip("'\"")
+                break
+        if verb is None:
+            return None  # arrows and every other key: nothing more to work out
+        active = self.active_bindings.get(key)
+        if active is not None and (active.node is not self or active.enabled):
+            return None  # a focused widget owns the key, or the action may run
+        return verb
 
     def _targets(self) -> list[Computer]:
         table = self.query_one(ComputerTable)
