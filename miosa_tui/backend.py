@@ -22,6 +22,8 @@ class Backend:
     settings: ApiSettings
     simulated: bool
     server: SimServer | None = None
+    # Why the simulator: "--demo" (even with an API key configured) or "no API key".
+    simulated_because: str = "no API key"
 
     @property
     def label(self) -> str:
@@ -49,5 +51,8 @@ def open_backend(cfg: Config, *, demo: bool, sim_config: SimConfig | None = None
     # The simulator accepts any msk_ key; a random one keeps the "never a fixed secret" habit.
     key = f"msk_sim_{secrets.token_hex(8)}"
     return Backend(
-        settings=ApiSettings(api_key=key, base_url=base_url), simulated=True, server=server
+        settings=ApiSettings(api_key=key, base_url=base_url),
+        simulated=True,
+        server=server,
+        simulated_because="--demo" if demo else "no API key",
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from miosa_tui import cli
-from miosa_tui.cli.doctor import osc52_note, terminal_section
+from miosa_tui.cli.doctor import collect, osc52_note, render_text, terminal_section
 from miosa_tui.sim.server import SimServer
 
 SECRET = "msk_u_doctorsecret_7Q4z"
@@ -18,7 +18,14 @@ SECTIONS = ("## Versions", "## Config", "## Backend", "## API check", "## Termin
 @pytest.fixture
 def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """A clean environment with the config file in tmp_path (returned, not created)."""
-    for name in ("MIOSA_API_KEY", "MIOSA_BASE_URL", "MIOSA_TENANT", "MIOSA_TUI_PROFILE", "TMUX"):
+    for name in (
+        "MIOSA_API_KEY",
+        "MIOSA_BASE_URL",
+        "MIOSA_TENANT",
+        "MIOSA_TUI_PROFILE",
+        "TMUX",
+        "VTE_VERSION",
+    ):
         monkeypatch.delenv(name, raising=False)
     path = tmp_path / "config.toml"
     monkeypatch.setenv("MIOSA_TUI_CONFIG", str(path))
@@ -60,7 +67,15 @@ def test_json_report(
     assert SECRET not in out
     report = json.loads(out)
     assert code == 0
-    assert set(report) == {"versions", "config", "backend", "api", "terminal", "problems"}
+    assert set(report) == {
+        "versions",
+        "config",
+        "backend",
+        "api",
+        "terminal",
+        "problems",
+        "warnings",
+    }
     assert report["api"]["status"] == 200 and report["api"]["request id"].startswith("req_")
     assert report["api"]["computers visible"] == 12
     assert report["backend"]["api key"] == "msk_u_…7Q4z"
@@ -166,3 +181,24 @@ def test_tmux_set_clipboard_is_read_and_advised() -> None:
 )
 def test_osc52_notes(env: dict[str, str], expected: str) -> None:
     assert expected in osc52_note(env, None)
+
+
+def test_tmux_dropping_copies_is_not_reported_as_no_problem(env: Path) -> None:
+    """Issue 12: "Problems: none found" right after "tmux ignores OSC 52" was a contradiction."""
+    import argparse
+
+    def tmux(argv: list[str]) -> str | None:
+        return "tmux 3.3a" if argv[1] == "-V" else "external"
+
+    args = argparse.Namespace(profile=None, demo=True, timeout=5.0)
+    environ = {"TMUX": "/tmp/tmux-0/default,1,0", "TERM": "tmux-256color"}
+    report = collect(args, {}, environ=environ, tty=False, run=tmux)
+    text = render_text(report)
+    assert "tmux ignores OSC 52" in text
+    problems = text.split("## Problems", 1)[1]
+    assert "none found" not in problems
+    assert "- warning: copies with y will not reach the clipboard: tmux ignores" in problems
+    assert report.problems == []  # a warning: the exit status stays 0
+    assert report.as_json()["warnings"] == report.warnings
+    quiet = collect(args, {}, environ={"TERM": "xterm-kitty"}, tty=False, run=tmux)
+    assert "- none found" in render_text(quiet)

@@ -165,9 +165,12 @@ async def test_destroy_needs_the_typed_name(sim: SimServer, ctl: Sim, tmp_path: 
         dialog = app.screen
         assert f"Type {name} to confirm" in screen_text(app)
         assert dialog.query_one("#confirm", Button).disabled
-        await pilot.press("y")  # not typed yet: refused, the dialog stays
+        assert app.focused is dialog.query_one("#typed", Input)  # opens in the name field
+        await pilot.press("y")  # a letter of the name, not a confirmation: the dialog stays
         await pump(pilot, 2)
         assert app.screen is dialog
+        assert dialog.query_one("#typed", Input).value == "y"
+        await pilot.press("backspace")
         await pilot.click("#typed")
         await type_text(pilot, name[:-1])
         assert dialog.query_one("#confirm", Button).disabled  # almost is not enough
@@ -187,10 +190,15 @@ async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "running")
-        await highlight(pilot, app, target)
+        stopped = first_with(app, "stopped")
         ctl.reset()
-        # escape, enter on the focused Cancel button, and the printed "n" all cancel
-        for keys in (("escape",), ("enter",), ("n",)):
+        # A stopped one (no typing): escape, enter on the focused Cancel button, and the printed
+        # "n" all cancel. A running one opens in the name field: Enter there refuses, "n" is a
+        # letter of the name; escape cancels.
+        cases = [(stopped, keys) for keys in (("escape",), ("enter",), ("n",))]
+        cases += [(target, ("enter", "n", "escape"))]
+        for cid, keys in cases:
+            await highlight(pilot, app, cid)
             await pilot.press("d")
             await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "dialog")
             await pilot.press(*keys)
@@ -199,7 +207,8 @@ async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_pat
         assert ctl.sent("DELETE") == []
         assert ctl.mutating() == []
         assert ctl.status(target) == "running"
-        assert target in row_ids(app)
+        assert ctl.status(stopped) == "stopped"
+        assert target in row_ids(app) and stopped in row_ids(app)
         assert highlighted(app) == target
 
 
@@ -278,6 +287,11 @@ async def test_move_a_stopped_computer(sim: SimServer, ctl: Sim, tmp_path: Path)
         region = await choose(pilot, app, 1)
         assert region != before
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+        name = app.fleet.computers[target].name
+        assert f"Move {name} from {before} to {region}?" in screen_text(app)
+        assert ctl.mutating() == []  # nothing is sent before the answer
+        await pilot.press("y")
         await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("region") == region, "move")
         await wait_for(pilot, lambda: cell(app, target, "region") == region, "the region cell")
         assert ctl.status(target) == "stopped"
@@ -299,6 +313,11 @@ async def test_resize(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
         size = await choose(pilot, app, 2)
         assert size != before
         await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+        name = app.fleet.computers[target].name
+        assert f"Resize {name} from {before} to {size}?" in screen_text(app)
+        assert ctl.mutating() == []  # nothing is sent before the answer
+        await pilot.press("y")
         await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("size") == size, "resize")
         await wait_for(pilot, lambda: cell(app, target, "size") == size, "the size cell")
         [request] = ctl.sent("POST", "/resize") + ctl.sent("PATCH", "/resize")

@@ -192,14 +192,16 @@ async def test_typed_confirmation_blocks_y_and_click_until_exact_text() -> None:
         assert "Destroy 2 computers?" in text
         assert "This cannot be undone." in text
         assert "Type destroy 2 to confirm" in text
-        assert app.focused is dialog.query_one("#cancel")
+        assert app.focused is dialog.query_one("#typed")  # opens in the field
         confirm = dialog.query_one("#confirm", Button)
         assert confirm.disabled and confirm.variant == "error"
 
-        await pilot.press("y")
+        await pilot.press("y")  # typed into the field, not a confirmation
         await pilot.click("#confirm")
         await pilot.pause()
         assert app.results == [] and app.screen is dialog
+        assert dialog.query_one("#typed", Input).value == "y"
+        await pilot.press("backspace")
 
         await pilot.click("#typed")
         await type_text(pilot, "destroy 3")  # the 'y' in "destroy" goes into the field
@@ -226,8 +228,7 @@ async def test_typed_confirmation_enter_in_field_confirms() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dialog(pilot, ConfirmActionDialog(plan, require_typed="research-desk"))
         assert "Type research-desk to confirm" in screen_text(app)
-        await pilot.press("tab")  # Cancel -> (disabled confirm skipped) -> the field
-        assert app.focused is app.screen.query_one("#typed")
+        assert app.focused is app.screen.query_one("#typed")  # no tab needed
         await type_text(pilot, "research-desk")
         await pilot.press("enter")
         await pilot.pause()
@@ -324,7 +325,7 @@ def test_clone_name_is_trimmed_and_numbered() -> None:
 # -- MoveDialog / ResizeDialog ----------------------------------------------------------------
 
 
-async def test_move_marks_current_region_and_returns_another() -> None:
+async def test_move_opens_on_the_current_region_and_enter_there_changes_nothing() -> None:
     app = Host()
     async with app.run_test(size=(100, 30)) as pilot:
         await open_dialog(pilot, MoveDialog(RESEARCH))
@@ -334,12 +335,13 @@ async def test_move_marks_current_region_and_returns_another() -> None:
         assert "Move research-desk" in text
         assert "us-mia  Miami  (current)" in text
         options = dialog.query_one("#choices", OptionList)
-        assert options.get_option("us-mia").disabled
         assert options.highlighted_option is not None
-        assert options.highlighted_option.id == "us-nyc"
-        await pilot.press("up")  # skips the current region (wraps to the last one)
-        assert options.highlighted_option is not None
-        assert options.highlighted_option.id == "ap-sin"
+        assert options.highlighted_option.id == "us-mia"
+        await pilot.press("enter")  # a stray Enter: refused, nothing chosen
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "Already in us-mia: choose another region." in screen_text(app)
+        assert app.results == []
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.results == ["us-nyc"]
@@ -368,11 +370,15 @@ async def test_resize_shows_specs_note_and_refuses_current() -> None:
         assert "medium   4 vCPU · 8 GB  (current)" in text
         assert "xl      16 vCPU · 32 GB" in text
         assert "A running computer restarts to apply the new size." in text
-        dialog._choose("medium")
+        options = dialog.query_one("#choices", OptionList)
+        assert options.highlighted_option is not None
+        assert options.highlighted_option.id == "medium"  # opens on the current size
+        await pilot.press("enter")
         await pilot.pause()
-        assert "Already medium" in screen_text(app)
-        # xs is highlighted first; down -> small, down skips medium -> large.
-        await pilot.press("down", "down")
+        assert app.screen is dialog
+        assert "Already medium: choose another size." in screen_text(app)
+        assert app.results == []
+        await pilot.press("down")  # medium -> large
         await pilot.click("#ok")
         await pilot.pause()
         assert app.results == ["large"]

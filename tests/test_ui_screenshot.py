@@ -328,6 +328,8 @@ async def test_save_writes_the_original_png(sim: SimServer, tmp_path: Path) -> N
         with Image.open(target) as saved:
             assert saved.format == "PNG" and saved.size == (640, 400)
         assert app.pane.saved_path == target.resolve()
+        assert app.clipboard == ""  # saving leaves the clipboard alone (issue 12)
+        await pilot.press("y")
         assert app.clipboard == str(target.resolve())
         saved_line = str(app.pane.query_one("#desktop-saved", Static).render())
         assert str(target.resolve()) in saved_line

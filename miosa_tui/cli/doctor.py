@@ -58,12 +58,15 @@ class Report:
 
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    # Something will not work as a user expects (copies dropped by tmux) though nothing is
+    # broken: listed under Problems, but the exit status stays 0.
+    warnings: list[str] = field(default_factory=list)
 
     def section(self, name: str) -> dict[str, Any]:
         return self.sections.setdefault(name, {})
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.sections, "problems": list(self.problems)}
+        return {**self.sections, "problems": list(self.problems), "warnings": list(self.warnings)}
 
 
 # -- versions ------------------------------------------------------------------------------------
@@ -378,6 +381,9 @@ def collect(
     if tty is None:
         tty = sys.stdout.isatty() and sys.stdin.isatty()
     report.sections["terminal"] = terminal_section(env, tty=tty, run=run)
+    clipboard = str(report.sections["terminal"]["OSC 52 clipboard"])
+    if clipboard.startswith(("tmux ignores", "unlikely")):
+        report.warnings.append(f"copies with y will not reach the clipboard: {clipboard}")
     return report
 
 
@@ -393,7 +399,8 @@ def render_text(report: Report) -> str:
                 lines.append(f"- {label}: {value}")
         lines.append("")
     lines.append("## Problems")
-    lines += [f"- {p}" for p in report.problems] or ["- none found"]
+    found = [f"- {p}" for p in report.problems] + [f"- warning: {w}" for w in report.warnings]
+    lines += found or ["- none found"]
     return "\n".join(lines) + "\n"
 
 

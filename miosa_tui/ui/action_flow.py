@@ -12,14 +12,67 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 
-from miosa_tui.api.models import Computer
-from miosa_tui.fleet.actions import ActionKind, ActionRunner, BulkPlan, allowed, plan_bulk
+from textual.notifications import SeverityLevel
+
+from miosa_tui.api.models import FAILED_STATUSES, KNOWN_STATUSES, Computer
+from miosa_tui.fleet.actions import (
+    ActionKind,
+    ActionResult,
+    ActionRunner,
+    BulkPlan,
+    allowed,
+    plan_bulk,
+)
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
 
 CONFIRMED = frozenset({ActionKind.STOP, ActionKind.RESTART, ActionKind.DESTROY})
 MAX_PARALLEL = 8
+
+
+def refusal(kind: ActionKind, skipped: list[tuple[Computer, str]]) -> str:
+    """Why nothing was sent, in one sentence: "ci-worker is in error: it can't be started
+    (destroy it)." for one computer, the reasons with counts for several."""
+    if len(skipped) == 1:
+        computer, reason = skipped[0]
+        unknown = computer.status not in KNOWN_STATUSES and computer.raw_status
+        state = computer.raw_status if unknown else computer.status
+        being = f"is in {state}" if computer.status in FAILED_STATUSES else f"is {state}"
+        _, _, hint = reason.partition(": ")
+        tail = f" ({hint})" if hint else ""
+        return f"{computer.name} {being}: it can't be {kind.past}{tail}."
+    plan = BulkPlan(kind, [], skipped)
+    return f"None of the {len(skipped)} computers can be {kind.past}: {plan.summary()}."
+
+
+def change_sentence(plan: BulkPlan, field: str, value: str) -> tuple[str, str]:
+    """("Resize ci-worker from small to xs?", "It will reboot.") for a resize or a move."""
+    verb = plan.kind.verb.capitalize()
+    targets = plan.targets
+    if len(targets) == 1:
+        c = targets[0]
+        current = (c.size if field == "size" else c.region) or "unknown"
+        question = f"{verb} {c.name} from {current} to {value}?"
+        running = c.is_running
+        status = c.status
+    else:
+        question = f"{verb} {len(targets)} computers to {value}?"
+        running = any(c.is_running for c in targets)
+        status = "stopped"
+    if field == "size":
+        if len(targets) > 1:
+            effect = "Running ones will reboot; the others get the new size when they start."
+        elif running:
+            effect = "It will reboot."
+        else:
+            effect = f"It stays {status}; the new size applies when it starts."
+    else:
+        effect = "It gets a new host and a new IP address in that region"
+        effect += "; running ones may restart." if len(targets) > 1 and running else "."
+        if len(targets) == 1 and not running:
+            effect += f" It stays {status}."
+    return question, effect
 
 
 class ActionFlow:
@@ -41,20 +94,25 @@ class ActionFlow:
         return True if any(allowed(kind, c) is None for c in targets) else None
 
     def request(self, verb: str, targets: list[Computer]) -> None:
+        """Ask, confirm and send `verb` for `targets`, or say in a toast why not (read-only,
+        nothing highlighted, no target in a state that allows it)."""
         kind = ActionKind(verb)
         if self.app.read_only:
-            self.app.notify(f"Read-only mode: {verb} is disabled.", severity="warning")
+            self.app.notify(
+                f"Read-only mode: {verb} is disabled.", severity="warning", markup=False
+            )
             return
         if kind is ActionKind.CREATE:
             self._ask_create()
             return
         if not targets:
-            self.app.notify("No computer selected.", severity="warning")
+            self.app.notify(
+                f"Nothing to {verb}: nothing is highlighted.", severity="warning", markup=False
+            )
             return
         plan = plan_bulk(kind, targets)
         if not plan.targets:
-            reasons = "; ".join(f"{c.name} {why}" for c, why in plan.skipped[:5])
-            self.app.notify(f"Cannot {verb}: {reasons}.", severity="warning")
+            self.app.notify(refusal(kind, plan.skipped), severity="warning", markup=False)
             return
         if kind is ActionKind.CLONE:
             self._ask_clone(plan)
@@ -110,7 +168,7 @@ class ActionFlow:
 
         def done(region: str | None) -> None:
             if region:
-                self.run(plan, region=region)
+                self._confirm_change(plan, "region", region)
 
         self.app.push_screen(MoveDialog(plan.targets[0].region, count=len(plan.targets)), done)
 
@@ -119,9 +177,28 @@ class ActionFlow:
 
         def done(size: str | None) -> None:
             if size:
-                self.run(plan, size=size)
+                self._confirm_change(plan, "size", size)
 
         self.app.push_screen(ResizeDialog(plan.targets[0].size, count=len(plan.targets)), done)
+
+    def _confirm_change(self, plan: BulkPlan, field: str, value: str) -> None:
+        """Resize or move: asked as one sentence saying what happens, under the same
+        `confirm_stop` setting as stop (off: sent at once)."""
+        if not self._needs_confirm(plan.kind):
+            self.run(plan, **{field: value})
+            return
+        from miosa_tui.ui.screens.dialogs import ConfirmActionDialog
+
+        question, effect = change_sentence(plan, field, value)
+        dialog = ConfirmActionDialog(plan, consequence=f"{question} {effect}")
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.run(plan, **{field: value})
+            else:
+                self.app.notify(f"{plan.kind.verb.capitalize()} cancelled.", timeout=3)
+
+        self.app.push_screen(dialog, answered)
 
     def _ask_create(self) -> None:
         from miosa_tui.ui.screens.dialogs import CreateDialog
@@ -157,16 +234,23 @@ class ActionFlow:
             if t is not None:
                 self.in_flight.add((plan.kind.verb, t.id))
         self.app.dashboard.clear_marks()
+        skipped = len(plan.skipped) + len(targets) - len(fresh)
         self.app.run_worker(
-            self._run_all(plan.kind, fresh, params), group="actions", exit_on_error=False
+            self._run_all(plan.kind, fresh, params, skipped),
+            group="actions",
+            exit_on_error=False,
         )
 
     async def _run_all(
-        self, kind: ActionKind, targets: list[Computer | None], params: dict[str, Any]
+        self,
+        kind: ActionKind,
+        targets: list[Computer | None],
+        params: dict[str, Any],
+        skipped: int = 0,
     ) -> None:
         gate = asyncio.Semaphore(MAX_PARALLEL)
 
-        async def one(target: Computer | None) -> None:
+        async def one(target: Computer | None) -> ActionResult:
             async with gate:
                 try:
                     result = await self.runner.run(
@@ -175,22 +259,50 @@ class ActionFlow:
                 finally:
                     if target is not None:
                         self.in_flight.discard((kind.verb, target.id))
-            name = result.target_name or "computer"
-            if result.outcome in ("ok", "sent"):
-                self.app.notify(f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4)
-            elif result.outcome == "skipped":
-                self.app.notify(
-                    f"{kind.verb.capitalize()} {name}: {result.message}", severity="warning"
-                )
-            else:
-                rid = f" [request {result.request_id}]" if result.request_id else ""
-                self.app.notify(
-                    f"{kind.verb.capitalize()} {name} {result.outcome}: {result.message}{rid}",
-                    severity="error",
-                    timeout=10,
-                )
+            if len(targets) == 1:
+                self._notify_one(kind, result)
+            return result
 
-        await asyncio.gather(*(one(t) for t in targets))
+        results = await asyncio.gather(*(one(t) for t in targets))
+        if len(results) > 1:
+            self._summarise(kind, results, skipped)
+
+    def _notify_one(self, kind: ActionKind, result: ActionResult) -> None:
+        name = result.target_name or "computer"
+        if result.outcome in ("ok", "sent"):
+            self.app.notify(
+                f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4, markup=False
+            )
+        elif result.outcome == "skipped":
+            self.app.notify(
+                f"{kind.verb.capitalize()} {name}: {result.message}",
+                severity="warning",
+                markup=False,
+            )
+        else:
+            rid = f" [request {result.request_id}]" if result.request_id else ""
+            self.app.notify(
+                f"{kind.verb.capitalize()} {name} {result.outcome}: {result.message}{rid}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+
+    def _summarise(self, kind: ActionKind, results: list[ActionResult], skipped: int) -> None:
+        """One toast for a bulk action: "Started 6, 1 failed: see the journal (j)."."""
+        done = sum(r.outcome in ("ok", "sent") for r in results)
+        skipped += sum(r.outcome == "skipped" for r in results)
+        failed = len(results) - done - sum(r.outcome == "skipped" for r in results)
+        parts = [f"{kind.past.capitalize()} {done}"]
+        if failed:
+            parts.append(f"{failed} failed")
+        if skipped:
+            parts.append(f"{skipped} skipped")
+        text = ", ".join(parts)
+        if failed or skipped:
+            text += ": see the journal (j)"
+        severity: SeverityLevel = "error" if failed else "warning" if skipped else "information"
+        self.app.notify(text + ".", severity=severity, timeout=8, markup=False)
 
     def _on_sent(
         self, kind: ActionKind, target: Computer | None, returned: Computer | None, sent_at: float

@@ -46,8 +46,13 @@ class ComputerCommands(Provider):
         for title, action, help_text in ACTIONS:
             name, _, arg = action.partition("(")
             params: tuple[object, ...] = (arg.rstrip(")").strip("'"),) if arg else ()
-            if name == "act" and screen.check_action("act", params) is False:
-                continue  # read-only: mutating commands are not offered at all
+            if name == "act":
+                if screen.check_action("act", params) is False:
+                    continue  # read-only: mutating commands are not offered at all
+                # Straight to the action, not through run_action: that skips an action its
+                # check refuses without a word; this one says why (as the key does).
+                found.append((title, partial(screen.action_act, str(params[0])), help_text))
+                continue
             found.append((title, partial(app.run_action, action, screen), help_text))
         for pane in screen.query("#desktop, #access"):
             for title, action, help_text in getattr(pane, "PALETTE", ()):

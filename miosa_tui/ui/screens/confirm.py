@@ -1,8 +1,9 @@
 """Confirmation before an action touches computers: every target listed, Cancel focused.
 
-Safety rules (reference §2.1): a stray Enter lands on Cancel; the confirm keys are printed in
-the dialog; when `require_typed` is set the confirm button stays disabled and `y` does nothing
-until the exact phrase is typed.
+Safety rules (reference §2.1): a stray Enter lands on Cancel (or, when a phrase must be typed,
+in the empty field, where it confirms nothing); the confirm keys are printed in the dialog; when
+`require_typed` is set the confirm button stays disabled and `y` does nothing until the exact
+phrase is typed.
 """
 
 from __future__ import annotations
@@ -162,7 +163,12 @@ class ConfirmActionDialog(DialogScreen[bool]):
             yield Static("", id="hints", classes="hints")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        # Typed confirmation: straight into the field (Enter there confirms only the exact
+        # phrase). Otherwise Cancel, so a stray Enter cancels.
+        if self.require_typed is not None:
+            self.query_one("#typed", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
         self._fit_targets(self.app.size.height)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -200,7 +206,9 @@ class ConfirmActionDialog(DialogScreen[bool]):
                 scroll,
             )
         elif self.require_typed is not None:
-            text = hint_line(("tab", "to the field, type, ⏎"), (cancel, "Cancel"), scroll)
+            # focus is in the field, where n is a letter: only escape cancels
+            escape = key_text(self.app, self, "dialog.cancel")
+            text = hint_line(("⏎", "Confirm once typed"), (escape, "Cancel"), scroll)
         else:
             text = hint_line((cancel, "Cancel"))
         self.query_one("#hints", Static).update(text)

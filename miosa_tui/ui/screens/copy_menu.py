@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -35,6 +36,18 @@ class CopyOption:
     @property
     def shown(self) -> str:
         return display_text(self.text, secret=self.secret)
+
+
+PICK_KEYS = 5  # the number keys bound below (copy_menu.pick1 .. pick5)
+
+
+def copy_hint(count: int) -> str:
+    """ "enter/1-4 copy · esc close · …": the number keys that have an entry, no more."""
+    picks = min(count, PICK_KEYS)
+    if picks == 0:
+        return "esc close"
+    numbers = "1" if picks == 1 else f"1-{picks}"
+    return f"enter/{numbers} copy · esc close · or select the text above with the mouse"
 
 
 class CopyMenu(ModalScreen[CopyOption | None]):
@@ -68,7 +81,7 @@ class CopyMenu(ModalScreen[CopyOption | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-box"):
-            yield Label(self._title, id="copy-title")
+            yield Label(Content(self._title), id="copy-title")
             yield OptionList(
                 *[self._prompt(i, o) for i, o in enumerate(self._options)], id="copy-options"
             )
@@ -79,10 +92,7 @@ class CopyMenu(ModalScreen[CopyOption | None]):
                 show_line_numbers=False,
                 id="copy-text",
             )
-            yield Static(
-                "enter/1-5 copy · esc close · or select the text above with the mouse",
-                id="copy-hint",
-            )
+            yield Static(Content(copy_hint(len(self._options))), id="copy-hint")
 
     @staticmethod
     def _prompt(index: int, option: CopyOption) -> Option:

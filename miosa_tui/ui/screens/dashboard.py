@@ -9,11 +9,12 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
@@ -136,12 +137,7 @@ class DashboardScreen(Screen[None]):
             read_only=app.read_only,
         )
         if app.backend.simulated:
-            self.notify(
-                "No MIOSA_API_KEY: this is a SIMULATED fleet on the embedded simulator. "
-                "Set MIOSA_API_KEY to manage real computers.",
-                title="Simulated fleet",
-                timeout=8,
-            )
+            self.notify(simulated_greeting(app), title="Simulated fleet", timeout=8, markup=False)
         for panel in self.query(AccessPanel):
             panel.reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
@@ -154,6 +150,8 @@ class DashboardScreen(Screen[None]):
     # -- polling ---------------------------------------------------------------------------
     async def _fetch(self) -> list[Computer]:
         await self._resume.wait()
+        if self.paused:  # a single refresh asked for while paused (ctrl+r)
+            self._resume.clear()
         # On the client's own loop thread: HTTP parsing, JSON and models for a big fleet never
         # hold this event loop (the diff runs in a worker thread too, see fleet.poller).
         return await self.miosa.client.list_computers(in_background=True)
@@ -292,7 +290,11 @@ class DashboardScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#computers")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._highlight(event.row_key.value if event.row_key is not None else None)
+        # Not the event's row key: the event may be stale (a filter or poll removed or moved
+        # rows after it was posted), which left the panes on a computer no longer highlighted.
+        current = self.query_one(ComputerTable).highlighted_id
+        if current != self._highlighted:
+            self._highlight(current)
 
     def _highlight(self, computer_id: str | None) -> None:
         self._highlighted = computer_id
@@ -412,8 +414,11 @@ class DashboardScreen(Screen[None]):
         self._update_header_counts()
 
     def action_refresh_now(self) -> None:
+        """Poll now. While paused: one poll, and the pause stays (as k9s users expect a
+        refresh not to undo a pause they chose); the toast says so."""
         if self.paused:
-            self.set_paused(False)
+            self._resume.set()  # `_fetch` lets this one poll through, then waits again
+            self.notify("Refreshed once; still paused (p resumes)", timeout=3)
         if self.poller is not None:
             self.poller.poke()
 
@@ -486,6 +491,10 @@ class DashboardScreen(Screen[None]):
 
     def action_focus_details(self) -> None:
         self.query_one(TabbedContent).active = "tab-details"
+        # Focus left inside the Access panel would switch the tabs straight back.
+        focused = self.focused
+        if focused is not None and self.query_one("#tab-access") in focused.ancestors_with_self:
+            self.query_one(ComputerTable).focus()
 
     def action_focus_table(self) -> None:
         self.query_one(ComputerTable).focus()
@@ -514,6 +523,39 @@ class DashboardScreen(Screen[None]):
             return self.miosa.actions.check(str(parameters[0]), targets)
         return True
 
+    def help_note(self, node: DOMNode | None, binding: Binding) -> str | None:
+        """For `?`: the mutating keys are listed but dimmed in read-only mode."""
+        if node is self and self.miosa.read_only and binding.action.startswith("act("):
+            return "disabled in read-only"
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        """A refused action key says why. Textual runs no action whose check_action is falsy
+        and swallows its key, so the refusal is handled here, before the bindings."""
+        verb = self._refused_verb(event.key)
+        if verb is not None:
+            event.stop()
+            event.prevent_default()
+            self.miosa.actions.request(verb, self._targets())
+
+    def _refused_verb(self, key: str) -> str | None:
+        """The `act` verb bound to `key` on this screen when the binding would not run."""
+        bindings = self._bindings.copy()
+        if self.app._keymap:
+            bindings.apply_keymap(self.app._keymap)
+        verb = None
+        for binding in bindings.key_to_bindings.get(key, ()):
+            name, _, arg = binding.action.partition("(")
+            if name == "act" and arg:
+                verb = arg.rstrip(")").strip("'\"")
+                break
+        if verb is None:
+            return None  # arrows and every other key: nothing more to work out
+        active = self.active_bindings.get(key)
+        if active is not None and (active.node is not self or active.enabled):
+            return None  # a focused widget owns the key, or the action may run
+        return verb
+
     def _targets(self) -> list[Computer]:
         table = self.query_one(ComputerTable)
         fleet = self.miosa.fleet.computers
@@ -529,11 +571,13 @@ class DashboardScreen(Screen[None]):
         self.miosa.actions.request(verb, self._targets())
 
     def show_pending(self, computer_id: str, desired: str | None) -> None:
+        """Called as the API accepts a request: the label counts from now."""
         table = self.query_one(ComputerTable)
         if desired is None:
             table.desired.pop(computer_id, None)
         else:
             table.desired[computer_id] = desired
+            table.requested[computer_id] = table.clock()
         table.redraw([computer_id])
         if self.poller is not None:
             self.poller.poke()
@@ -546,6 +590,16 @@ class DashboardScreen(Screen[None]):
     def clear_marks(self) -> None:
         self.query_one(ComputerTable).action_clear_marks()
         self._update_header_counts()
+
+
+def simulated_greeting(app: MiosaApp) -> str:
+    """Why this fleet is simulated, and how to reach the real one."""
+    fleet = "this is a SIMULATED fleet on the embedded simulator."
+    if app.backend.simulated_because != "--demo":
+        return f"No MIOSA_API_KEY: {fleet} Set MIOSA_API_KEY to manage real computers."
+    if app.config.api_key:
+        return f"--demo: {fleet} Your API key is not used; run without --demo to use it."
+    return f"--demo: {fleet} Set MIOSA_API_KEY and run without --demo to manage real computers."
 
 
 def _one_line(err: MiosaError | None) -> str | None:

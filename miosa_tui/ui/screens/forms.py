@@ -148,7 +148,8 @@ def _subject(current: Computer | str | None, name: str | None, count: int) -> st
 
 
 class _ChoiceDialog(_FormDialog[str]):
-    """One choice from a catalogue, the current value marked, not selectable, and refused."""
+    """One choice from a catalogue. It opens on the current value, marked "(current)", so a
+    stray Enter changes nothing: choosing it is refused with a reason."""
 
     noun = "value"
     verb = "Choose"
@@ -164,7 +165,7 @@ class _ChoiceDialog(_FormDialog[str]):
         for slug, label in self.choices.items():
             mine = slug == self.current
             text = f"{label}  (current)" if mine else label
-            result.append(Option(text, id=slug, disabled=mine))
+            result.append(Option(text, id=slug))
         return result
 
     def intro(self) -> ComposeResult:
@@ -187,10 +188,8 @@ class _ChoiceDialog(_FormDialog[str]):
     def on_mount(self) -> None:
         super().on_mount()
         options = self.query_one("#choices", OptionList)
-        for index, slug in enumerate(self.choices):
-            if slug != self.current:
-                options.highlighted = index
-                break
+        slugs = list(self.choices)
+        options.highlighted = slugs.index(self.current) if self.current in slugs else 0
         options.focus()
 
     @on(OptionList.OptionSelected, "#choices")

@@ -6,7 +6,7 @@ without anyone remembering to update a help text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -42,6 +42,11 @@ WIDE = 140  # terminal columns from which the areas are laid out in two columns
 class HelpRow:
     keys: list[str]
     description: str
+    note: str | None = None  # why the key does nothing now ("disabled in read-only")
+
+
+# Why a binding is disabled in the current mode, or None: see `DashboardScreen.help_note`.
+HelpNote = Callable[[DOMNode | None, Binding], str | None]
 
 
 @dataclass
@@ -73,6 +78,7 @@ def collect_help(
     screen: Screen[Any] | None,
     *,
     extra: Iterable[BindingsMap] = (),
+    note: HelpNote | None = None,
 ) -> list[HelpArea]:
     """Group the keys in effect by the area prefix of each Binding id ("table.mark" -> Table).
 
@@ -89,9 +95,11 @@ def collect_help(
     sources.extend((None, bindings) for bindings in extra)
 
     areas: dict[str, HelpArea] = {}
-    # One row per (area, description): "esc, n  Cancel", and a binding id repeated on a widget
-    # and its screen shows once.
+    # One row per (area, description): "esc, n  Cancel", and one per binding id: an id
+    # repeated on a widget and its screen ("Open URL" / "Open") shows once, with the longer
+    # description.
     rows: dict[tuple[str, str], HelpRow] = {}
+    by_id: dict[str, HelpRow] = {}
     for node, raw in sources:
         for key_bindings in _with_keymap(app, raw).key_to_bindings.values():
             for binding in key_bindings:
@@ -106,12 +114,20 @@ def collect_help(
                 description = _describe(binding)
                 row_key = (area, description.lower())
                 shown = app.get_key_display(binding)
-                row = rows.get(row_key)
+                row = by_id.get(binding.id) if binding.id else None
+                if row is None:
+                    row = rows.get(row_key)
+                elif len(description) > len(row.description):
+                    row.description = description
                 if row is None:
                     row = rows[row_key] = HelpRow([], description)
                     if area not in areas:
                         areas[area] = HelpArea(area, AREA_TITLES.get(area, area.capitalize()))
                     areas[area].rows.append(row)
+                if binding.id:
+                    by_id.setdefault(binding.id, row)
+                if note is not None and row.note is None:
+                    row.note = note(node, binding)
                 if shown not in row.keys:
                     row.keys.append(shown)
 
@@ -133,6 +149,12 @@ def _key_width(areas: list[HelpArea]) -> int:
 def _area_content(area: HelpArea, width: int) -> Content:
     lines = [
         Content.assemble((", ".join(row.keys).ljust(width), "bold $accent"), "  ", row.description)
+        if row.note is None
+        else Content.assemble(
+            (", ".join(row.keys).ljust(width), "dim"),
+            "  ",
+            (f"{row.description} ({row.note})", "dim"),
+        )
         for row in area.rows
     ]
     return Content("\n").join(lines)
@@ -238,7 +260,10 @@ class HelpScreen(ModalScreen[None]):
         self.wide = self.app.size.width >= WIDE
         self.set_class(self.wide, "-wide")
         dialog_bindings = ConfirmActionDialog._merge_bindings()
-        self.areas = collect_help(self.app, self._source_screen(), extra=[dialog_bindings])
+        source = self._source_screen()
+        self.areas = collect_help(
+            self.app, source, extra=[dialog_bindings], note=self._note_for(source)
+        )
         filter_key = _find_key(self.areas, "Filter", "/")
         mark_key = _find_key(self.areas, "Mark", "space")
         width = _key_width(self.areas)
@@ -285,6 +310,14 @@ class HelpScreen(ModalScreen[None]):
                     classes="section-text",
                 )
             yield Static("", id="hints", classes="hints")
+
+    @staticmethod
+    def _note_for(source: Screen[Any] | None) -> HelpNote | None:
+        from miosa_tui.ui.screens.dashboard import DashboardScreen
+
+        if isinstance(source, DashboardScreen):
+            return source.help_note
+        return None
 
     def on_mount(self) -> None:
         self._show_hints()

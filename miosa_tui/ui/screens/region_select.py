@@ -95,6 +95,7 @@ class RegionFormScreen(ModalScreen[Region | None]):
     RegionFormScreen Horizontal > Vertical { width: 1fr; height: auto; }
     RegionFormScreen Input { width: 1fr; }
     RegionFormScreen #region-form-error { color: $error; height: auto; }
+    RegionFormScreen #region-form-intro { width: 100%; height: auto; }
     RegionFormScreen .hint { color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -108,7 +109,10 @@ class RegionFormScreen(ModalScreen[Region | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Region in 0-1000 space (x, y of the top-left corner, width, height)")
+            yield Label(
+                "Region in 0-1000 space (x, y of the top-left corner, width, height)",
+                id="region-form-intro",
+            )
             with Horizontal():
                 for name in self.FIELDS:
                     with Vertical():

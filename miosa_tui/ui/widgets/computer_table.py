@@ -49,6 +49,9 @@ class ComputerTable(DataTable[Text | str]):
         Binding("space", "toggle_mark", "Mark", id="table.mark"),
         Binding("ctrl+a", "mark_all", "Mark all", show=False, id="table.mark_all"),
         Binding("escape", "clear_marks", "Clear marks", show=False, id="table.clear_marks"),
+        # Rows, not columns: DataTable's home/end scroll sideways in a row-cursor table.
+        Binding("home", "scroll_top", "First row", show=False, id="table.first_row"),
+        Binding("end", "scroll_bottom", "Last row", show=False, id="table.last_row"),
     ]
 
     class MarksChanged(Message):
@@ -68,6 +71,9 @@ class ComputerTable(DataTable[Text | str]):
         self.clock = clock
         self.marked: set[str] = set()
         self.desired: dict[str, str] = {}
+        # When each pending action was sent: its label counts from the request, not from the
+        # last status change ("stopped → running 52s" right after `s` was wrong).
+        self.requested: dict[str, float] = {}
         self.frame = 0
         self._order: list[str] = []
         self._cells: dict[str, tuple[object, ...]] = {}
@@ -138,7 +144,7 @@ class ComputerTable(DataTable[Text | str]):
 
     # -- writing ---------------------------------------------------------------------------
     def _cells_for(self, c: Computer) -> tuple[object, ...]:
-        since = self._since.get(c.id)
+        since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
             c.name,
@@ -263,6 +269,7 @@ class ComputerTable(DataTable[Text | str]):
         self._transitional.discard(cid)
         self.marked.discard(cid)
         self.desired.pop(cid, None)
+        self.requested.pop(cid, None)
 
     def _restore_cursor(self, keep: str | None) -> None:
         if keep is None or keep not in self._cells:

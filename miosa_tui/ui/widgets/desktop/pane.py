@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -209,8 +210,10 @@ class ScreenshotPane(DesktopView, can_focus=True):
         if path is None:
             return
         self.saved_path = path
-        self.query_one("#desktop-saved", Static).update(f"Saved {path}  (y copies the path)")
-        self._copy(str(path))
+        # Not copied: saving must not replace what the user has on the clipboard.
+        saved = f"Saved {path}  (y copies the path)"
+        self.query_one("#desktop-saved", Static).update(Content(saved))
+        self.app.notify(saved, title="Screenshot", markup=False)
         journal = getattr(self.app, "journal", None)
         shot = self.shot
         if journal is not None and shot is not None and hasattr(journal, "record"):

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -25,13 +26,27 @@ from miosa_tui.ui.widgets.desktop.wording import one_line
 
 
 def default_save_name(shot: Shot) -> str:
-    """'./research-desk-20260101-120431.png' (region shots get a '-region-x-y-w-h' suffix)."""
+    """'./research-desk-20260101-120431.png' (region shots get a '-region-x-y-w-h' suffix);
+    '-2', '-3'… when that file exists, so saving the same picture again keeps the first file."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", shot.name).strip("-.") or shot.computer_id
     stamp = shot.captured_at.strftime("%Y%m%d-%H%M%S")
     if shot.region is not None:
         r = shot.region
         slug += f"-region-{r.x}-{r.y}-{r.width}-{r.height}"
-    return f"./{slug}-{stamp}.png"
+    name = f"./{slug}-{stamp}.png"
+    n = 2
+    while Path(name).exists():
+        name = f"./{slug}-{stamp}-{n}.png"
+        n += 1
+    return name
+
+
+def png_target(text: str) -> Path:
+    """The file `save_png` writes for `text` (".png" added when it has another suffix)."""
+    target = Path(text).expanduser()
+    if target.suffix.lower() == ".png":
+        return target
+    return target.with_suffix(f"{target.suffix}.png" if target.suffix else ".png")
 
 
 class SavePathScreen(ModalScreen[Path | None]):
@@ -54,10 +69,11 @@ class SavePathScreen(ModalScreen[Path | None]):
         self._data = data
         self._default = default
         self._title = title
+        self._replace: Path | None = None  # an existing file the user was warned about
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self._title)
+            yield Label(Content(self._title))
             yield Input(value=self._default, id="save-path")
             yield Static("", id="save-error")
             yield Label("enter save · escape cancel", classes="hint")
@@ -72,10 +88,17 @@ class SavePathScreen(ModalScreen[Path | None]):
         if not text:
             error.update("Give a file name ending in .png.")
             return
+        target = png_target(text)
+        if target.is_file() and target != self._replace:
+            # Never overwrite a file on the first Enter: say so, a second Enter replaces it.
+            self._replace = target
+            warning = f"{target} exists: enter again to replace it, or change the name."
+            error.update(Content(warning))
+            return
         try:
             path = await asyncio.to_thread(save_png, self._data, text)
         except MiosaError as err:
-            error.update(one_line(str(err)))
+            error.update(Content(one_line(str(err))))
             return
         self.dismiss(path)
 
