@@ -22,7 +22,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
-from miosa_tui.ui.image_renderer import fit_box, fit_image, image_class
+from miosa_tui.ui.image_renderer import fit_box, fit_image, image_class, limit_size
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
@@ -182,10 +182,10 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client,
+                self.app.client,  # type: ignore[attr-defined]  # MiosaApp's, not App's
                 computer.id,
                 region,
-                self._fit_box,  # type: ignore[attr-defined]
+                self._fit_box,
             )
         except MiosaError as err:
             if self.computer is not None and self.computer.id == computer.id:
@@ -223,7 +223,8 @@ class DesktopView(Vertical):
         """The picture widget, made when the first desktop arrives: that is when textual-image
         gets imported (~0.2 s), so it never delays the dashboard's first paint."""
         if self._picture is None:
-            self._picture = image_class(self._renderer())(id="desktop-image")
+            renderer = self._renderer()
+            self._picture = limit_size(image_class(renderer)(id="desktop-image"), renderer)
             self.query_one("#desktop-frame").mount(self._picture)
         return self._picture
 
