@@ -24,7 +24,8 @@ async def test_every_view_holds_its_picture(sim: SimServer, tmp_path: Path, rend
         pane = app.dashboard.query_one(ScreenshotPane)
         await wait_for(pilot, lambda: pane.shot is not None, "the first desktop")
         image: Any = pane.query_one("#desktop-image")
-        assert image.image is not None and image.region.area > 0
+        await wait_for(pilot, lambda: image.region.area > 0, "the picture laid out")
+        assert image.image is not None
 
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, RegionSelectScreen))

@@ -37,6 +37,7 @@ from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
+    from rich.console import Console
     from textual.strip import Strip
     from textual.widget import Widget
 
@@ -210,7 +211,7 @@ class DesktopView(Vertical):
                     error=True,
                 )
             return
-        strips = await asyncio.to_thread(self._strips_for, fitted)  # off the event loop
+        strips = await asyncio.to_thread(self._strips_for, fitted, self.app.console)  # off the loop
         if self.computer is None or self.computer.id != computer.id:
             return
         shot = Shot(computer.id, computer.name, region, data, decoded, self.clock())
@@ -245,9 +246,9 @@ class DesktopView(Vertical):
         """Halfcell pictures are drawn from strips built in a thread (see `strips.py`)."""
         return resolve_renderer(self._renderer()) == "halfcell"
 
-    def _strips_for(self, image: PILImage) -> list[Strip] | None:
+    def _strips_for(self, image: PILImage, console: Console | None = None) -> list[Strip] | None:
         """The halfcell strips of `image` when this pane draws strips (call it in a thread)."""
-        return halfcell_strips(image) if self._draws_strips() else None
+        return halfcell_strips(image, console) if self._draws_strips() else None
 
     def _set_image(self, image: PILImage | None, strips: list[Strip] | None = None) -> bool:
         """Swap the picture; bad image data becomes a message, never an exception. `strips`
@@ -310,7 +311,7 @@ class DesktopView(Vertical):
     def _refit(self, shot: Shot) -> None:
         try:
             fitted = fit_image(shot.decoded.image, self._fit_box())
-            strips = self._strips_for(fitted)
+            strips = self._strips_for(fitted, self.app.console)
         except Exception:  # a failed re-fit keeps the old picture
             return
         self.app.call_from_thread(self._apply_refit, shot, fitted, strips)
