@@ -9,6 +9,12 @@ In one headless run against the embedded simulator (loopback HTTP, 1280x800 PNGs
       loop and records how late it wakes up,
   (c) decoding the same PNG with PIL (open + load), the unavoidable work,
 and prints medians and maxima with the ratios (a)/(c) and (b)/(c). No pass/fail.
+
+It measures twice in the same run, so the figures share the machine's load: first the baseline,
+the pane drawing with textual-image's HalfcellImage (its lines built on the event loop at first
+paint, as before the change), then the pane as shipped (halfcell lines built in a thread, see
+ui/widgets/desktop/strips.py), and prints the stall (b) of each and their ratio. The goal (issue
+13) is a longest stall of at most 16 ms.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import serve
 from miosa_tui.ui.image_renderer import prepare_renderer
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
+from miosa_tui.ui.widgets.desktop.view import DesktopView
 
 TICK = 0.005
 
@@ -83,7 +90,21 @@ class Monitor:
             self._task.cancel()
 
 
-async def measure(base_url: str, rounds: int, size: tuple[int, int]) -> dict[str, Any]:
+async def measure(
+    base_url: str, rounds: int, size: tuple[int, int], *, baseline: bool = False
+) -> dict[str, Any]:
+    """One app run; with `baseline`, the pane draws with textual-image's widget (lines built
+    on the event loop at first paint) instead of strips built in a thread."""
+    shipped = DesktopView._draws_strips
+    if baseline:
+        DesktopView._draws_strips = lambda self: False  # type: ignore[method-assign]
+    try:
+        return await _measure(base_url, rounds, size)
+    finally:
+        DesktopView._draws_strips = shipped  # type: ignore[method-assign]
+
+
+async def _measure(base_url: str, rounds: int, size: tuple[int, int]) -> dict[str, Any]:
     app = BenchApp(base_url)
     results: dict[str, Any] = {"to_screen": [], "stall": [], "idle_stall": [], "paint": []}
     async with app.run_test(size=size) as pilot:
@@ -161,6 +182,7 @@ def main() -> None:
     server.start()
     try:
         base_url = ready.get(timeout=30)
+        before = asyncio.run(measure(base_url, args.rounds, (cols, rows), baseline=True))
         results = asyncio.run(measure(base_url, args.rounds, (cols, rows)))
     finally:
         server.terminate()
@@ -199,6 +221,22 @@ def main() -> None:
     print(
         f"(a)/(c) = {a_med / c_med:.2f}   (b)/(c) = {b_med / c_med:.2f}   "
         f"(the pane's real debounce adds 300 ms to (a) by design)"
+    )
+    base_med, base_max = ms(before["stall"])
+    base_paint, _ = ms(before["paint"])
+    print()
+    print("longest event-loop stall while a picture loads (goal: at most 16 ms), same run:")
+    print(
+        f"  baseline, textual-image draws on the loop: median {base_med:.1f} ms, max "
+        f"{base_max:.1f} ms (first paint {base_paint:.1f} ms)"
+    )
+    print(
+        f"  shipped, strips built in a thread:          median {b_med:.1f} ms, max "
+        f"{b_max:.1f} ms (first paint {p_med:.1f} ms)"
+    )
+    print(
+        f"  shipped / baseline = {b_med / base_med:.2f} (median)   idle loop on this machine: "
+        f"median {i_med:.1f} ms, max {i_max:.1f} ms"
     )
 
 

@@ -120,3 +120,42 @@ def test_help_screen(frozen_sim: SimServer, tmp_path: Any, snap_compare: Any) ->
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- sizes: what each terminal size keeps and where the extra width goes ---------------------
+
+TERMINAL_SIZES = [(80, 24), (120, 40), (160, 48), (220, 60)]
+
+
+@pytest.mark.parametrize("size", TERMINAL_SIZES, ids=[f"{w}x{h}" for w, h in TERMINAL_SIZES])
+def test_main_screen_at_size(
+    frozen_sim: SimServer, tmp_path: Any, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    app = make_app(frozen_sim, tmp_path, poll_interval=5.0)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", TERMINAL_SIZES, ids=[f"{w}x{h}" for w, h in TERMINAL_SIZES])
+def test_access_panel_at_size(
+    frozen_sim: SimServer, tmp_path: Any, snap_compare: Any, size: tuple[int, int]
+) -> None:
+    from miosa_tui.ui.widgets.access.panel import AccessPanel
+
+    app = make_app(frozen_sim, tmp_path, poll_interval=5.0)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot, app)
+        panel = app.dashboard.query_one(AccessPanel)
+        await wait_for(
+            pilot,
+            lambda: panel.computer is not None and not panel.pending and bool(panel.entries),
+            "the access panel loaded",
+        )
+        await pilot.press("a")
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

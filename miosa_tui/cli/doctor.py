@@ -275,19 +275,14 @@ def tmux_option(name: str, run: Runner, scopes: tuple[str, ...]) -> str:
     return "unknown (tmux did not answer)"
 
 
-def image_protocol(tty: bool) -> str:
-    """What textual-image's auto-detection picks here (only asked on a TTY: it queries it)."""
+def image_protocol(tty: bool, env: Mapping[str, str]) -> str:
+    """The renderer `auto` picks here and why (it asks the terminal, so only on a TTY)."""
     if not tty:
         return "not a TTY (run `miosa-tui doctor` straight in the terminal to detect it)"
-    try:
-        import textual_image.renderable as detected
-        from textual_image._terminal import get_cell_size
-    except Exception as exc:  # textual-image missing or broken: report, don't crash
-        return f"unknown ({type(exc).__name__}: {exc})"
-    name = detected.Image.__module__.rsplit(".", 1)[-1]
-    label = {"tgp": "Kitty graphics (tgp)", "sixel": "Sixel"}.get(name, name)
-    size = get_cell_size()
-    return f"{label}, cell {size.width}x{size.height} px"
+    from miosa_tui.ui.terminal_probe import choose, probe
+
+    renderer, why = choose(probe(), env)
+    return f"{renderer}: {why}"
 
 
 def osc52_note(env: Mapping[str, str], set_clipboard: str | None) -> str:
@@ -334,7 +329,7 @@ def terminal_section(env: Mapping[str, str], *, tty: bool, run: Runner = _run) -
         "truecolor": "yes" if colorterm.lower() in ("truecolor", "24bit") else "not announced",
         "TERM_PROGRAM": env.get("TERM_PROGRAM") or "(unset)",
         "stdout is a TTY": "yes" if tty else "no",
-        "image protocol (auto)": image_protocol(tty),
+        "image protocol (auto)": image_protocol(tty, env),
         "over SSH": "yes" if env.get("SSH_CONNECTION") or env.get("SSH_TTY") else "no",
     }
     set_clipboard: str | None = None

@@ -36,6 +36,9 @@ class MiosaApp(App[None]):
     TITLE = "miosa-tui"
     COMMANDS: ClassVar = App.COMMANDS | {ComputerCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
+    # Screen classes for app.tcss: where the width goes on small and on wide terminals.
+    # (noqa: Textual declares it an instance variable, so a ClassVar annotation fails mypy)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (200, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),

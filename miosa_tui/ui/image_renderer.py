@@ -46,14 +46,27 @@ def normalize_renderer(name: str | None, environ: Mapping[str, str] | None = Non
     return value
 
 
-def prepare_renderer(name: str | None = None) -> None:
-    """Import textual-image now if its terminal probes are needed, while we still own stdin.
+def resolve_renderer(name: str | None) -> str:
+    """The renderer that draws: the setting, or for `auto` what `terminal_probe.choose` picked
+    from the terminal's name and version (the terminal is asked once, see `prepare_renderer`)."""
+    value = normalize_renderer(name)
+    if value == "auto":
+        from miosa_tui.ui.terminal_probe import auto_choice
 
-    Call this in the CLI before `app.run()`. halfcell and unicode draw with plain characters and
-    need no probe, so for them nothing is imported here: `image_class` loads textual-image when
-    the first picture is drawn, after the dashboard's first paint (the import costs ~0.2 s).
+        return auto_choice()[0]
+    return value
+
+
+def prepare_renderer(name: str | None = None) -> None:
+    """Ask the terminal now what it needs asked, while we still own stdin.
+
+    Call this in the CLI before `app.run()`. `auto` asks the terminal its name and version
+    (`terminal_probe`, at most half a second for a terminal that answers nothing). Sixel and TGP
+    import textual-image with its probes (the cell size in pixels). halfcell and unicode draw
+    with plain characters and need no probe, so for them nothing is imported here: `image_class`
+    loads textual-image when the first picture is drawn, after the dashboard's first paint.
     """
-    if normalize_renderer(name) not in ("halfcell", "unicode"):
+    if resolve_renderer(name) not in ("halfcell", "unicode"):
         _import_widgets(probe=True)
 
 
@@ -81,12 +94,11 @@ def image_class(name: str | None) -> type[Widget]:
 
     halfcell is textual-image's HalfcellImage with a faster renderable (see `_fast_halfcell`).
     """
-    value = normalize_renderer(name)
+    value = resolve_renderer(name)
     _import_widgets(probe=value not in ("halfcell", "unicode"))
     import textual_image.widget as tiw
 
     classes: dict[str, type[Widget]] = {
-        "auto": tiw.Image,
         "halfcell": _fast_halfcell(),
         "unicode": tiw.UnicodeImage,
         "sixel": tiw.SixelImage,
@@ -160,12 +172,7 @@ def _fast_halfcell() -> type[Widget]:
 def pixels_per_cell(name: str | None) -> tuple[int, int]:
     """How many image pixels one terminal cell can show: 1x2 for halfcell (one `▀` shows two
     pixels), the terminal's cell size in pixels for Sixel/TGP (auto may be either)."""
-    value = normalize_renderer(name)
-    if value == "auto":
-        import textual_image.renderable as detected
-
-        if detected.Image in (detected.HalfcellImage, detected.UnicodeImage):
-            value = "halfcell"
+    value = resolve_renderer(name)
     if value in ("halfcell", "unicode"):
         return 1, 2
     from textual_image._terminal import get_cell_size
@@ -203,7 +210,42 @@ def fit_box(cells: tuple[int, int], renderer: str | None) -> tuple[int, int]:
     """The largest pixel box worth drawing in `cells` (columns, rows) with this renderer."""
     px_w, px_h = pixels_per_cell(renderer)
     cols, rows = cells
-    return max(1, cols * px_w), max(1, rows * px_h)
+    box = max(1, cols * px_w), max(1, rows * px_h)
+    if resolve_renderer(renderer) == "sixel":
+        most = sixel_max_pixels()
+        box = min(box[0], most[0]), min(box[1], most[1])
+    return box
+
+
+def sixel_max_pixels() -> tuple[int, int]:
+    """The largest sixel picture the terminal draws: what it said (XTSMGRAPHICS), else xterm's
+    default 1000x1000. xterm drops a bigger picture whole, so nothing would show."""
+    from miosa_tui.ui.terminal_probe import DEFAULT_SIXEL_MAX, probed
+
+    info = probed()
+    if info is not None and info.sixel_max is not None:
+        return info.sixel_max
+    return DEFAULT_SIXEL_MAX
+
+
+def max_cells(renderer: str | None) -> tuple[int, int] | None:
+    """(columns, rows) a picture widget may take at most with this renderer: for sixel, what
+    fits in `sixel_max_pixels`; None where there is no limit."""
+    if resolve_renderer(renderer) != "sixel":
+        return None
+    px_w, px_h = pixels_per_cell(renderer)
+    most_w, most_h = sixel_max_pixels()
+    return max(1, most_w // px_w), max(1, most_h // px_h)
+
+
+def limit_size(widget: Widget, renderer: str | None) -> Widget:
+    """`widget` with a max width and height that keep a sixel picture drawable (see
+    `max_cells`); unchanged for other renderers."""
+    limit = max_cells(renderer)
+    if limit is not None:
+        widget.styles.max_width = limit[0]
+        widget.styles.max_height = limit[1]
+    return widget
 
 
 def fit_image(image: PILImage, box: tuple[int, int]) -> PILImage:

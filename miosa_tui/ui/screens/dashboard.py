@@ -167,13 +167,18 @@ class DashboardScreen(Screen[None]):
                 self.call_after_refresh(self._settle_heap)
         if diff is None:
             err = app.fleet.last_error
-            header.update_state(error=_one_line(err), last_success=app.fleet.last_success)
+            header.update_state(
+                error=_one_line(err),
+                last_success=app.fleet.last_success,
+                # backing off: when the next try really is, not "every 5s"
+                next_poll=header.clock() + app.fleet.next_delay(),
+            )
         else:
             if not diff.is_empty:
                 # An unchanged poll touches nothing: re-rendering the panes and the footer on
                 # every poll cost ~25 ms of CPU each time for no visible change.
                 self._apply_diff(diff)
-            header.update_state(error=None, last_success=app.fleet.last_success)
+            header.update_state(error=None, last_success=app.fleet.last_success, next_poll=None)
         for done in settled:
             self._settle(done)
         self._update_header_counts()

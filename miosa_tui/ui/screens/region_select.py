@@ -14,12 +14,13 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from miosa_tui.fleet.region import PRESETS, SPACE, Region, RegionError, parse
-from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class
+from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class, limit_size
+from miosa_tui.ui.screens.opaque import OpaqueScreen
 from miosa_tui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class RegionFormScreen(ModalScreen[Region | None]):
         self.dismiss(None)
 
 
-class RegionSelectScreen(Screen[Region | None]):
+class RegionSelectScreen(OpaqueScreen[Region | None]):
     """Pick a region of `decoded` (the full desktop); dismisses with it, or None on escape."""
 
     DEFAULT_CSS = """
@@ -205,7 +206,9 @@ class RegionSelectScreen(Screen[Region | None]):
         self._drag: tuple[str, int, int] | None = None
 
     def compose(self) -> ComposeResult:
-        image_widget: Widget = image_class(self.renderer)(id="region-image")
+        image_widget: Widget = limit_size(
+            image_class(self.renderer)(id="region-image"), self.renderer
+        )
         yield Static(
             f"Select a region of {self.computer_name} ({self.decoded.width}x{self.decoded.height})",
             id="region-title",

@@ -16,13 +16,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Grid, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.capture import capture
-from miosa_tui.ui.image_renderer import fit_box, image_class, thumbnail_png
+from miosa_tui.ui.image_renderer import fit_box, image_class, limit_size, thumbnail_png
+from miosa_tui.ui.screens.opaque import OpaqueScreen
 from miosa_tui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -54,7 +54,9 @@ class WallTile(Vertical, can_focus=True):
         self.refreshed = 0  # how many pictures this tile has shown
 
     def compose(self) -> ComposeResult:
-        image_widget: Widget = image_class(self.renderer)(classes="wall-image")
+        image_widget: Widget = limit_size(
+            image_class(self.renderer)(classes="wall-image"), self.renderer
+        )
         with Container(classes="wall-frame"):
             yield image_widget
             yield Static("waiting for its turn…", classes="wall-note")
@@ -89,7 +91,7 @@ class WallTile(Vertical, can_focus=True):
             self.query_one(".wall-image").display = False
 
 
-class WallScreen(Screen[str | None]):
+class WallScreen(OpaqueScreen[str | None]):
     """Thumbnails of running computers; Enter dismisses with the chosen id, escape with None."""
 
     DEFAULT_CSS = f"""

@@ -35,6 +35,26 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("age", "AGE", 4),
     ("id", "ID", 13),
 )
+# Widths the columns shrink to (name and status) and grow to when the table has room: at 160
+# terminal columns the table gets ~102 cells, and the ID (13 characters) must still show whole.
+NARROWEST = {"name": 16, "status": 16}
+# Spare cells go to these, in this order, up to the width given: whole names first (most are
+# under 20 characters), then pending labels ("⠙ stopping → stopped 4s"), then long names.
+GROWTH = (("name", 20), ("status", 23), ("name", 28))
+
+
+def fit_widths(available: int) -> dict[str, int]:
+    """Column widths for a table `available` cells wide: the narrow ones at least, the spare
+    cells to status then name, up to WIDEST. Each column also takes 2 cells of padding."""
+    widths = {key: NARROWEST.get(key, width) for key, _, width in COLUMNS}
+    spare = available - sum(w + 2 for w in widths.values())
+    for key, most in GROWTH:
+        grow = max(0, min(spare, most - widths[key]))
+        widths[key] += grow
+        spare -= grow
+    return widths
+
+
 SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
 MARK = Text("●", style="bold magenta")
 NO_MARK = Text(" ")
@@ -85,6 +105,20 @@ class ComputerTable(DataTable[Text | str]):
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+
+    def on_resize(self) -> None:
+        """Fit the column widths to the table's width (see `fit_widths`)."""
+        widths = fit_widths(self.scrollable_content_region.width)
+        changed = False
+        for key, width in widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None and column.width != width:
+                column.width = width
+                changed = True
+        if changed:
+            self._clear_caches()
+            self._update_dimensions(())
+            self.refresh()
 
     # -- reading ---------------------------------------------------------------------------
     @property

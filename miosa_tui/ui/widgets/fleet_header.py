@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widgets import Static
 
+from miosa_tui.api.models import FAILED_STATUSES
 from miosa_tui.ui.widgets.status_style import elapsed, status_colour
+
+# How much each part of the line matters when the terminal is too narrow for all of it: the
+# lowest go first (80x24 keeps the badges, the error count first, the freshness and the mode).
+KEEP, HIGH, MIDDLE, LOW, LEAST = 5, 4, 3, 2, 1
+ERROR_MIN = 24  # cells the last error keeps however narrow the terminal
 
 
 @dataclass
@@ -28,6 +34,7 @@ class HeaderState:
     marked: int = 0
     error: str | None = None
     sort: str = ""
+    next_poll: float | None = None  # when (header clock) the next poll is, while backing off
 
 
 class FleetHeader(Static):
@@ -63,37 +70,81 @@ class FleetHeader(Static):
         height = self.styles.height
         self.update(text, layout=height is None or not height.is_cells)
 
-    def header_text(self) -> Text:
-        s = self.state
+    def header_text(self, width: int | None = None) -> Text:
+        """The line; parts that do not fit in `width` cells (the widget's width by default)
+        are left out, least important first, and never cut in the middle."""
+        parts = self.header_parts()
+        if width is None:
+            width = self.content_size.width or self.size.width
+        error = self.error_text()
+        # the error message is cut to fit, not dropped: it keeps up to ERROR_MIN cells
+        budget = width - min(error.cell_len, ERROR_MIN)
+        if width > 0:
+            while sum(p.cell_len for _, p in parts) > budget:
+                lowest = min(rank for rank, _ in parts)
+                if lowest >= KEEP:
+                    break
+                index = max(i for i, (rank, _) in enumerate(parts) if rank == lowest)
+                del parts[index]
         line = Text()
-        line.append(" MIOSA ", style="bold reverse")
-        line.append(" ")
-        if s.simulated:
-            line.append(" SIMULATED ", style="bold black on yellow")
-            line.append(" fleet on the embedded simulator ", style="yellow")
-        else:
-            line.append(s.backend, style="bold")
-        line.append("  ")
-        for status, count in sorted(s.counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            line.append(f"{count} ", style="bold")
-            line.append(f"{status}  ", style=status_colour(status))
-        if s.filter_text:
-            line.append(f"filter '{s.filter_text}' {s.shown}/{s.total}  ", style="cyan")
-        if s.marked:
-            line.append(f"{s.marked} marked  ", style="bold magenta")
-        if s.last_success is None:
-            line.append("loading…", style="dim")
-        else:
-            line.append(f"updated {elapsed(self.clock() - s.last_success)} ago", style="dim")
-        line.append(f" · every {s.interval:g}s", style="dim")
-        if s.sort:
-            line.append(f" · sort {s.sort}", style="dim")
-        if s.paused:
-            line.append("  PAUSED ", style="bold black on cyan")
-        if self.is_stale():
-            line.append("  STALE ", style="bold white on red")
-        if s.read_only:
-            line.append("  READ-ONLY ", style="bold white on blue")
-        if s.error:
-            line.append(f"  ⚠ {s.error}", style="red")
+        for _, part in parts:
+            line.append_text(part)
+        line.append_text(error)
+        if width > 0 and line.cell_len > width:
+            line.truncate(width, overflow="ellipsis")
         return line
+
+    def header_parts(self) -> list[tuple[int, Text]]:
+        """(importance, text) of each part of the header, in display order."""
+        s = self.state
+        parts: list[tuple[int, Text]] = [(KEEP, Text(" MIOSA ", style="bold reverse"))]
+        if s.simulated:
+            parts.append((HIGH, Text.assemble(" ", (" SIMULATED ", "bold black on yellow"))))
+            parts.append((LEAST, Text.assemble(" ", ("fleet on the embedded simulator", "yellow"))))
+        elif s.backend:
+            parts.append((LOW, Text.assemble(" ", (s.backend, "bold"))))
+        parts.append((LEAST, Text(" ")))
+        failed_first = sorted(
+            s.counts.items(), key=lambda kv: (kv[0] not in FAILED_STATUSES, -kv[1], kv[0])
+        )
+        for index, (status, count) in enumerate(failed_first):
+            rank = HIGH if status in FAILED_STATUSES or index == 0 else MIDDLE - (index > 2)
+            parts.append(
+                (rank, Text.assemble(" ", (f"{count} ", "bold"), (status, status_colour(status))))
+            )
+        if s.filter_text:
+            parts.append(
+                (
+                    HIGH,
+                    Text.assemble("  ", (f"filter '{s.filter_text}' {s.shown}/{s.total}", "cyan")),
+                )
+            )
+        if s.marked:
+            parts.append((HIGH, Text.assemble("  ", (f"{s.marked} marked", "bold magenta"))))
+        if s.last_success is None:
+            parts.append((HIGH, Text.assemble("  ", ("loading…", "dim"))))
+        else:
+            ago = elapsed(self.clock() - s.last_success)
+            parts.append((HIGH, Text.assemble("  ", (f"updated {ago} ago", "dim"))))
+        if s.next_poll is not None:
+            wait = max(0.0, s.next_poll - self.clock())
+            parts.append((MIDDLE, Text.assemble(" ", (f"· retry in {elapsed(wait)}", "yellow"))))
+        else:
+            parts.append((LOW, Text.assemble(" ", (f"· every {s.interval:g}s", "dim"))))
+        if s.sort:
+            parts.append((LEAST, Text.assemble(" ", (f"· sort {s.sort}", "dim"))))
+        if s.paused:
+            parts.append((KEEP, Text.assemble(" ", (" PAUSED ", "bold black on cyan"))))
+        if self.is_stale():
+            parts.append((KEEP, Text.assemble(" ", (" STALE ", "bold white on red"))))
+        if s.read_only:
+            parts.append((HIGH, Text.assemble(" ", (" READ-ONLY ", "bold white on blue"))))
+        return parts
+
+    def error_text(self) -> Text:
+        error = self.state.error
+        return Text.assemble("  ", (f"⚠ {error}", "red")) if error else Text()
+
+    def on_resize(self) -> None:
+        self._shown = None
+        self.redraw()

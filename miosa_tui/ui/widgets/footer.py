@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.geometry import Size
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -38,6 +40,29 @@ class Footer(TextualFooter):
     async def _recompose_if_changed(self) -> None:
         if self.is_attached and self._signature() != self._shown:
             await self.recompose()
+            self.fit_keys()
+
+    def on_resize(self) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Hide the keys that would not fit whole, from the right (the footer lists the most
+        used keys first); the command palette key always stays. Textual's Footer cuts the
+        last visible key in half instead ("x Re" at 160 columns)."""
+        width = self.size.width
+        if width <= 0 or not self.is_attached:
+            return
+        keys = list(self.query(FooterKey))
+        used = sum(_key_width(k, width) for k in keys if k.has_class("-command-palette"))
+        full = False
+        for key in keys:
+            if key.has_class("-command-palette"):
+                continue
+            need = _key_width(key, width)
+            full = full or used + need > width
+            key.display = not full
+            if not full:
+                used += need
 
     def _signature(self) -> Signature:
         """Everything `compose` reads from the bindings, in order."""
@@ -59,3 +84,9 @@ class Footer(TextualFooter):
         if self._bindings_ready:
             self._shown = self._signature()
         yield from super().compose()
+
+
+def _key_width(key: FooterKey, width: int) -> int:
+    """Cells `key` takes: its text and its padding and border."""
+    size = Size(width, 1)
+    return key.get_content_width(size, size) + key.styles.gutter.width

@@ -9,6 +9,7 @@ thread. What the keys *do* (refresh, auto refresh, region, save, wall) is the su
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,13 +23,22 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
-from miosa_tui.ui.image_renderer import fit_box, fit_image, image_class
+from miosa_tui.ui.image_renderer import (
+    fit_box,
+    fit_image,
+    image_class,
+    limit_size,
+    resolve_renderer,
+)
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
+from miosa_tui.ui.widgets.desktop.strips import StripImage, halfcell_strips
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
+    from rich.console import Console
+    from textual.strip import Strip
     from textual.widget import Widget
 
 DEBOUNCE = 0.3  # seconds the cursor must rest on a row before we fetch its desktop
@@ -182,7 +192,7 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client,  # type: ignore[attr-defined]
+                self.app.client,  # type: ignore[attr-defined]  # MiosaApp's, not App's
                 computer.id,
                 region,
                 self._fit_box,
@@ -201,13 +211,14 @@ class DesktopView(Vertical):
                     error=True,
                 )
             return
+        strips = await asyncio.to_thread(self._strips_for, fitted, self.app.console)  # off the loop
         if self.computer is None or self.computer.id != computer.id:
             return
         shot = Shot(computer.id, computer.name, region, data, decoded, self.clock())
         self.shot = shot
         if region is None:
             self.full_shot = shot
-        self._set_image(fitted)
+        self._set_image(fitted, strips)
         self._update_caption()
         if self._open_region_after_fetch and region is None:
             self._open_region_after_fetch = False
@@ -223,21 +234,42 @@ class DesktopView(Vertical):
         """The picture widget, made when the first desktop arrives: that is when textual-image
         gets imported (~0.2 s), so it never delays the dashboard's first paint."""
         if self._picture is None:
-            self._picture = image_class(self._renderer())(id="desktop-image")
+            renderer = self._renderer()
+            if self._draws_strips():
+                self._picture = StripImage(id="desktop-image")
+            else:
+                self._picture = limit_size(image_class(renderer)(id="desktop-image"), renderer)
             self.query_one("#desktop-frame").mount(self._picture)
         return self._picture
 
-    def _set_image(self, image: PILImage | None) -> bool:
-        """Swap the picture; bad image data becomes a message, never an exception."""
+    def _draws_strips(self) -> bool:
+        """Halfcell pictures are drawn from strips built in a thread (see `strips.py`)."""
+        return resolve_renderer(self._renderer()) == "halfcell"
+
+    def _strips_for(self, image: PILImage, console: Console | None = None) -> list[Strip] | None:
+        """The halfcell strips of `image` when this pane draws strips (call it in a thread)."""
+        return halfcell_strips(image, console) if self._draws_strips() else None
+
+    def _set_image(self, image: PILImage | None, strips: list[Strip] | None = None) -> bool:
+        """Swap the picture; bad image data becomes a message, never an exception. `strips`
+        are the picture's halfcell lines when they were built in a thread already."""
         frame = self.query_one("#desktop-frame")
         if image is None and self._picture is None:
             frame.display = False
             return True
         widget = self._image_widget()
         try:
-            widget.image = image
+            if isinstance(widget, StripImage):
+                if image is not None and strips is None:
+                    strips = halfcell_strips(image)  # not built in a thread: build them here
+                widget.show(image, strips)
+            else:
+                widget.image = image
         except Exception as err:  # PIL.UnidentifiedImageError and friends (notes §1.4)
-            widget.image = None
+            if isinstance(widget, StripImage):
+                widget.show(None, None)
+            else:
+                widget.image = None
             frame.display = False
             self._set_message(f"Could not draw the desktop: {one_line(str(err))}", error=True)
             return False
@@ -279,13 +311,14 @@ class DesktopView(Vertical):
     def _refit(self, shot: Shot) -> None:
         try:
             fitted = fit_image(shot.decoded.image, self._fit_box())
+            strips = self._strips_for(fitted, self.app.console)
         except Exception:  # a failed re-fit keeps the old picture
             return
-        self.app.call_from_thread(self._apply_refit, shot, fitted)
+        self.app.call_from_thread(self._apply_refit, shot, fitted, strips)
 
-    def _apply_refit(self, shot: Shot, fitted: PILImage) -> None:
+    def _apply_refit(self, shot: Shot, fitted: PILImage, strips: list[Strip] | None) -> None:
         if self.shot is shot:
-            self._set_image(fitted)
+            self._set_image(fitted, strips)
 
     def _auto_tick(self) -> None:
         computer = self.computer

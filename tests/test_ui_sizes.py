@@ -1,0 +1,81 @@
+"""What each terminal size keeps: the header's important parts at 80 columns (error count first,
+PAUSED/STALE, the last update), whole footer keys only, the ID column whole at 160 columns, and
+the header's real next-poll time while the poller backs off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from textual.widgets._footer import FooterKey
+from ui_helpers import loaded, make_app, screen_text, table_text, wait_for
+
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.widgets.fleet_header import FleetHeader
+from miosa_tui.ui.widgets.footer import Footer
+
+
+def header(**state: object) -> FleetHeader:
+    widget = FleetHeader(clock=lambda: 100.0)
+    widget.state.counts = {"running": 8, "stopped": 3, "error": 1, "creating": 2}
+    widget.state.simulated = True
+    widget.state.last_success = 97.0
+    for name, value in state.items():
+        setattr(widget.state, name, value)
+    return widget
+
+
+def test_header_at_80_columns_keeps_what_matters() -> None:
+    text = header(paused=True, last_success=10.0, sort="name ↑").header_text(78).plain
+    assert len(text) <= 78
+    assert text.index("1 error") < text.index("8 running")  # the error count comes first
+    for part in ("SIMULATED", "PAUSED", "STALE", "updated 1m30s ago"):
+        assert part in text, (part, text)
+    assert "fleet on the embedded simulator" not in text  # the least important part went
+    wide = header(paused=True, last_success=10.0, sort="name ↑").header_text(200).plain
+    assert "fleet on the embedded simulator" in wide and "sort name ↑" in wide
+
+
+def test_header_cuts_a_long_error_instead_of_dropping_the_badges() -> None:
+    text = header(error="HTTP 503 " * 30, last_success=10.0).header_text(78).plain
+    assert len(text) <= 78 and "STALE" in text and "⚠ HTTP 503" in text and text.endswith("…")
+
+
+def test_header_says_when_the_next_poll_is_while_backing_off() -> None:
+    calm = header().header_text(160).plain
+    assert "every 5s" in calm
+    backing_off = header(next_poll=120.0).header_text(160).plain
+    assert "retry in 20s" in backing_off and "every 5s" not in backing_off
+
+
+async def test_backoff_shows_in_the_running_app(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        httpx.put(sim.root_url + "/_sim/faults", json={"error_rate": 1.0}).raise_for_status()
+        top = app.dashboard.query_one(FleetHeader)
+        await wait_for(pilot, lambda: "retry in" in top.header_text().plain, "backing off")
+        assert app.fleet.consecutive_failures >= 1
+        assert "every 1s" not in top.header_text().plain
+
+
+async def test_footer_keys_are_whole_and_the_id_column_is_readable(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path)
+    for size in ((160, 48), (80, 24)):
+        async with app.run_test(size=size) as pilot:
+            await loaded(pilot, app)
+            footer = app.dashboard.query_one(Footer)
+            keys = list(footer.query(FooterKey))
+            shown = [k for k in keys if k.display]
+            assert len(shown) < len(keys)  # some keys did not fit, at both sizes
+            for key in shown:  # every shown key lies inside the footer, none cut
+                assert key.region.right <= footer.region.right, (size, key.region)
+            last_line = screen_text(app).splitlines()[-1]
+            assert "Commands" in last_line
+            if size == (160, 48):
+                ids = table_text(app)
+                for computer in app.fleet.computers.values():
+                    assert computer.id in ids  # 'comp_30f97058', not 'comp_'
+            app = make_app(sim, tmp_path)
