@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+from miosa_tui.safe_text import printable
 
 # Commands that change a computer or the fleet, refused in read-only mode. `token` is not one:
 # it issues a short-lived viewing credential and changes no computer (as in the dashboard).
@@ -29,7 +30,7 @@ def _say_error(exc: MiosaError) -> int:
     """
     bad_input = isinstance(exc, InvalidInputError)
     hint = "" if bad_input and not isinstance(exc, ConfigError) else f" — {exc.hint}"
-    print(f"miosa-tui: {exc}{hint}", file=sys.stderr)
+    print(printable(f"miosa-tui: {exc}{hint}", multiline=True), file=sys.stderr)
     return 2 if bad_input else 1
 
 

@@ -15,6 +15,7 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
 from miosa_tui.fleet.capture import capture, png_size, save_png
 from miosa_tui.fleet.region import RegionError, parse
+from miosa_tui.safe_text import printable
 
 
 async def resolve(client: MiosaClient, ident: str) -> Computer:
@@ -39,7 +40,7 @@ def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if args.json:
         output.print_json(data)
     else:
-        print(text)
+        print(printable(text, multiline=True))
 
 
 async def run(args: argparse.Namespace, settings: ApiSettings) -> int:

@@ -43,18 +43,20 @@ class ActionFlow:
     def request(self, verb: str, targets: list[Computer]) -> None:
         kind = ActionKind(verb)
         if self.app.read_only:
-            self.app.notify(f"Read-only mode: {verb} is disabled.", severity="warning")
+            self.app.notify(
+                f"Read-only mode: {verb} is disabled.", severity="warning", markup=False
+            )
             return
         if kind is ActionKind.CREATE:
             self._ask_create()
             return
         if not targets:
-            self.app.notify("No computer selected.", severity="warning")
+            self.app.notify("No computer selected.", severity="warning", markup=False)
             return
         plan = plan_bulk(kind, targets)
         if not plan.targets:
             reasons = "; ".join(f"{c.name} {why}" for c, why in plan.skipped[:5])
-            self.app.notify(f"Cannot {verb}: {reasons}.", severity="warning")
+            self.app.notify(f"Cannot {verb}: {reasons}.", severity="warning", markup=False)
             return
         if kind is ActionKind.CLONE:
             self._ask_clone(plan)
@@ -89,7 +91,7 @@ class ActionFlow:
             if ok:
                 self.run(plan, **params)
             else:
-                self.app.notify(f"{kind.verb.capitalize()} cancelled.", timeout=3)
+                self.app.notify(f"{kind.verb.capitalize()} cancelled.", timeout=3, markup=False)
 
         self.app.push_screen(dialog, done)
 
@@ -177,10 +179,14 @@ class ActionFlow:
                         self.in_flight.discard((kind.verb, target.id))
             name = result.target_name or "computer"
             if result.outcome in ("ok", "sent"):
-                self.app.notify(f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4)
+                self.app.notify(
+                    f"{kind.verb.capitalize()}: {name} — {result.message}", timeout=4, markup=False
+                )
             elif result.outcome == "skipped":
                 self.app.notify(
-                    f"{kind.verb.capitalize()} {name}: {result.message}", severity="warning"
+                    f"{kind.verb.capitalize()} {name}: {result.message}",
+                    severity="warning",
+                    markup=False,
                 )
             else:
                 rid = f" [request {result.request_id}]" if result.request_id else ""
@@ -188,6 +194,7 @@ class ActionFlow:
                     f"{kind.verb.capitalize()} {name} {result.outcome}: {result.message}{rid}",
                     severity="error",
                     timeout=10,
+                    markup=False,
                 )
 
         await asyncio.gather(*(one(t) for t in targets))

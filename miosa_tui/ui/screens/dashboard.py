@@ -24,6 +24,7 @@ from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -137,6 +138,7 @@ class DashboardScreen(Screen[None]):
                 "Set MIOSA_API_KEY to manage real computers.",
                 title="Simulated fleet",
                 timeout=8,
+                markup=False,
             )
         self.query_one(ComputerTable).focus()
         self.set_interval(0.25, self._tick)
@@ -223,7 +225,12 @@ class DashboardScreen(Screen[None]):
             pending.kind.verb, pending.computer_id, name, outcome, done.message
         )
         if done.outcome != "ok":
-            self.notify(f"{pending.kind.verb} {name}: {done.message}", severity="error", timeout=10)
+            self.notify(
+                f"{pending.kind.verb} {name}: {done.message}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
     def _visible(self) -> list[Computer]:
         computers: Iterable[Computer] = self.miosa.fleet.computers.values()
@@ -345,7 +352,7 @@ class DashboardScreen(Screen[None]):
         self.filter = parse_filter(text)
         error = self.query_one("#filter-error", Static)
         if self.filter.error:
-            error.update(f"⚠ {self.filter.error}")
+            error.update(safe(f"⚠ {self.filter.error}"))
             error.remove_class("hidden")
         else:
             error.add_class("hidden")
@@ -381,12 +388,16 @@ class DashboardScreen(Screen[None]):
             else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
         )
         self.query_one(FleetHeader).update_state(sort=label)
-        self.notify(f"Sorted by {label}", timeout=2)
+        self.notify(f"Sorted by {label}", timeout=2, markup=False)
 
     # -- polling controls --------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
         self.set_paused(not self.paused)
-        self.notify("Refresh paused (p resumes)" if self.paused else "Refresh resumed", timeout=3)
+        self.notify(
+            "Refresh paused (p resumes)" if self.paused else "Refresh resumed",
+            timeout=3,
+            markup=False,
+        )
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -419,7 +430,7 @@ class DashboardScreen(Screen[None]):
             fleet.policy, interval=seconds, fast_interval=min(fleet.policy.fast_interval, seconds)
         )
         self.query_one(FleetHeader).update_state(interval=seconds)
-        self.notify(f"Refreshing every {seconds:g} s", timeout=2)
+        self.notify(f"Refreshing every {seconds:g} s", timeout=2, markup=False)
         if self.poller is not None:
             self.poller.poke()
 
@@ -456,9 +467,11 @@ class DashboardScreen(Screen[None]):
                     path, "json" if path.endswith(".json") else "text"
                 )
             except OSError as exc:
-                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                self.notify(
+                    f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
+                )
                 return
-            self.notify(f"Journal exported to {written}", timeout=6)
+            self.notify(f"Journal exported to {written}", timeout=6, markup=False)
 
         self.app.push_screen(PathDialog("Export the journal", default), done)
 
@@ -485,7 +498,7 @@ class DashboardScreen(Screen[None]):
     @on(ScreenshotPane.WallChoice)
     def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
         if not self.go_to(event.computer_id):
-            self.notify("That computer is no longer in the list.", severity="warning")
+            self.notify("That computer is no longer in the list.", severity="warning", markup=False)
 
     # -- actions -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from miosa_tui.fleet.region import PRESETS, SPACE, Region, RegionError, parse
+from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class
 from miosa_tui.ui.widgets.footer import Footer
 
@@ -203,7 +204,10 @@ class RegionSelectScreen(Screen[Region | None]):
     def compose(self) -> ComposeResult:
         image_widget: Widget = image_class(self.renderer)(id="region-image")
         yield Static(
-            f"Select a region of {self.computer_name} ({self.decoded.width}x{self.decoded.height})",
+            safe(
+                f"Select a region of {printable(self.computer_name, limit=60)}"
+                f" ({self.decoded.width}x{self.decoded.height})"
+            ),
             id="region-title",
         )
         with Container(id="region-frame"):
@@ -259,7 +263,7 @@ class RegionSelectScreen(Screen[Region | None]):
             self._show_error(f"Could not draw the desktop: {err}")
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#region-error", Static).update(" ".join(text.split()))
+        self.query_one("#region-error", Static).update(safe(" ".join(text.split())))
 
     def select(self, region: Region) -> None:
         """Set the selection (clamped into the space) and redraw."""

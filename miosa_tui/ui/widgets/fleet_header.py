@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.widgets import Static
 
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.status_style import elapsed, status_colour
 
 
@@ -76,9 +77,9 @@ class FleetHeader(Static):
         line.append("  ")
         for status, count in sorted(s.counts.items(), key=lambda kv: (-kv[1], kv[0])):
             line.append(f"{count} ", style="bold")
-            line.append(f"{status}  ", style=status_colour(status))
+            line.append(f"{printable(status, limit=30)}  ", style=status_colour(status))
         if s.filter_text:
-            line.append(f"filter '{s.filter_text}' {s.shown}/{s.total}  ", style="cyan")
+            line.append(f"filter '{printable(s.filter_text)}' {s.shown}/{s.total}  ", style="cyan")
         if s.marked:
             line.append(f"{s.marked} marked  ", style="bold magenta")
         if s.last_success is None:
@@ -95,5 +96,5 @@ class FleetHeader(Static):
         if s.read_only:
             line.append("  READ-ONLY ", style="bold white on blue")
         if s.error:
-            line.append(f"  ⚠ {s.error}", style="red")
+            line.append(f"  ⚠ {printable(s.error)}", style="red")
         return line

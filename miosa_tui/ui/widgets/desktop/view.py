@@ -22,6 +22,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import fit_box, fit_image, image_class
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
@@ -250,7 +251,7 @@ class DesktopView(Vertical):
     def _set_message(self, text: str, *, error: bool = False) -> None:
         self.message = text
         message = self.query_one("#desktop-message", Static)
-        message.update(text)
+        message.update(safe(text, multiline=True))
         message.set_class(error, "-error")
         message.display = True
         if error or self.shot is None:
@@ -269,7 +270,7 @@ class DesktopView(Vertical):
         if text != self._caption_text:
             self._caption_text = text
             # one line high whatever the text: repaint it without reflowing the screen
-            self.query_one("#desktop-caption", Static).update(text, layout=False)
+            self.query_one("#desktop-caption", Static).update(safe(text), layout=False)
 
     def on_resize(self) -> None:
         if self.shot is not None:
