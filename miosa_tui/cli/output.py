@@ -35,6 +35,9 @@ COMPUTER_KEYS = (
 )
 
 
+CELL_LIMIT = 100  # terminal cells of one table cell; longer text ends in an ellipsis
+
+
 def computer_json(computer: Computer) -> dict[str, Any]:
     """The stable JSON form of a computer (`status` normalised, `raw_status` as sent)."""
     data = asdict(computer)
@@ -57,7 +60,7 @@ def print_json(value: Any, out: TextIO | None = None) -> None:
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
     """A plain aligned table with a rule under the headers, as `kubectl get` prints. Cells are
     API text: shown with `printable` (control characters escaped), aligned by terminal cells."""
-    shown = [[printable(cell) for cell in row] for row in rows]
+    shown = [[printable(cell, limit=CELL_LIMIT) for cell in row] for row in rows]
     widths = [cell_len(h) for h in headers]
     for row in shown:
         for i, cell in enumerate(row):
