@@ -25,12 +25,14 @@ from miosa_tui.safe_text import is_hidden, printable, url_problem
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.copy_menu import CopyMenu
+from miosa_tui.ui.screens.forms import CloneDialog, MoveDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
 from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import ComputerTable
+from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 SIZE = (220, 60)
 
@@ -222,6 +224,33 @@ async def test_every_name_clicked_and_every_screen_visited(api: HostileApi, tmp_
         await pilot.press("j")
         await v.until(lambda: v.shows("stream token issued"), "the journal pane")
         v.check("journal")
+
+        # The forms over a hostile name: clone (its name prefilled, escaped), move, resize, and
+        # the desktop's save dialog.
+        table.focus()
+        stopped = next(c for c in api.computers if c["status"] == "stopped")  # move, resize
+        for key, screen_type, computer in (
+            ("c", CloneDialog, osc52),
+            ("m", MoveDialog, stopped),
+            ("z", ResizeDialog, stopped),
+        ):
+            table.go_to(computer["id"])
+            await pilot.press(key)
+            await v.until(lambda t=screen_type: isinstance(app.screen, t), f"the {key} dialog")
+            name = printable(computer["name"])[:30]
+            await v.until(lambda n=name: v.shows(n), f"the name in the {key} dialog")
+            v.check(f"dialog {key}")
+            await pilot.press("escape")
+            await v.until(lambda t=screen_type: not isinstance(app.screen, t), "dialog closed")
+        table.go_to(osc52["id"])
+        await pilot.press("g")
+        await v.until(lambda: v.shows("64x40 · captured"), "the desktop again")
+        await pilot.press("e")
+        await v.until(lambda: isinstance(app.screen, SavePathScreen), "the save dialog")
+        await v.until(lambda: v.shows("Save the desktop of"), "the save dialog's title")
+        v.check("save dialog")
+        await pilot.press("escape")
+        await v.until(lambda: not isinstance(app.screen, SavePathScreen), "save dialog closed")
 
         # Destroy: the phrase to type is shown escaped; its id is accepted.
         target = next(c for c in api.computers if str(c["name"]).startswith("osc0\x1b"))

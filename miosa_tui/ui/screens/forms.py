@@ -115,7 +115,7 @@ class CloneDialog(_FormDialog[str]):
         with Vertical(id="dialog") as box:
             box.border_title = safe_content(f"Clone {self.source_name}")
             yield Static("Name of the new computer", classes="field-label")
-            yield Input(clone_name(self.source_name, self.existing), id="name")
+            yield Input(clone_name(printable(self.source_name), self.existing), id="name")
             yield Static("", id="name-error", classes="error -empty")
             yield from self.buttons()
 
