@@ -77,6 +77,7 @@ READS = [
     ["public-url", "h01"],
     ["wait", "h01", "running", "--timeout", "5"],
     ["get", "no-such"],
+    ["doctor"],
     ["screenshot", "h01", "-o", "{tmp}/shot.png"],
     ["screenshot", "h01", "--region", "0,0,500,500", "-o", "{tmp}/region.png"],
 ]
