@@ -112,6 +112,7 @@ def test_get_shows_every_computer_literally(
         code, text = run(["get", str(computer["id"])], capsys)
         assert code == 0, text
         assert hidden(text) == []
+        assert len(text.splitlines()) == 14  # one line per field: a newline in a value is escaped
         name = computer["name"]
         if isinstance(name, str) and name:
             assert printable(name) in text

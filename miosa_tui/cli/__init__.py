@@ -30,7 +30,7 @@ def _say_error(exc: MiosaError) -> int:
     """
     bad_input = isinstance(exc, InvalidInputError)
     hint = "" if bad_input and not isinstance(exc, ConfigError) else f" — {exc.hint}"
-    print(printable(f"miosa-tui: {exc}{hint}", multiline=True), file=sys.stderr)
+    print(printable(f"miosa-tui: {exc}{hint}"), file=sys.stderr)
     return 2 if bad_input else 1
 
 

@@ -36,6 +36,10 @@ async def resolve(client: MiosaClient, ident: str) -> Computer:
         ) from None
 
 
+def _status(computer: Computer) -> str:
+    return printable(computer.raw_status or computer.status)
+
+
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if args.json:
         output.print_json(data)
@@ -59,7 +63,11 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             created = await client.create(
                 name=args.name, size=args.size, region=args.region, template_type=args.template
             )
-            _emit(args, output.computer_json(created), f"Creating {created.name} ({created.id}).")
+            _emit(
+                args,
+                output.computer_json(created),
+                f"Creating {printable(created.name)} ({printable(created.id)}).",
+            )
             return 0
 
         computer = await resolve(client, args.id)
@@ -77,21 +85,27 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(result),
-                f"{cmd}: {result.name} is {result.raw_status or result.status}.",
+                f"{cmd}: {printable(result.name)} is {_status(result)}.",
             )
         elif cmd == "destroy":
             if not args.yes:
                 raise InvalidInputError(
-                    f"Destroying {computer.name} ({cid}) cannot be undone; add --yes to confirm."
+                    f"Destroying {printable(computer.name)} ({printable(cid)}) cannot be undone; "
+                    "add --yes to confirm."
                 )
             await client.delete(cid)
-            _emit(args, {"id": cid, "destroyed": True}, f"Destroying {computer.name} ({cid}).")
+            _emit(
+                args,
+                {"id": cid, "destroyed": True},
+                f"Destroying {printable(computer.name)} ({printable(cid)}).",
+            )
         elif cmd == "clone":
             clone = await client.clone(cid, name=args.name or f"{computer.name}-clone")
             _emit(
                 args,
                 output.computer_json(clone),
-                f"Cloning {computer.name} as {clone.name} ({clone.id}).",
+                f"Cloning {printable(computer.name)} as {printable(clone.name)} "
+                f"({printable(clone.id)}).",
             )
         elif cmd == "resize":
             resized = await client.resize(cid, size=args.size)
@@ -99,7 +113,7 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(after),
-                f"{after.name}: size {after.size}, {after.raw_status or after.status}.",
+                f"{printable(after.name)}: size {printable(after.size)}, {_status(after)}.",
             )
         elif cmd == "move":
             moved = await client.move(cid, region=args.region)
@@ -107,14 +121,14 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(after),
-                f"{after.name}: region {after.region}, {after.raw_status or after.status}.",
+                f"{printable(after.name)}: region {printable(after.region)}, {_status(after)}.",
             )
         elif cmd == "apps":
             apps = await client.apps(cid)
             _emit(
                 args,
                 [output.app_json(a) for a in apps],
-                "\n".join(a.name for a in apps) or "(no apps)",
+                "\n".join(printable(a.name) for a in apps) or "(no apps)",
             )
         elif cmd == "urls":
             urls = await client.urls(cid)
@@ -135,15 +149,15 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 {"token": token.token, "expires_at": token.expires_at},
-                f"{token.token}\n(expires in {left})",
+                f"{printable(token.token)}\n(expires in {left})",
             )
         elif cmd == "preview-url":
             port = parse_port(args.port)
             url = client.preview_url(computer, port)
-            _emit(args, {"port": port, "url": url}, url)
+            _emit(args, {"port": port, "url": url}, printable(url))
         elif cmd == "public-url":
             url = client.public_url(computer)
-            _emit(args, {"url": url}, url)
+            _emit(args, {"url": url}, printable(url))
         elif cmd == "screenshot":
             try:
                 region = parse(args.region) if args.region else None
@@ -165,7 +179,7 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(done),
-                f"{done.name} is {done.raw_status or done.status}.",
+                f"{printable(done.name)} is {_status(done)}.",
             )
         else:  # pragma: no cover - argparse restricts the choices
             print(f"Unknown command {cmd}", file=sys.stderr)

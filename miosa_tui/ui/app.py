@@ -94,10 +94,10 @@ class MiosaApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Every toast is plain text: never read as markup (callers pass markup=False too), and
-        control and invisible characters from API text shown as visible escapes."""
+        control and invisible characters (newlines too) shown as visible escapes."""
         del markup  # a toast is never markup, whatever the caller asked
         super().notify(
-            printable(message, multiline=True),
+            printable(message),  # one line: a newline from the API cannot fake a second one
             title=printable(title),
             severity=severity,
             timeout=timeout,

@@ -153,9 +153,7 @@ class ConfirmActionDialog(DialogScreen[bool]):
         with Vertical(id="dialog", classes="-danger" if self.destructive else "") as box:
             box.border_title = safe_content(self.title_text)
             if self.summary:
-                yield Static(
-                    safe_content(self.summary, multiline=True), id="summary", classes="message"
-                )
+                yield Static(safe_content(self.summary), id="summary", classes="message")
             lines = _target_lines(self.targets, self.skipped)
             if not self.targets:
                 lines.insert(0, Content("Nothing to do: no computer fits this action."))

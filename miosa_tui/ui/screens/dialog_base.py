@@ -137,7 +137,7 @@ class DialogScreen(ModalScreen[ResultT]):
     def show_error(self, widget_id: str, text: str | Content) -> None:
         """Put a reason under a field (plain text, never markup); an empty one takes no line."""
         widget = self.query_one(f"#{widget_id}", Static)
-        content = safe_content(text, multiline=True) if isinstance(text, str) else text
+        content = safe_content(text) if isinstance(text, str) else text
         widget.update(content)
         widget.set_class(not content.plain, "-empty")
 

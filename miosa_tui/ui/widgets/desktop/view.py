@@ -251,7 +251,7 @@ class DesktopView(Vertical):
     def _set_message(self, text: str, *, error: bool = False) -> None:
         self.message = text
         message = self.query_one("#desktop-message", Static)
-        message.update(safe(text, multiline=True))
+        message.update(safe(text))
         message.set_class(error, "-error")
         message.display = True
         if error or self.shot is None:
