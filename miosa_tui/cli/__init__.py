@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+from miosa_tui.safe_text import printable
 
 if TYPE_CHECKING:
     from miosa_tui.ui.presentation import Presentation
@@ -38,7 +39,7 @@ def _say_error(exc: MiosaError) -> int:
     """
     bad_input = isinstance(exc, InvalidInputError)
     hint = "" if bad_input and not isinstance(exc, ConfigError) else f" — {exc.hint}"
-    print(f"miosa-tui: {exc}{hint}", file=sys.stderr)
+    print(printable(f"miosa-tui: {exc}{hint}"), file=sys.stderr)
     return 2 if bad_input else 1
 
 

@@ -35,6 +35,7 @@ from miosa_tui import __version__
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.settings import ApiSettings, mask_key
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+from miosa_tui.safe_text import printable
 
 Runner = Callable[[list[str]], str | None]
 
@@ -410,7 +411,11 @@ def scrub(text: str, secret_values: list[str]) -> str:
 def run_doctor(args: argparse.Namespace, flags: Mapping[str, Any]) -> int:
     """Print the report; exit 1 when it found a problem (so scripts can use it), else 0."""
     report = collect(args, flags)
-    text = json.dumps(report.as_json(), indent=2) + "\n" if args.json else render_text(report)
+    text = (
+        json.dumps(report.as_json(), indent=2) + "\n"
+        if args.json
+        else printable(render_text(report), multiline=True)  # API error text, escaped
+    )
     keys = [os.environ.get("MIOSA_API_KEY", "")]
     cfg, _ = load_for_report(flags, getattr(args, "profile", None), os.environ)
     keys.append(str(cfg.api_key or ""))

@@ -17,6 +17,7 @@ from miosa_tui.cli.triage import remember_target
 from miosa_tui.fleet.capture import capture, png_size, save_png
 from miosa_tui.fleet.region import RegionError, parse
 from miosa_tui.naming import NAME_MAX, name_problem
+from miosa_tui.safe_text import printable
 
 
 async def resolve(client: MiosaClient, ident: str) -> Computer:
@@ -62,11 +63,15 @@ def clone_name(args: argparse.Namespace, source: Computer) -> str | None:
     return default if name_problem(default) is None else None
 
 
+def _status(computer: Computer) -> str:
+    return printable(computer.raw_status or computer.status)
+
+
 def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if args.json:
         output.print_json(data)
     else:
-        print(text)
+        print(printable(text, multiline=True))
 
 
 async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
@@ -88,7 +93,11 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
                 region=args.region,
                 template_type=args.template,
             )
-            _emit(args, output.computer_json(created), f"Creating {created.name} ({created.id}).")
+            _emit(
+                args,
+                output.computer_json(created),
+                f"Creating {printable(created.name)} ({printable(created.id)}).",
+            )
             return 0
 
         computer = await resolve(client, args.id)
@@ -107,21 +116,27 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(result),
-                f"{cmd}: {result.name} is {result.raw_status or result.status}.",
+                f"{cmd}: {printable(result.name)} is {_status(result)}.",
             )
         elif cmd == "destroy":
             if not args.yes:
                 raise InvalidInputError(
-                    f"Destroying {computer.name} ({cid}) cannot be undone; add --yes to confirm."
+                    f"Destroying {printable(computer.name)} ({printable(cid)}) cannot be undone; "
+                    "add --yes to confirm."
                 )
             await client.delete(cid)
-            _emit(args, {"id": cid, "destroyed": True}, f"Destroying {computer.name} ({cid}).")
+            _emit(
+                args,
+                {"id": cid, "destroyed": True},
+                f"Destroying {printable(computer.name)} ({printable(cid)}).",
+            )
         elif cmd == "clone":
             clone = await client.clone(cid, name=clone_name(args, computer))
             _emit(
                 args,
                 output.computer_json(clone),
-                f"Cloning {computer.name} as {clone.name} ({clone.id}).",
+                f"Cloning {printable(computer.name)} as {printable(clone.name)} "
+                f"({printable(clone.id)}).",
             )
         elif cmd == "rename":
             renamed = await client.update(cid, name=args.name.strip())
@@ -136,7 +151,7 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(after),
-                f"{after.name}: size {after.size}, {after.raw_status or after.status}.",
+                f"{printable(after.name)}: size {printable(after.size)}, {_status(after)}.",
             )
         elif cmd == "move":
             moved = await client.move(cid, region=args.region)
@@ -144,14 +159,14 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(after),
-                f"{after.name}: region {after.region}, {after.raw_status or after.status}.",
+                f"{printable(after.name)}: region {printable(after.region)}, {_status(after)}.",
             )
         elif cmd == "apps":
             apps = await client.apps(cid)
             _emit(
                 args,
                 [output.app_json(a) for a in apps],
-                "\n".join(a.name for a in apps) or "(no apps)",
+                "\n".join(printable(a.name) for a in apps) or "(no apps)",
             )
         elif cmd == "urls":
             urls = await client.urls(cid)
@@ -172,15 +187,15 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 {"token": token.token, "expires_at": token.expires_at},
-                f"{token.token}\n(expires in {left})",
+                f"{printable(token.token)}\n(expires in {left})",
             )
         elif cmd == "preview-url":
             port = parse_port(args.port)
             url = client.preview_url(computer, port)
-            _emit(args, {"port": port, "url": url}, url)
+            _emit(args, {"port": port, "url": url}, printable(url))
         elif cmd == "public-url":
             url = client.public_url(computer)
-            _emit(args, {"url": url}, url)
+            _emit(args, {"url": url}, printable(url))
         elif cmd == "screenshot":
             try:
                 region = parse(args.region) if args.region else None
@@ -202,7 +217,7 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             _emit(
                 args,
                 output.computer_json(done),
-                f"{done.name} is {done.raw_status or done.status}.",
+                f"{printable(done.name)} is {_status(done)}.",
             )
         else:  # pragma: no cover - argparse restricts the choices
             print(f"Unknown command {cmd}", file=sys.stderr)

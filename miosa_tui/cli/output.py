@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, TextIO
 
+from rich.cells import cell_len
+
 from miosa_tui.api.models import App, Computer, NamedUrl
 from miosa_tui.fleet.humanize import age
+from miosa_tui.safe_text import printable
 
 COMPUTER_KEYS = (
     "id",
@@ -30,6 +33,9 @@ COMPUTER_KEYS = (
     "created_at",
     "updated_at",
 )
+
+
+CELL_LIMIT = 100  # terminal cells of one table cell; longer text ends in an ellipsis
 
 
 def computer_json(computer: Computer) -> dict[str, Any]:
@@ -52,15 +58,21 @@ def print_json(value: Any, out: TextIO | None = None) -> None:
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str]) -> str:
-    """A plain aligned table with a rule under the headers, as `kubectl get` prints."""
-    widths = [len(h) for h in headers]
-    for row in rows:
+    """A plain aligned table with a rule under the headers, as `kubectl get` prints. Cells are
+    API text: shown with `printable` (control characters escaped), aligned by terminal cells."""
+    shown = [[printable(cell, limit=CELL_LIMIT) for cell in row] for row in rows]
+    widths = [cell_len(h) for h in headers]
+    for row in shown:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+            widths[i] = max(widths[i], cell_len(cell))
+
+    def pad(text: str, width: int) -> str:
+        return text + " " * (width - cell_len(text))
+
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        "  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in shown
     ]
     return "\n".join(lines)
 
@@ -86,4 +98,6 @@ def computers_table(computers: Sequence[Computer]) -> str:
 def computer_details(computer: Computer) -> str:
     data = computer_json(computer)
     width = max(len(k) for k in data)
-    return "\n".join(f"{k.ljust(width)}  {'-' if v is None else v}" for k, v in data.items())
+    return "\n".join(
+        f"{k.ljust(width)}  {'-' if v is None else printable(v)}" for k, v in data.items()
+    )

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from miosa_tui.safe_text import json_escape_hidden, printable
+
 Outcome = Literal["ok", "failed", "timed out", "unknown outcome", "skipped", "sent"]
 ExportFormat = Literal["text", "json"]
 
@@ -56,11 +58,11 @@ class JournalEntry:
 
     def to_text(self) -> str:
         stamp = self.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        line = f"{stamp}  {self.action:<8} {self.target}  {self.outcome}"
+        line = f"{stamp}  {self.action:<8} {printable(self.target)}  {printable(self.outcome)}"
         if self.message:
-            line += f": {self.message}"
+            line += f": {printable(self.message)}"
         if self.request_id:
-            line += f" [request {self.request_id}]"
+            line += f" [request {printable(self.request_id)}]"
         return line
 
     def to_json(self) -> dict[str, Any]:
@@ -177,7 +179,7 @@ class Journal:
                 {k: self.redact(v) if isinstance(v, str) else v for k, v in e.to_json().items()}
                 for e in self._entries
             ]
-            return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+            return json_escape_hidden(json.dumps(rows, indent=2, ensure_ascii=False)) + "\n"
         if fmt != "text":
             raise ValueError(f"Unknown export format {fmt!r}: use text or json.")
         lines = ["# miosa-tui action journal (times in UTC)"]

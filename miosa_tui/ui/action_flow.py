@@ -147,7 +147,7 @@ class ActionFlow:
             if ok:
                 self.run(plan, **params)
             else:
-                self.app.notify(f"{kind.verb.capitalize()} cancelled.", timeout=3)
+                self.app.notify(f"{kind.verb.capitalize()} cancelled.", timeout=3, markup=False)
 
         self.app.push_screen(dialog, done)
 

@@ -10,12 +10,14 @@ from typing import ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from miosa_tui.api.computers import MiosaClient
 from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
@@ -119,9 +121,29 @@ class MiosaApp(App[None]):
         """fg: poll at once, unless the user had paused refresh before suspending."""
         self.dashboard.set_paused(self._paused_before_suspend)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text: never read as markup (callers pass markup=False too), and
+        control and invisible characters (newlines too) shown as visible escapes."""
+        del markup  # a toast is never markup, whatever the caller asked
+        super().notify(
+            printable(message),  # one line: a newline from the API cannot fake a second one
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def watch_theme(self, theme: str) -> None:
         if problem := self.config.remember_theme(theme):  # saved in the config file
-            self.notify(problem, severity="warning")
+            self.notify(problem, severity="warning", markup=False)
 
     def action_help(self) -> None:
         from miosa_tui.ui.screens.help import HelpScreen

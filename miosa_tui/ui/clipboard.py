@@ -18,6 +18,7 @@ from typing import Any
 from textual.app import App
 
 from miosa_tui.fleet.secrets import mask
+from miosa_tui.safe_text import has_control, printable, url_problem
 
 TOAST_LIMIT = 120  # characters of the copied text quoted in the toast
 
@@ -69,8 +70,32 @@ def copy(
                 write(tmux_wrap(osc52(text)))
     shown = display_text(text, secret=secret)
     if notify:
-        app.notify(f"Copied {label}: {shorten(shown)}", title="Clipboard", timeout=4)
+        app.notify(f"Copied {label}: {shorten(shown)}", title="Clipboard", timeout=4, markup=False)
     return shown
+
+
+def copy_refusal(text: str, label: str, *, url: bool) -> str | None:
+    """Why `text` must not reach the clipboard, as a sentence, or None when it may.
+
+    A URL must be a plain http(s) URL: a newline in a pasted "URL" runs a command in a shell, and
+    `javascript:` or `file:` is not something to paste into a browser. Anything else is refused
+    when it holds control or invisible characters (secrets are asked about instead: see
+    `needs_copy_confirm`).
+    """
+    if url:
+        problem = url_problem(text)
+        return None if problem is None else f"Not copied: the {label} is refused because {problem}."
+    if has_control(text):
+        return (
+            f"Not copied: the {label} contains control or invisible characters "
+            f"({printable(text, limit=60)})."
+        )
+    return None
+
+
+def needs_copy_confirm(text: str) -> bool:
+    """A secret with control or invisible characters is copied only after the user agrees."""
+    return has_control(text)
 
 
 def _is_web(driver: object) -> bool:

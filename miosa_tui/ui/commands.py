@@ -7,6 +7,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from miosa_tui.safe_text import printable
+
+GO_TO = "Go to "  # the entries that carry API text (a computer's name, status and id)
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
@@ -60,21 +66,34 @@ class ComputerCommands(Provider):
         for computer in list(app.fleet.computers.values())[:5000]:
             found.append(
                 (
-                    f"Go to {computer.name}",
+                    f"{GO_TO}{printable(computer.name, limit=120)}",
                     partial(screen.go_to, computer.id),
-                    f"{computer.status} · {computer.id}",
+                    f"{printable(computer.status, limit=40)} · {printable(computer.id, limit=80)}",
                 )
             )
         return found
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
-            if not title.startswith("Go to"):
+            if not title.startswith(GO_TO):
                 yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, callback, help_text in self._commands():
             score = matcher.match(title)
-            if score > 0:
+            if score > 0 and title.startswith(GO_TO):  # API text: shown literally
+                yield Hit(score, literal_prompt(matcher, title, help_text), callback, text=title)
+            elif score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def literal_prompt(matcher: Matcher, title: str, help_text: str) -> Content:
+    """A hit's title (fuzzy matches highlighted) and help line, never read as markup: the
+    palette would parse a `str` prompt or help as markup (Matcher.highlight does too)."""
+    content = Content(title)
+    _score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets:
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return Content.assemble(content, "\n", (help_text, "dim"))

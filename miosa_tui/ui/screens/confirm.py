@@ -19,6 +19,8 @@ from textual.widgets import Button, Input, Static
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.actions import ActionKind, BulkPlan
+from miosa_tui.safe_text import printable
+from miosa_tui.ui.safe_content import safe_content
 from miosa_tui.ui.screens.dialog_base import DialogScreen, hint_line, key_text
 
 CONSEQUENCES: dict[ActionKind, str] = {
@@ -42,25 +44,40 @@ def typed_phrase_for(plan: BulkPlan) -> str | None:
 def _target_lines(targets: list[Computer], skipped: list[tuple[Computer, str]]) -> list[Content]:
     """One aligned line per computer: name, id, status (or why it is skipped)."""
     everyone = targets + [c for c, _reason in skipped]
-    name_w = min(32, max((len(c.name) for c in everyone), default=0))
-    id_w = min(40, max((len(c.id) for c in everyone), default=0))
+    name_w = min(32, max((len(printable(c.name)) for c in everyone), default=0))
+    id_w = min(40, max((len(printable(c.id)) for c in everyone), default=0))
     lines = [
         Content.assemble(
-            (c.name.ljust(name_w), "bold"), "  ", (c.id.ljust(id_w), "dim"), "  ", c.status
+            (printable(c.name).ljust(name_w), "bold"),
+            "  ",
+            (printable(c.id).ljust(id_w), "dim"),
+            "  ",
+            printable(c.status),
         )
         for c in targets
     ]
     lines += [
         Content.assemble(
-            (c.name.ljust(name_w), "dim"),
+            (printable(c.name).ljust(name_w), "dim"),
             "  ",
-            (c.id.ljust(id_w), "dim"),
+            (printable(c.id).ljust(id_w), "dim"),
             "  ",
-            (f"skipped: {reason}", "dim italic"),
+            (printable(f"skipped: {reason}"), "dim italic"),
         )
         for c, reason in skipped
     ]
     return lines
+
+
+def accepted_phrases(phrase: str | None, targets: list[Computer]) -> frozenset[str]:
+    """What passes a typed check: the phrase as sent and as shown (control characters escaped,
+    since those cannot be typed), and for one computer's name, that computer's id too."""
+    if phrase is None:
+        return frozenset()
+    accepted = {phrase, printable(phrase)}
+    if len(targets) == 1 and phrase == targets[0].name:
+        accepted |= {targets[0].id, printable(targets[0].id)}
+    return frozenset(accepted)
 
 
 class ConfirmActionDialog(DialogScreen[bool]):
@@ -128,25 +145,30 @@ class ConfirmActionDialog(DialogScreen[bool]):
         self.summary = plan.summary() if bulk else None
         self.destructive = plan.kind.destructive
         self.require_typed = require_typed or None
+        self.accepted = accepted_phrases(self.require_typed, self.targets)
         self._visible_rows = 1
 
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="-danger" if self.destructive else "") as box:
-            box.border_title = Content(self.title_text)
+            box.border_title = safe_content(self.title_text)
             if self.summary:
-                yield Static(Content(self.summary), id="summary", classes="message")
+                yield Static(safe_content(self.summary), id="summary", classes="message")
             lines = _target_lines(self.targets, self.skipped)
             if not self.targets:
                 lines.insert(0, Content("Nothing to do: no computer fits this action."))
             with VerticalScroll(id="targets", can_focus=False):
                 yield Static(Content("\n").join(lines), id="target-list")
             if self.consequence:
-                yield Static(Content(self.consequence), id="consequence", classes="note")
+                yield Static(
+                    safe_content(self.consequence, multiline=True), id="consequence", classes="note"
+                )
             if self.require_typed is not None:
                 yield Static(
-                    Content.assemble("Type ", (self.require_typed, "bold"), " to confirm"),
+                    Content.assemble(
+                        "Type ", self._phrase_part(), " to confirm", *self._id_parts()
+                    ),
                     id="typed-prompt",
                     classes="message",
                 )
@@ -225,7 +247,17 @@ class ConfirmActionDialog(DialogScreen[bool]):
             return True
         if typed is None:
             typed = self.query_one("#typed", Input).value
-        return typed == self.require_typed
+        return typed in self.accepted
+
+    def _phrase_part(self) -> tuple[str, str]:
+        """The phrase to type exactly as shown: control characters visibly escaped."""
+        return (printable(self.require_typed), "bold")
+
+    def _id_parts(self) -> list[str | tuple[str, str]]:
+        """ " (or its id cmp_1)" when the computer's id is accepted too."""
+        if len(self.targets) == 1 and self.targets[0].id in self.accepted:
+            return [" (or its id ", (printable(self.targets[0].id), "bold"), ")"]
+        return []
 
     def action_scroll_targets(self, rows: int) -> None:
         self.query_one("#targets", VerticalScroll).scroll_relative(y=rows, animate=False)
@@ -251,7 +283,9 @@ class ConfirmActionDialog(DialogScreen[bool]):
         assert self.require_typed is not None
         self.show_error(
             "typed-error",
-            Content.assemble("Type exactly ", (self.require_typed, "bold"), " to confirm."),
+            Content.assemble(
+                "Type exactly ", self._phrase_part(), " to confirm", *self._id_parts(), "."
+            ),
         )
         self.app.bell()
 

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.clipboard import display_text
 
 
@@ -81,12 +82,12 @@ class CopyMenu(ModalScreen[CopyOption | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-box"):
-            yield Label(Content(self._title), id="copy-title")
+            yield Label(safe(self._title, limit=200), id="copy-title")
             yield OptionList(
                 *[self._prompt(i, o) for i, o in enumerate(self._options)], id="copy-options"
             )
             yield TextArea(
-                self._options[0].shown if self._options else "",
+                printable(self._options[0].shown) if self._options else "",
                 read_only=True,
                 soft_wrap=True,
                 show_line_numbers=False,
@@ -97,7 +98,10 @@ class CopyMenu(ModalScreen[CopyOption | None]):
     @staticmethod
     def _prompt(index: int, option: CopyOption) -> Option:
         prompt = Text.assemble(
-            (f"{index + 1}  ", "bold"), (f"{option.title:<12}", "bold"), " ", option.shown
+            (f"{index + 1}  ", "bold"),
+            (f"{option.title:<12}", "bold"),
+            " ",
+            printable(option.shown),
         )
         prompt.truncate(200, overflow="ellipsis")
         return Option(prompt, id=option.key)
@@ -116,7 +120,7 @@ class CopyMenu(ModalScreen[CopyOption | None]):
     def _show_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         index = event.option_index
         if 0 <= index < len(self._options):
-            self.query_one("#copy-text", TextArea).text = self._options[index].shown
+            self.query_one("#copy-text", TextArea).text = printable(self._options[index].shown)
 
     @on(OptionList.OptionSelected, "#copy-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -25,6 +25,7 @@ from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
@@ -234,7 +235,12 @@ class DashboardScreen(Screen[None]):
             pending.kind.verb, pending.computer_id, name, outcome, done.message
         )
         if done.outcome != "ok":
-            self.notify(f"{pending.kind.verb} {name}: {done.message}", severity="error", timeout=10)
+            self.notify(
+                f"{pending.kind.verb} {name}: {done.message}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
 
     def _visible(self) -> list[Computer]:
         computers: Iterable[Computer] = self.miosa.fleet.computers.values()
@@ -365,7 +371,7 @@ class DashboardScreen(Screen[None]):
         self.filter = parse_filter(text, self.miosa.triage.kinds)
         error = self.query_one("#filter-error", Static)
         if self.filter.error:
-            error.update(f"⚠ {self.filter.error}")
+            error.update(safe(f"⚠ {self.filter.error}"))
             error.remove_class("hidden")
         else:
             error.add_class("hidden")
@@ -401,12 +407,16 @@ class DashboardScreen(Screen[None]):
             else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
         )
         self.query_one(FleetHeader).update_state(sort=label)
-        self.notify(f"Sorted by {label}", timeout=2)
+        self.notify(f"Sorted by {label}", timeout=2, markup=False)
 
     # -- polling controls --------------------------------------------------------------------
     def action_toggle_pause(self) -> None:
         self.set_paused(not self.paused)
-        self.notify("Refresh paused (p resumes)" if self.paused else "Refresh resumed", timeout=3)
+        self.notify(
+            "Refresh paused (p resumes)" if self.paused else "Refresh resumed",
+            timeout=3,
+            markup=False,
+        )
 
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
@@ -442,7 +452,7 @@ class DashboardScreen(Screen[None]):
             fleet.policy, interval=seconds, fast_interval=min(fleet.policy.fast_interval, seconds)
         )
         self.query_one(FleetHeader).update_state(interval=seconds)
-        self.notify(f"Refreshing every {seconds:g} s", timeout=2)
+        self.notify(f"Refreshing every {seconds:g} s", timeout=2, markup=False)
         if self.poller is not None:
             self.poller.poke()
 
@@ -483,9 +493,11 @@ class DashboardScreen(Screen[None]):
                         path, "json" if path.endswith(".json") else "text"
                     )
             except OSError as exc:
-                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                self.notify(
+                    f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
+                )
                 return
-            self.notify(f"Journal exported to {written}", timeout=6)
+            self.notify(f"Journal exported to {written}", timeout=6, markup=False)
 
         self.app.push_screen(PathDialog("Export the journal", default), done)
 
@@ -516,7 +528,7 @@ class DashboardScreen(Screen[None]):
     @on(ScreenshotPane.WallChoice)
     def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
         if not self.go_to(event.computer_id):
-            self.notify("That computer is no longer in the list.", severity="warning")
+            self.notify("That computer is no longer in the list.", severity="warning", markup=False)
 
     # -- actions -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -15,6 +15,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from miosa_tui.ui.safe_content import safe_content
+
 ResultT = TypeVar("ResultT")
 
 
@@ -135,7 +137,7 @@ class DialogScreen(ModalScreen[ResultT]):
     def show_error(self, widget_id: str, text: str | Content) -> None:
         """Put a reason under a field (plain text, never markup); an empty one takes no line."""
         widget = self.query_one(f"#{widget_id}", Static)
-        content = Content(text) if isinstance(text, str) else text
+        content = safe_content(text) if isinstance(text, str) else text
         widget.update(content)
         widget.set_class(not content.plain, "-empty")
 

@@ -25,6 +25,8 @@ from miosa_tui.fleet.actions import (
     validate_size,
     validate_template,
 )
+from miosa_tui.safe_text import printable, safe
+from miosa_tui.ui.safe_content import safe_content
 from miosa_tui.ui.screens.dialog_base import DialogScreen, ResultT, hint_line, key_text
 
 DEFAULT_RESIZE_NOTE = "A running computer restarts to apply the new size."
@@ -111,9 +113,9 @@ class CloneDialog(_FormDialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
-            box.border_title = Content(f"Clone {self.source_name}")
+            box.border_title = safe_content(f"Clone {self.source_name}")
             yield Static("Name of the new computer", classes="field-label")
-            yield Input(clone_name(self.source_name, self.existing), id="name")
+            yield Input(clone_name(printable(self.source_name), self.existing), id="name")
             yield Static("", id="name-error", classes="error -empty")
             yield from self.buttons()
 
@@ -165,18 +167,19 @@ class _ChoiceDialog(_FormDialog[str]):
         for slug, label in self.choices.items():
             mine = slug == self.current
             text = f"{label}  (current)" if mine else label
-            result.append(Option(text, id=slug))
+            result.append(Option(safe(text), id=slug))
         return result
 
     def intro(self) -> ComposeResult:
         current = self.current or "unknown"
         yield Static(
-            Content.assemble(f"Current {self.noun}: ", (current, "bold")), classes="message"
+            Content.assemble(f"Current {self.noun}: ", (printable(current), "bold")),
+            classes="message",
         )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
-            box.border_title = Content(f"{self.verb} {self.subject}")
+            box.border_title = safe_content(f"{self.verb} {self.subject}")
             yield from self.intro()
             yield OptionList(*self.options(), id="choices")
             yield Static("", id="choice-error", classes="error -empty")
@@ -268,7 +271,7 @@ class ResizeDialog(_ChoiceDialog):
     def intro(self) -> ComposeResult:
         yield from super().intro()
         if self.note:
-            yield Static(Content(self.note), classes="note")
+            yield Static(safe_content(self.note, multiline=True), classes="note")
 
     def refusal(self, slug: str) -> str:
         return f"Already {slug}: choose another size."
@@ -439,8 +442,8 @@ class PathDialog(_FormDialog[str]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
-            box.border_title = Content(self.title_text)
-            yield Static(Content(self.prompt), classes="field-label")
+            box.border_title = safe_content(self.title_text)
+            yield Static(safe_content(self.prompt, multiline=True), classes="field-label")
             yield Input(self.initial, id="path")
             yield Static("", id="path-error", classes="error -empty")
             yield Static("", id="path-note", classes="note")
@@ -459,7 +462,7 @@ class PathDialog(_FormDialog[str]):
         except (OSError, ValueError):
             note = ""
         widget = self.query_one("#path-note", Static)
-        widget.update(Content(note))
+        widget.update(safe_content(note, multiline=True))
         widget.display = bool(note)
 
     @on(Input.Changed, "#path")

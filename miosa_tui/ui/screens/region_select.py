@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from miosa_tui.fleet.region import PRESETS, SPACE, Region, RegionError, parse
+from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class, limit_size
 from miosa_tui.ui.screens.opaque import OpaqueScreen
 from miosa_tui.ui.widgets.footer import Footer
@@ -210,7 +211,10 @@ class RegionSelectScreen(OpaqueScreen[Region | None]):
             image_class(self.renderer)(id="region-image"), self.renderer
         )
         yield Static(
-            f"Select a region of {self.computer_name} ({self.decoded.width}x{self.decoded.height})",
+            safe(
+                f"Select a region of {printable(self.computer_name, limit=60)}"
+                f" ({self.decoded.width}x{self.decoded.height})"
+            ),
             id="region-title",
         )
         with Container(id="region-frame"):
@@ -266,7 +270,7 @@ class RegionSelectScreen(OpaqueScreen[Region | None]):
             self._show_error(f"Could not draw the desktop: {err}")
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#region-error", Static).update(" ".join(text.split()))
+        self.query_one("#region-error", Static).update(safe(" ".join(text.split())))
 
     def select(self, region: Region) -> None:
         """Set the selection (clamped into the space) and redraw."""

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.capture import capture
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import fit_box, image_class, limit_size, thumbnail_png
 from miosa_tui.ui.screens.opaque import OpaqueScreen
 from miosa_tui.ui.widgets.footer import Footer
@@ -47,7 +48,7 @@ class WallTile(Vertical, can_focus=True):
     """One computer on the wall: its latest thumbnail, then 'name · status'."""
 
     def __init__(self, computer: Computer, renderer: str | None) -> None:
-        super().__init__(id=f"tile-{computer.id}", classes="wall-tile")
+        super().__init__(classes="wall-tile")  # no id: API ids need not be identifiers
         self.computer = computer
         self.renderer = renderer
         self.original_size: tuple[int, int] | None = None
@@ -60,7 +61,7 @@ class WallTile(Vertical, can_focus=True):
         with Container(classes="wall-frame"):
             yield image_widget
             yield Static("waiting for its turn…", classes="wall-note")
-        yield Static(self.label, classes="wall-label")
+        yield Static(safe(self.label), classes="wall-label")
 
     @property
     def label(self) -> str:
@@ -68,7 +69,7 @@ class WallTile(Vertical, can_focus=True):
 
     def update_computer(self, computer: Computer) -> None:
         self.computer = computer
-        self.query_one(".wall-label", Static).update(self.label)
+        self.query_one(".wall-label", Static).update(safe(self.label))
 
     def show_picture(self, picture: PILImage, size: tuple[int, int]) -> None:
         widget: Any = self.query_one(".wall-image")
@@ -85,7 +86,7 @@ class WallTile(Vertical, can_focus=True):
 
     def show_note(self, text: str) -> None:
         note = self.query_one(".wall-note", Static)
-        note.update(" ".join(text.split()))
+        note.update(safe(" ".join(text.split())))
         note.display = True
         if self.original_size is None:
             self.query_one(".wall-image").display = False
@@ -170,7 +171,7 @@ class WallScreen(OpaqueScreen[str | None]):
             computers = await self._computers()
         except MiosaError as err:
             self.query_one("#wall-title", Static).update(
-                f"Wall · could not list computers: {' '.join(str(err).split())}"
+                safe(f"Wall · could not list computers: {' '.join(str(err).split())}")
             )
             return
         shown, self.hidden = running_by_name(computers, self.limit)
@@ -193,14 +194,18 @@ class WallScreen(OpaqueScreen[str | None]):
                     tile.update_computer(computer)
         total = len(shown) + self.hidden
         self.query_one("#wall-title", Static).update(
-            f"Wall · {total} running · one refresh every {self.interval:g} s"
-            if total
-            else "Wall · no running computers"
+            safe(
+                f"Wall · {total} running · one refresh every {self.interval:g} s"
+                if total
+                else "Wall · no running computers"
+            )
         )
         self.query_one("#wall-more", Static).update(
-            f"+{self.hidden} more running (the wall shows the first {self.limit} by name)"
-            if self.hidden
-            else ""
+            safe(
+                f"+{self.hidden} more running (the wall shows the first {self.limit} by name)"
+                if self.hidden
+                else ""
+            )
         )
 
     # -- the rotation ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
 from miosa_tui.api.models import SIZES, Computer
 from miosa_tui.fleet.humanize import age
+from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.widgets.status_style import status_text
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -181,7 +182,7 @@ class ComputerTable(DataTable[Text | str]):
         since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
-            c.name,
+            safe(c.name),
             status_text(
                 c.status,
                 c.raw_status,
@@ -190,12 +191,12 @@ class ComputerTable(DataTable[Text | str]):
                 now=self.clock(),
                 frame=self.frame,
             ),
-            c.size or "-",
-            c.region or "-",
-            _short_template(c.template_type),
-            c.ip_address or "-",
-            age(c.created_at),
-            c.id,
+            safe(c.size or "-"),
+            safe(c.region or "-"),
+            safe(_short_template(c.template_type)),
+            safe(c.ip_address or "-"),
+            safe(age(c.created_at)),
+            safe(c.id),
         )
 
     def sync(self, computers: Sequence[Computer], dirty: Iterable[str] | None = None) -> None:
@@ -230,7 +231,7 @@ class ComputerTable(DataTable[Text | str]):
                 changed.append(c)
         self._refresh_rows(changed)
         if new_ids != table_order:
-            index = {cid: i for i, cid in enumerate(new_ids)}
+            index = {printable(cid): i for i, cid in enumerate(new_ids)}  # the id cell's text
             self.sort("id", key=lambda cid: index.get(str(cid), 0))
         self._order = new_ids
         self._restore_cursor(keep)

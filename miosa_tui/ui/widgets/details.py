@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -11,6 +12,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import App, Computer, NamedUrl
 from miosa_tui.fleet.humanize import age
+from miosa_tui.safe_text import printable, safe, url_problem
 from miosa_tui.ui.widgets.computer_table import size_label
 from miosa_tui.ui.widgets.status_style import status_text
 
@@ -70,13 +72,13 @@ class DetailsPanel(VerticalScroll):
         grid.add_column(style="bold cyan", no_wrap=True)
         grid.add_column(overflow="fold")
         grid.add_row("status", status_text(c.status, c.raw_status))
-        grid.add_row("size", size_label(c.size))
-        grid.add_row("age", age(c.created_at))
+        grid.add_row("size", safe(size_label(c.size)))
+        grid.add_row("age", safe(age(c.created_at)))
         for attr, label in FIELDS:
             value = getattr(c, attr)
-            grid.add_row(label, "-" if value in (None, "") else str(value))
+            grid.add_row(label, safe("-" if value in (None, "") else value))
         for key, value in sorted(c.metadata.items())[:12]:
-            grid.add_row(f"meta.{key}", str(value)[:200])
+            grid.add_row(safe(f"meta.{printable(key, limit=40)}"), safe(value, limit=200))
         return grid
 
     @work(exclusive=True, group="details", exit_on_error=False)
@@ -103,18 +105,19 @@ def _render_extras(apps: list[App] | str, urls: list[NamedUrl] | str) -> Text:
     text = Text()
     text.append("\nInstalled apps\n", style="bold underline")
     if isinstance(apps, str):
-        text.append(f"  could not load: {apps}\n", style="red")
+        text.append(f"  could not load: {printable(apps)}\n", style="red")
     elif not apps:
         text.append("  none reported\n", style="dim")
     else:
-        text.append("  " + ", ".join(a.title or a.name for a in apps) + "\n")
+        text.append("  " + ", ".join(printable(a.title or a.name) for a in apps) + "\n")
     text.append("\nNamed URLs\n", style="bold underline")
     if isinstance(urls, str):
-        text.append(f"  could not load: {urls}\n", style="red")
+        text.append(f"  could not load: {printable(urls)}\n", style="red")
     elif not urls:
         text.append("  none\n", style="dim")
     for u in urls if isinstance(urls, list) else []:
-        label = u.name + (f" :{u.port}" if u.port else "")
+        label = printable(u.name) + (f" :{u.port}" if u.port else "")
         text.append(f"  {label:<16} ", style="cyan")
-        text.append(u.url + "\n", style=f"link {u.url}")
+        link = Style(link=u.url) if url_problem(u.url) is None else None
+        text.append(printable(u.url) + "\n", style=link or "")
     return text

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from miosa_tui.api.models import FAILED_STATUSES
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.status_style import elapsed, status_colour
 
 # How much each part of the line matters when the terminal is too narrow for all of it: the
@@ -102,7 +103,7 @@ class FleetHeader(Static):
             parts.append((HIGH, Text.assemble(" ", (" SIMULATED ", "bold black on yellow"))))
             parts.append((LEAST, Text.assemble(" ", ("fleet on the embedded simulator", "yellow"))))
         elif s.backend:
-            parts.append((LOW, Text.assemble(" ", (s.backend, "bold"))))
+            parts.append((LOW, Text.assemble(" ", (printable(s.backend, limit=60), "bold"))))
         parts.append((LEAST, Text(" ")))
         failed_first = sorted(
             s.counts.items(), key=lambda kv: (kv[0] not in FAILED_STATUSES, -kv[1], kv[0])
@@ -110,13 +111,22 @@ class FleetHeader(Static):
         for index, (status, count) in enumerate(failed_first):
             rank = HIGH if status in FAILED_STATUSES or index == 0 else MIDDLE - (index > 2)
             parts.append(
-                (rank, Text.assemble(" ", (f"{count} ", "bold"), (status, status_colour(status))))
+                (
+                    rank,
+                    Text.assemble(
+                        " ",
+                        (f"{count} ", "bold"),
+                        (printable(status, limit=30), status_colour(status)),
+                    ),
+                )
             )
         if s.filter_text:
             parts.append(
                 (
                     HIGH,
-                    Text.assemble("  ", (f"filter '{s.filter_text}' {s.shown}/{s.total}", "cyan")),
+                    Text.assemble(
+                        "  ", (f"filter '{printable(s.filter_text)}' {s.shown}/{s.total}", "cyan")
+                    ),
                 )
             )
         if s.marked:
@@ -143,7 +153,7 @@ class FleetHeader(Static):
 
     def error_text(self) -> Text:
         error = self.state.error
-        return Text.assemble("  ", (f"⚠ {error}", "red")) if error else Text()
+        return Text.assemble("  ", (f"⚠ {printable(error)}", "red")) if error else Text()
 
     def on_resize(self) -> None:
         self._shown = None

@@ -9,6 +9,7 @@ from textual.widgets import RichLog
 
 from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.journal import JournalEntry
+from miosa_tui.safe_text import printable
 
 OUTCOME_STYLES = {
     "ok": "green",
@@ -24,12 +25,12 @@ def entry_line(entry: JournalEntry) -> Text:
     line = Text()
     line.append(entry.at.astimezone().strftime("%H:%M:%S "), style="dim")
     line.append(f"{entry.action:<8} ", style="bold")
-    line.append(f"{entry.target} ")
+    line.append(f"{printable(entry.target, limit=80)} ")
     line.append(entry.outcome, style=OUTCOME_STYLES.get(entry.outcome, ""))
     if entry.message:
-        line.append(f" · {entry.message}")
+        line.append(f" · {printable(entry.message)}")
     if entry.request_id:
-        line.append(f" [{entry.request_id}]", style="dim")
+        line.append(f" [{printable(entry.request_id, limit=80)}]", style="dim")
     return line
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from miosa_tui.api.models import KNOWN_STATUSES, TRANSITIONAL
+from miosa_tui.safe_text import printable
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 COLOURS = {
@@ -49,7 +50,7 @@ def status_text(
         text.append("? ", style="magenta")
     else:
         text.append("● ", style=status_colour(status))
-    text.append(shown, style=status_colour(status))
+    text.append(printable(shown), style=status_colour(status))
     if desired is not None and desired != status:
         text.append(f" → {desired}", style="yellow")
     if moving and since is not None:

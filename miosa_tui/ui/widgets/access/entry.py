@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from miosa_tui.fleet.equivalents import SECRET_KINDS, AccessKind
+from miosa_tui.safe_text import printable, url_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,8 @@ class AccessEntry:
 
     @property
     def web_url(self) -> str | None:
-        """The value when it is something a browser can open."""
-        if self.value and self.value.lower().startswith(("http://", "https://")):
+        """The value when it is something a browser can open (a checked http(s) URL)."""
+        if self.value is not None and url_problem(self.value) is None:
             return self.value
         return None
 
@@ -39,7 +40,7 @@ class AccessEntry:
         """How the toast names it: 'public URL', 'URL desktop', 'VNC password', ..."""
         return {
             AccessKind.PUBLIC_URL: "public URL",
-            AccessKind.NAMED_URL: f"URL {self.label}",
+            AccessKind.NAMED_URL: f"URL {printable(self.label, limit=40)}",
             AccessKind.PREVIEW_URL: f"preview URL :{self.port}",
             AccessKind.VNC_USERNAME: "VNC username",
             AccessKind.VNC_PASSWORD: "VNC password",

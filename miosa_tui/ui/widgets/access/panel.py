@@ -21,14 +21,20 @@ from textual.widgets import Input, Static
 
 from miosa_tui.fleet.equivalents import AccessKind
 from miosa_tui.fleet.secrets import expiry_text, is_expired
+from miosa_tui.safe_text import printable, url_problem
 from miosa_tui.ui import clipboard
 from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
 from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
+from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.copy_options import copy_options
 from miosa_tui.ui.widgets.access.entry import AccessEntry
 from miosa_tui.ui.widgets.access.preview_ports import read_port
 from miosa_tui.ui.widgets.access.view import AccessView
+
+URL_KINDS = frozenset(
+    {AccessKind.PUBLIC_URL, AccessKind.NAMED_URL, AccessKind.PREVIEW_URL, AccessKind.VNC_URL}
+)
 
 
 class AccessPanel(AccessView):
@@ -68,33 +74,52 @@ class AccessPanel(AccessView):
         """Copy the highlighted entry (the public URL when nothing is highlighted)."""
         entry = self.selected_entry() or self._first_copyable()
         if entry is None:
-            self.app.notify("Nothing to copy: no computer is selected.", severity="warning")
+            self.app.notify(
+                "Nothing to copy: no computer is selected.", severity="warning", markup=False
+            )
             return False
         if entry.value is None:
-            self.app.notify(entry.note or f"No {entry.toast_label} yet.", severity="warning")
+            self.app.notify(
+                entry.note or f"No {entry.toast_label} yet.", severity="warning", markup=False
+            )
             return False
         if entry.kind is AccessKind.STREAM_TOKEN and is_expired(entry.expires_at, self._clock()):
             self.app.notify(
-                "The stream token has expired; press t for a new one.", severity="warning"
+                "The stream token has expired; press t for a new one.",
+                severity="warning",
+                markup=False,
             )
             return False
-        self._copy(entry.value, entry.toast_label, secret=entry.secret)
-        return True
+        return self._copy(
+            entry.value, entry.toast_label, secret=entry.secret, url=entry.kind in URL_KINDS
+        )
 
     def open_selected(self) -> bool:
         """Open the highlighted URL in a browser; says why when it cannot."""
         entry = self.selected_entry() or self._first_copyable()
         url = entry.web_url if entry is not None else None
+        if entry is not None and entry.value is not None and entry.kind in URL_KINDS and not url:
+            self.app.notify(
+                f"Not opened: the {entry.toast_label} is refused because "
+                f"{url_problem(entry.value)}.",
+                severity="error",
+                markup=False,
+            )
+            return False
         if entry is None or url is None:
             what = entry.toast_label if entry is not None else "this entry"
-            self.app.notify(f"Nothing to open: {what} is not a web URL.", severity="warning")
+            self.app.notify(
+                f"Nothing to open: {what} is not a web URL.", severity="warning", markup=False
+            )
             return False
         problem = clipboard.open_in_browser(self.app, url)
         if problem is not None:
-            self.app.notify(problem, severity="error", timeout=8)
+            self.app.notify(problem, severity="error", timeout=8, markup=False)
             self._show_last(url, entry.toast_label, secret=False, prefix="open manually")
             return False
-        self.app.notify(f"Opening {entry.toast_label}: {clipboard.shorten(url)}", title="Browser")
+        self.app.notify(
+            f"Opening {entry.toast_label}: {clipboard.shorten(url)}", title="Browser", markup=False
+        )
         return True
 
     def copy_options(self, entry: AccessEntry | None = None) -> list[CopyOption]:
@@ -110,16 +135,22 @@ class AccessPanel(AccessView):
         """Push the copy menu; the chosen option is copied when it closes."""
         computer = self.computer
         if computer is None:
-            self.app.notify("Nothing to copy: no computer is selected.", severity="warning")
+            self.app.notify(
+                "Nothing to copy: no computer is selected.", severity="warning", markup=False
+            )
             return
         options = self.copy_options()
         entry = self.selected_entry()
         what = entry.toast_label if entry is not None else "computer"
         title = f"Copy {what} of {computer.name} ({computer.id})"
 
+        target = entry or self._first_copyable()
+        urls = target is not None and target.kind in URL_KINDS
+
         def chosen(option: CopyOption | None) -> None:
             if option is not None:
-                self._copy(option.text, option.label, secret=option.secret)
+                url = urls and option.key == "value"
+                self._copy(option.text, option.label, secret=option.secret, url=url)
 
         self.app.push_screen(CopyMenu(title, options), chosen)
 
@@ -127,10 +158,14 @@ class AccessPanel(AccessView):
         """Show the highlighted secret in clear for `reveal_seconds`; again hides it at once."""
         entry = self.selected_entry()
         if entry is None or not entry.secret:
-            self.app.notify("Nothing to reveal: select the VNC password or a stream token.")
+            self.app.notify(
+                "Nothing to reveal: select the VNC password or a stream token.", markup=False
+            )
             return False
         if entry.value is None:
-            self.app.notify(entry.note or f"No {entry.toast_label} yet.", severity="warning")
+            self.app.notify(
+                entry.note or f"No {entry.toast_label} yet.", severity="warning", markup=False
+            )
             return False
         if self._reveals.is_revealed(entry.key):
             self._reveals.hide(entry.key)
@@ -147,7 +182,7 @@ class AccessPanel(AccessView):
     def request_token(self) -> None:
         """Issue a new stream token for the shown computer (a worker; replaces the old one)."""
         if self.computer is None:
-            self.app.notify("Select a computer first.", severity="warning")
+            self.app.notify("Select a computer first.", severity="warning", markup=False)
             return
         self._errors.pop("token", None)
         self._loading.add("token")
@@ -234,11 +269,32 @@ class AccessPanel(AccessView):
         self._render_all()
         self.select("token")
         expiry = expiry_text(result.expires_at, self._clock())
-        self.app.notify(f"New stream token for {computer.name}, {expiry}. y copies it.")
+        self.app.notify(
+            f"New stream token for {computer.name}, {expiry}. y copies it.", markup=False
+        )
 
     # ----- helpers ---------------------------------------------------------------------------
 
-    def _copy(self, text: str, label: str, *, secret: bool) -> None:
+    def _copy(self, text: str, label: str, *, secret: bool, url: bool = False) -> bool:
+        """Copy `text` if it passes `clipboard.copy_refusal` (a URL must be plain http(s), other
+        text free of control characters); a secret holding such characters is copied only after
+        the user agrees. False when nothing was copied (yet)."""
+        if secret and clipboard.needs_copy_confirm(text):
+
+            def answered(agreed: bool | None) -> None:
+                if agreed:
+                    self._copy_now(text, label, secret=secret)
+
+            self.app.push_screen(ConfirmCopyDialog(label, text), answered)
+            return False
+        refusal = clipboard.copy_refusal(text, label, url=url)
+        if refusal is not None:
+            self.app.notify(refusal, severity="error", timeout=8, markup=False)
+            return False
+        self._copy_now(text, label, secret=secret)
+        return True
+
+    def _copy_now(self, text: str, label: str, *, secret: bool) -> None:
         display = clipboard.copy(self.app, text, label, secret=secret)
         self._show_last(display, label, secret=secret)
 
@@ -246,8 +302,8 @@ class AccessPanel(AccessView):
         self, display: str, label: str, *, secret: bool, prefix: str = "last copied"
     ) -> None:
         """A selectable line with what was copied, for terminals that ignore OSC 52."""
-        line = Text(f"{prefix} ({label}): ", style="dim")
-        link = None if secret or "://" not in display else display
-        line.append(display, style=Style(link=link) if link else None)
+        line = Text(f"{prefix} ({printable(label)}): ", style="dim")
+        link = None if secret or url_problem(display) is not None else display
+        line.append(printable(display), style=Style(link=link) if link else None)
         if self.is_mounted:
             self.query_one("#access-last", Static).update(line)

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from miosa_tui.fleet.equivalents import AccessKind
 from miosa_tui.fleet.secrets import Reveals, expiry_text, format_duration, shown
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.access.entry import AccessEntry
 
 LABEL_WIDTH = 18  # "url preview:5173  ": kind and label, then the value
@@ -32,13 +33,14 @@ def row_text(entry: AccessEntry, now: float, reveals: Reveals) -> Text:
     text = Text()
     kind = KIND_LABELS[entry.kind]
     text.append(kind + " ", style="dim")
-    text.append(entry.label, style="bold")
-    text.append(" " * max(1, LABEL_WIDTH - len(kind) - 1 - len(entry.label)))
+    label = printable(entry.label, limit=40)
+    text.append(label, style="bold")
+    text.append(" " * max(1, LABEL_WIDTH - len(kind) - 1 - len(label)))
     if entry.value is None:
-        text.append(entry.note or "-", style="dim italic")
+        text.append(printable(entry.note or "-"), style="dim italic")
         return text
     revealed = reveals.is_revealed(entry.key)
-    value = shown(entry.value, secret=entry.secret, revealed=revealed)
+    value = printable(shown(entry.value, secret=entry.secret, revealed=revealed))
     url = entry.web_url
     text.append(value, style=Style(link=url, underline=True) if url else None)
     if entry.secret and revealed:

@@ -10,6 +10,8 @@ from collections.abc import Container, Mapping
 
 from rich.text import Text
 
+from miosa_tui.safe_text import printable
+
 REQUEST_NAMES = {"urls": "Named URLs", "vnc": "VNC credentials", "token": "Stream token"}
 
 
@@ -20,7 +22,7 @@ def status_text(errors: Mapping[str, str], loading: Container[str]) -> Text:
         if key in errors:
             if lines:
                 lines.append("\n")
-            lines.append(f"{REQUEST_NAMES[key]} failed: {errors[key]}", style="red")
+            lines.append(f"{REQUEST_NAMES[key]} failed: {printable(errors[key])}", style="red")
         elif key in loading:
             if lines:
                 lines.append("\n")

@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from miosa_tui.api.models import Computer, NamedUrl, StreamToken, VncCredentials
 from miosa_tui.fleet.secrets import DEFAULT_REVEAL_SECONDS, Clock, Reveals, system_clock
+from miosa_tui.safe_text import safe_line
 from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.entry import AccessEntry
@@ -257,8 +258,8 @@ class AccessView(Vertical):
         if computer is None:
             title.update(Text("No computer selected.", style="dim"))
             return
-        text = Text.assemble(
-            (computer.name, "bold"), f" ({computer.id})  ", (computer.status, "cyan")
+        text = safe_line(
+            (computer.name, "bold"), " (", (computer.id, ""), ")  ", (computer.status, "cyan")
         )
         title.update(text)
 

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
 from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen, default_save_name
 from miosa_tui.ui.widgets.desktop.view import DesktopView
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
@@ -99,7 +99,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
     def action_refresh_shot(self) -> None:
         """Fetch the current view again now."""
         if self.computer is None:
-            self.app.notify("Highlight a computer first.", severity="warning")
+            self.app.notify("Highlight a computer first.", severity="warning", markup=False)
             return
         if not self.computer.is_running:
             self._evaluate(fetch=False)
@@ -116,7 +116,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
             else:
                 self._auto_timer.pause()
         state = f"every {self.auto_interval:g} s" if self.auto else "off"
-        self.app.notify(f"Desktop auto-refresh {state}.", timeout=3)
+        self.app.notify(f"Desktop auto-refresh {state}.", timeout=3, markup=False)
         self._update_caption()
 
     # -- region ---------------------------------------------------------------------------
@@ -125,16 +125,16 @@ class ScreenshotPane(DesktopView, can_focus=True):
         """Open the full-screen region selector on the latest full desktop."""
         computer = self.computer
         if computer is None:
-            self.app.notify("Highlight a computer first.", severity="warning")
+            self.app.notify("Highlight a computer first.", severity="warning", markup=False)
             return
         if not computer.is_running:
-            self.app.notify(why_no_picture(computer), severity="warning")
+            self.app.notify(why_no_picture(computer), severity="warning", markup=False)
             return
         if self.full_shot is not None and self.full_shot.computer_id == computer.id:
             self._push_region_select()
             return
         self._open_region_after_fetch = True
-        self.app.notify(f"Loading the desktop of {computer.name}…", timeout=2)
+        self.app.notify(f"Loading the desktop of {computer.name}…", timeout=2, markup=False)
         self._fetch(computer, None)
 
     def _push_region_select(self) -> None:
@@ -160,7 +160,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
         if region is not None and region == Region.full():
             region = None
         if region is not None and (reason := region.validate()) is not None:
-            self.app.notify(f"Region refused: {reason}", severity="error")
+            self.app.notify(f"Region refused: {reason}", severity="error", markup=False)
             return
         self.view_region = region
         self._cancel_fetch()
@@ -191,7 +191,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
         """Save the original PNG (full or region) to a path the user confirms."""
         shot = self.shot
         if shot is None:
-            self.app.notify("No screenshot to save yet.", severity="warning")
+            self.app.notify("No screenshot to save yet.", severity="warning", markup=False)
             return
         what = "region of " if shot.region else "desktop of "
         title = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
@@ -212,7 +212,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
         self.saved_path = path
         # Not copied: saving must not replace what the user has on the clipboard.
         saved = f"Saved {path}  (y copies the path)"
-        self.query_one("#desktop-saved", Static).update(Content(saved))
+        self.query_one("#desktop-saved", Static).update(safe(saved))
         self.app.notify(saved, title="Screenshot", markup=False)
         journal = getattr(self.app, "journal", None)
         shot = self.shot
@@ -227,7 +227,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
     def action_copy_path(self) -> None:
         """Copy the last saved path again."""
         if self.saved_path is None:
-            self.app.notify("Nothing saved yet: press e to save.", severity="warning")
+            self.app.notify("Nothing saved yet: press e to save.", severity="warning", markup=False)
             return
         self._copy(str(self.saved_path))
 

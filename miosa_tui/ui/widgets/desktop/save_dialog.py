@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.fleet.capture import save_png
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.wording import one_line
 
@@ -28,7 +29,9 @@ from miosa_tui.ui.widgets.desktop.wording import one_line
 def default_save_name(shot: Shot) -> str:
     """'./research-desk-20260101-120431.png' (region shots get a '-region-x-y-w-h' suffix);
     '-2', '-3'… when that file exists, so saving the same picture again keeps the first file."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", shot.name).strip("-.") or shot.computer_id
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", shot.name).strip("-.") or re.sub(
+        r"[^A-Za-z0-9._-]+", "-", shot.computer_id
+    ).strip("-.")
     stamp = shot.captured_at.strftime("%Y%m%d-%H%M%S")
     if shot.region is not None:
         r = shot.region
@@ -73,7 +76,7 @@ class SavePathScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self._title))
+            yield Label(safe(self._title, limit=200))
             yield Input(value=self._default, id="save-path")
             yield Static("", id="save-error")
             yield Label("enter save · escape cancel", classes="hint")
@@ -98,7 +101,7 @@ class SavePathScreen(ModalScreen[Path | None]):
         try:
             path = await asyncio.to_thread(save_png, self._data, text)
         except MiosaError as err:
-            error.update(Content(one_line(str(err))))
+            error.update(safe(one_line(str(err))))
             return
         self.dismiss(path)
 

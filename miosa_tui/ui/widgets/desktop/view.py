@@ -23,6 +23,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
+from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import (
     fit_box,
     fit_image,
@@ -282,7 +283,7 @@ class DesktopView(Vertical):
     def _set_message(self, text: str, *, error: bool = False) -> None:
         self.message = text
         message = self.query_one("#desktop-message", Static)
-        message.update(text)
+        message.update(safe(text))
         message.set_class(error, "-error")
         message.display = True
         if error or self.shot is None:
@@ -301,7 +302,7 @@ class DesktopView(Vertical):
         if text != self._caption_text:
             self._caption_text = text
             # one line high whatever the text: repaint it without reflowing the screen
-            self.query_one("#desktop-caption", Static).update(text, layout=False)
+            self.query_one("#desktop-caption", Static).update(safe(text), layout=False)
 
     def on_resize(self) -> None:
         if self.shot is not None:
