@@ -196,7 +196,9 @@ class ActionFlow:
             if ok:
                 self.run(plan, **{field: value})
             else:
-                self.app.notify(f"{plan.kind.verb.capitalize()} cancelled.", timeout=3)
+                self.app.notify(
+                    f"{plan.kind.verb.capitalize()} cancelled.", timeout=3, markup=False
+                )
 
         self.app.push_screen(dialog, answered)
 

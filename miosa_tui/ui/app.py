@@ -311,7 +311,7 @@ class MiosaApp(App[None]):
         if tour.auto_seconds is not None:
             self.exit(return_code=0)
         else:
-            self.notify("Tour over: the fleet is yours.", timeout=4)
+            self.notify("Tour over: the fleet is yours.", timeout=4, markup=False)
 
     def _show_caption(self) -> None:
         tour = self.tour

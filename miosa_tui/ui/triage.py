@@ -338,7 +338,9 @@ def act(screen: DashboardScreen, name: str) -> None:
             text = f"{text} {PROBLEMS_ONLY}".strip()
         screen._apply_filter(text)
         shown = "Showing only computers with a problem (! shows all)."
-        screen.notify(shown if PROBLEMS_ONLY in text else "Showing every computer.", timeout=3)
+        screen.notify(
+            shown if PROBLEMS_ONLY in text else "Showing every computer.", timeout=3, markup=False
+        )
     elif name == "watch":
         screen.notify(triage.toggle_watch(screen.highlighted), timeout=4, markup=False)
     elif name == "export":
@@ -353,7 +355,9 @@ def act(screen: DashboardScreen, name: str) -> None:
             try:
                 written = triage.export_markdown(path, ids)
             except OSError as exc:
-                screen.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error")
+                screen.notify(
+                    f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
+                )
                 return
             screen.notify(f"Incident timeline written to {written}", timeout=6, markup=False)
 
@@ -363,7 +367,7 @@ def act(screen: DashboardScreen, name: str) -> None:
 
         computer = screen.highlighted
         if computer is None:
-            screen.notify("No computer is highlighted.", severity="warning")
+            screen.notify("No computer is highlighted.", severity="warning", markup=False)
             return
         app = screen.miosa
         app.push_screen(

@@ -433,7 +433,7 @@ class DashboardScreen(Screen[None]):
         refresh not to undo a pause they chose); the toast says so."""
         if self.paused:
             self._resume.set()  # `_fetch` lets this one poll through, then waits again
-            self.notify("Refreshed once; still paused (p resumes)", timeout=3)
+            self.notify("Refreshed once; still paused (p resumes)", timeout=3, markup=False)
         if self.poller is not None:
             self.poller.poke()
 

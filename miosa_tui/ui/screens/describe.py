@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.fleet.secrets import MASK
+from miosa_tui.ui.safe_content import safe_content
 
 Fetch = Callable[[str], Awaitable[Any]]
 _SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|token|api[_-]?key|credential|private)")
@@ -60,7 +61,7 @@ class DescribeScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         scroll = VerticalScroll()
-        scroll.border_title = f"{self.computer_name} as the API sends it (Esc closes)"
+        scroll.border_title = safe_content(f"{self.computer_name} as the API sends it (Esc closes)")
         with scroll:
             yield self.body
 
