@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from miosa_tui.api.models import SIZES, Computer, normalize_size
+from miosa_tui.fleet.filter import Filter
 
 SortKey = Callable[[Computer], Any]  # returns None for "no value"; otherwise comparable
 
@@ -122,3 +123,24 @@ def sort_computers(
     missing = [c for k, c in keyed if k is None]
     present.sort(key=lambda pair: pair[0], reverse=reverse)
     return [c for _k, c in present] + missing
+
+
+def select_rows(
+    computers: Mapping[str, Computer],
+    flt: Filter,
+    pending: Container[str],
+    sort_key: str | None,
+    reverse: bool = False,
+) -> list[Computer]:
+    """The table's rows: the computers `flt` matches, in API order or sorted by a column.
+
+    A computer with an action in flight stays in view until it settles, even when its new
+    status no longer matches the filter (`status:running` while stopping). Only reads its
+    arguments, so it runs in a worker thread for a big fleet.
+    """
+    rows: Iterable[Computer] = computers.values()
+    if not flt.is_empty:
+        rows = [c for c in rows if c.id in pending or flt.matches(c)]
+    if sort_key:
+        return sort_computers(rows, sort_key, reverse)
+    return list(rows)
