@@ -18,7 +18,9 @@ def main() -> None:
     inclusive: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     total = 0
-    for line in open(raw, encoding="utf-8"):
+    with open(raw, encoding="utf-8") as source:
+        lines = source.readlines()
+    for line in lines:
         stack, _, count_text = line.rstrip().rpartition(" ")
         frames = stack.split(";")
         if not frames or not frames[0].startswith("<module>"):

@@ -327,12 +327,14 @@ class DashboardScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         # Debounced and off the loop: each key only (re)starts the worker, whose wait a newer
         # key cancels; the filter over the whole fleet runs in a thread once typing pauses.
-        self._refilter(event.value)
+        self._recompute(event.value, FILTER_DEBOUNCE)
 
     @work(exclusive=True, group="visible", exit_on_error=False)
-    async def _refilter(self, text: str, *, debounce: float | None = None) -> None:
-        """Apply a typed filter FILTER_DEBOUNCE s after the last key, worked out in a thread."""
-        await asyncio.sleep(FILTER_DEBOUNCE if debounce is None else debounce)
+    async def _recompute(self, text: str, debounce: float = 0.0) -> None:
+        """Apply a filter (typed: `debounce` s after the last key) or a new sort, with the rows
+        worked out in a thread; a newer call cancels this one."""
+        if debounce:
+            await asyncio.sleep(debounce)
         wanted = parse_filter(text)
         while True:
             fleet = self.miosa.fleet
@@ -408,8 +410,9 @@ class DashboardScreen(Screen[None]):
         self._sorted()
 
     def _sorted(self) -> None:
-        # A sort only moves rows: every shown row's cells are current already.
-        self._render_table(dirty=())
+        # Worked out in a thread (with the filter being typed, if any); a sort only moves rows.
+        box = self.query_one("#filter-input", Input)
+        self._recompute(box.value if box.display else self.filter.text)
         label = (
             "API order"
             if self.sort_key is None
