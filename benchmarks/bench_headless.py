@@ -90,7 +90,7 @@ def main() -> None:
             ours.append(timed(ls, app_env)[0])
             minimal.append(timed(bare, env)[0])
         if args.profile:
-            out = PROFILES / "ls_json.txt"
+            out = PROFILES / "ls_json_after.txt"
             cmd = [PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out),
                    "-m", "miosa_tui", "ls", "--json"]  # fmt: skip
             timed(cmd, app_env)
