@@ -69,7 +69,12 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="miosa-headless-"))
     script = tmp / "minimal.py"
     script.write_text(MINIMAL)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA_")}
+    # no PYTHONDONTWRITEBYTECODE: the warm-up run leaves .pyc files, as installing does
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MIOSA_") and k != "PYTHONDONTWRITEBYTECODE"
+    }
     ours: list[float] = []
     minimal: list[float] = []
     with sim_process(args.fleet) as sim:

@@ -19,6 +19,8 @@ Measured (medians over --runs):
   - CPU of the whole process (all threads) over --window seconds: the fleet with 5% in
     transition against a settled fleet of the same size (another simulator process, speed 1000,
     no transition share), so the ratio is what the spinners and faster polling cost.
+  - launch -> first painted table, and the peak RSS of this process (the app; the simulators
+    are other processes).
 Prints figures, ratios and the issue's budgets; never passes or fails on absolute times.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import sys
 import threading
 import time
@@ -213,11 +216,16 @@ async def moving_fleet(args: argparse.Namespace, base_url: str) -> dict[str, Any
 
     app = make_app(base_url)
     result: dict[str, Any] = {}
+    launched = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
         screen = app.dashboard
         await wait_until(pilot, lambda: screen.poller is not None, "the poller")
         table = screen.query_one(ComputerTable)
         await wait_until(pilot, lambda: table.row_count >= args.fleet, "the first load")
+        first = Painted()
+        first.mark(table)
+        await wait_until(pilot, lambda: first.times, "the first paint")
+        result["first_paint_s"] = first.times[0] - launched
         await pilot.pause(2.0)
         counts = app.fleet.counts_by_status()
         result["in_transition"] = sum(n for s, n in counts.items() if s in TRANSITIONAL)
@@ -290,11 +298,21 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.05)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--window", type=float, default=15.0, help="CPU window (s)")
+    parser.add_argument(
+        "--no-settled",
+        dest="settled",
+        action="store_false",
+        help="skip the settled-fleet CPU baseline (the 100,000 run)",
+    )
     args = parser.parse_args()
     with sim_process(args.fleet, speed=1.0, transition_share=args.share) as sim:
         r = asyncio.run(moving_fleet(args, sim.base_url))
-    with sim_process(args.fleet, speed=1000.0) as sim:
-        r["cpu_settled"] = asyncio.run(settled_fleet(args, sim.base_url))
+    r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if args.settled:
+        with sim_process(args.fleet, speed=1000.0) as sim:
+            r["cpu_settled"] = asyncio.run(settled_fleet(args, sim.base_url))
+    else:
+        r["cpu_settled"] = float("nan")
     r.update(
         fleet=args.fleet,
         share=args.share,
@@ -303,6 +321,10 @@ def main() -> None:
         echo_ratio=r["echo_median_s"] / r["echo_paused_median_s"],
         sort_ratio=r["sort_painted_s"] / r["sort_alone_s"],
         cpu_ratio=r["cpu_moving"] / r["cpu_settled"],
+    )
+    print(
+        f"  first painted table {ms(r['first_paint_s'])}; peak RSS {r['peak_rss_mb']:.0f} MB "
+        "(this process: the app, no simulator)"
     )
     print(
         f"fleet {args.fleet}, {r['in_transition']} in transition ({args.share:.0%} asked), "
