@@ -15,12 +15,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from miosa_tui.fleet.sorting import select_rows
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens import dashboard as dashboard_module
 from tests.ui_helpers import (
     MUTATING,
     SIZE,
@@ -71,12 +73,20 @@ async def settled_on(pilot: Pilot[Any], app: MiosaApp, check: Callable[[], bool]
     await wait_for(pilot, check, "the table to show what the whole filter matches", tries=600)
 
 
+@pytest.mark.parametrize("polls_in_a_thread", [False, True])
 async def test_a_filter_typed_at_20_keys_a_second_on_a_changing_fleet_loses_no_key(
-    sim_factory: Callable[..., SimServer], tmp_path: Path
+    sim_factory: Callable[..., SimServer],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    polls_in_a_thread: bool,
 ) -> None:
     """`/` then `status:stopped` at 20 keys a second, while polls (every 0.2 s) bring a fleet
     with computers in transition: the box and the header show the whole filter, the table
-    exactly the stopped computers, and no key reached the table (`s` is Start there)."""
+    exactly the stopped computers, and no key reached the table (`s` is Start there).
+    Run twice: polls that move rows applied on the loop (small fleets) and worked out in a
+    thread (from THREAD_ROWS_AT computers)."""
+    if polls_in_a_thread:
+        monkeypatch.setattr(dashboard_module, "THREAD_ROWS_AT", 0)
     server = sim_factory(fleet=400, speed=1.0)
     sim = Sim(server)
     app = make_app(server, tmp_path, poll_interval=0.2)
