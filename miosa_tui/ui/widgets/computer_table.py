@@ -245,10 +245,16 @@ class ComputerTable(DataTable[Text | str]):
             rows[key] = Row(key, 1)
         self._row_locations = TwoWayDict({RowKey(cid): i for i, cid in enumerate(order)})
         self._require_update_dimensions = True
-        self._update_count += 1
-        # Every row index below the first change moved: the cached renderings keyed on
-        # indices are wrong, and re-rendering the visible rows is one screenful.
-        self._clear_caches()
+        # Row indices moved: drop what is cached by index. What is cached by row key (each
+        # cell's and each row's rendering, zebra stripe and cursor in their keys) stays valid,
+        # except for the rows coming in. DataTable would bump `_update_count`, which every
+        # render cache is keyed on: each filter step and each poll that moved rows under a
+        # filter re-rendered every visible cell through Rich.
+        self._row_renderable_cache.clear()
+        self._line_cache.clear()
+        if fresh:
+            _drop(self._cell_render_cache, lambda key: key[0] in fresh)
+            _drop(self._row_render_cache, lambda key: key[0] in fresh)
         self.cursor_coordinate = self.cursor_coordinate  # clamped to the new row count
         if was_empty and rows:
             self._highlight_cursor()  # as add_row does for the first row
