@@ -37,7 +37,9 @@ def free_port() -> int:
 class SimProcess:
     """`python -m miosa_tui sim --fleet N --port P --speed F` in a child process."""
 
-    def __init__(self, fleet: int, *, speed: float = 1000.0, seed: int = 7) -> None:
+    def __init__(
+        self, fleet: int, *, speed: float = 1000.0, seed: int = 7, transition_share: float = 0.0
+    ) -> None:
         self.fleet = fleet
         self.port = free_port()
         self.root_url = f"http://127.0.0.1:{self.port}"
@@ -46,6 +48,7 @@ class SimProcess:
         cmd = [
             PYTHON, "-m", "miosa_tui", "sim", "--fleet", str(fleet), "--port", str(self.port),
             "--speed", f"{speed:g}", "--seed", str(seed),
+            "--transition-share", f"{transition_share:g}",
         ]  # fmt: skip
         self.proc = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

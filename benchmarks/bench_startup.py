@@ -117,7 +117,14 @@ def main() -> None:
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="one more launch under pyinstrument")
     args = parser.parse_args()
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
+    # PYTHONDONTWRITEBYTECODE (set on the machine this was written on) would make every launch
+    # compile all of miosa_tui from source, which no installed copy does: the warm-up run
+    # below must leave .pyc files, as installing does.
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MIOSA_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     base_env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
     tmp = Path(tempfile.mkdtemp(prefix="miosa-startup-"))
     marker = tmp / "painted"

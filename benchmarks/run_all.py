@@ -48,6 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
     parser.add_argument("--skip-screenshot", action="store_true")
+    parser.add_argument("--skip-100k", action="store_true", help="no 100,000-computer runs")
     parser.add_argument("--json", type=Path, help="also write all results to this file")
     args = parser.parse_args()
     quick = args.quick
@@ -60,6 +61,19 @@ def main() -> None:
     )
     startup, _ = run("bench_startup.py", "--runs", "3" if quick else "9")
     memory, _ = run("bench_memory.py", "--runs", "1" if quick else "2")
+    runs = "1" if quick else "3"
+    live, _ = run("bench_interactive.py", "--runs", runs, "--window", "8" if quick else "20")
+    big = big_poll = None
+    if not args.skip_100k:
+        big, _ = run(
+            "bench_interactive.py", "--fleet", "100000", "--runs", "1", "--window", "5",
+            "--no-settled",
+        )  # fmt: skip
+        big_poll, _ = run(
+            "bench_poll.py", "--fleet", "100000", "--cycles", "3", "--stall-cycles", "1",
+            "--keys", "1",
+        )  # fmt: skip
+    headless, _ = run("bench_headless.py", "--runs", "3" if quick else "9")
     shot_out = ""
     if not args.skip_screenshot:
         _none, shot_out = run("bench_screenshot.py", "--rounds", "3" if quick else "10")
@@ -134,6 +148,88 @@ def main() -> None:
             "< 200 MB",
             memory["peak_rss_large_mb"] < 200,
         )
+    if live:
+        row(
+            "7. key echo, 20 keys/s, 10,000 with 5% moving",
+            f"median {ms(live['echo_median_s'])}, max {ms(live['echo_max_s'])}",
+            f"{live['echo_ratio']:.2f}x polling paused ({ms(live['echo_paused_median_s'])})",
+            "each <= 50 ms",
+            live["echo_max_s"] <= 0.05,
+        )
+        row(
+            "7. last key -> filtered table painted",
+            ms(live["filter_painted_max_s"]),
+            f"paused {ms(live['filter_painted_paused_s'])}",
+            "<= 150 ms",
+            live["filter_painted_max_s"] <= 0.15,
+        )
+        row(
+            "8. sort key -> sorted table painted",
+            ms(live["sort_painted_max_s"]),
+            f"{live['sort_ratio']:.2f}x the sort alone ({ms(live['sort_alone_s'])})",
+            "<= 200 ms",
+            live["sort_painted_max_s"] <= 0.2,
+        )
+        row(
+            "8. page down held: longest stall",
+            ms(live["scroll_stall_max_s"]),
+            f"idle window {ms(live['scroll_idle_stall_s'])}",
+            "<= 33 ms",
+            live["scroll_stall_max_s"] <= 0.033,
+        )
+        row(
+            "9. process CPU, 5% in transition",
+            f"{live['cpu_moving']:.1%}",
+            f"{live['cpu_ratio']:.2f}x settled ({live['cpu_settled']:.1%})",
+            "<= 2x",
+            live["cpu_ratio"] <= 2,
+        )
+    if live and big:
+        row(
+            "10. first painted table, 100,000",
+            ms(big["first_paint_s"]),
+            f"{big['first_paint_s'] / live['first_paint_s']:.2f}x 10,000 "
+            f"({ms(live['first_paint_s'])})",
+            "<= 3x",
+            big["first_paint_s"] <= 3 * live["first_paint_s"],
+        )
+        row(
+            "10. filter painted, 100,000",
+            ms(big["filter_painted_s"]),
+            f"{big['filter_painted_s'] / live['filter_painted_s']:.2f}x 10,000",
+            "<= 2x",
+            big["filter_painted_s"] <= 2 * live["filter_painted_s"],
+        )
+        row(
+            "10. sort painted, 100,000",
+            ms(big["sort_painted_s"]),
+            f"{big['sort_painted_s'] / live['sort_painted_s']:.2f}x 10,000",
+            "<= 2x",
+            big["sort_painted_s"] <= 2 * live["sort_painted_s"],
+        )
+        row(
+            "10. peak RSS, 100,000 (app process)",
+            f"{big['peak_rss_mb']:.0f} MB",
+            "",
+            "< 1 GB",
+            big["peak_rss_mb"] < 1024,
+        )
+    if big_poll:
+        row(
+            "10. poll cycle event-loop CPU, 100,000",
+            ms(big_poll["loop_cpu_s"]),
+            f"{big_poll['ratio_vs_json_loads']:.2f}x json.loads ({ms(big_poll['json_loads_s'])})",
+            "<= 1x",
+            big_poll["ratio_vs_json_loads"] <= 1,
+        )
+    if headless:
+        row(
+            "11. ls --json, 2,000, whole process",
+            ms(headless["ls_json_s"]),
+            f"{headless['ratio']:.2f}x minimal httpx script ({ms(headless['minimal_s'])})",
+            "<= 1.2x",
+            headless["ratio"] <= 1.2,
+        )
     if shot_out:
         ratios = [x for x in shot_out.splitlines() if x.startswith("(a)/(c)")]
         row(
@@ -154,7 +250,18 @@ def main() -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)))
     if args.json:
         args.json.write_text(
-            json.dumps({"poll": poll, "startup": startup, "memory": memory}, indent=2)
+            json.dumps(
+                {
+                    "poll": poll,
+                    "startup": startup,
+                    "memory": memory,
+                    "interactive": live,
+                    "interactive_100k": big,
+                    "poll_100k": big_poll,
+                    "headless": headless,
+                },
+                indent=2,
+            )
         )
 
 

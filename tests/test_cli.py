@@ -371,3 +371,15 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["resize", "ID"])  # --size is required
     assert exit_info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_computer_json_is_every_listed_field_as_the_model_has_it() -> None:
+    """`ls --json` reads the fields directly (no dataclasses.asdict): same keys, same values."""
+    from dataclasses import asdict
+
+    from miosa_tui.api.models import Computer
+    from miosa_tui.cli.output import COMPUTER_KEYS, computer_json
+
+    c = Computer(id="c1", name="web", status="running", size="xl", metadata={"k": [1, 2]})
+    assert computer_json(c) == {key: asdict(c)[key] for key in COMPUTER_KEYS}
+    assert list(computer_json(c)) == list(COMPUTER_KEYS)

@@ -195,3 +195,28 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
             assert "c299" in lines[-1] and "renamed299" in lines[-1], lines[-1]
 
     asyncio.run(run())
+
+
+def test_row_and_cell_regions_match_datatables_own() -> None:
+    """ComputerTable places rows by index (all one line high); DataTable sums the heights of
+    the rows above. Both must give the same regions, scrolled or not."""
+    from textual.coordinate import Coordinate
+    from textual.widgets import DataTable
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(120, 20)) as pilot:
+            table = app.query_one(ComputerTable)
+            table.sync(
+                [Computer(id=f"c{i:03d}", name=f"n{i}", status="running") for i in range(120)]
+            )
+            await pilot.pause()
+            table.move_cursor(row=90, animate=False)
+            await pilot.pause()
+            for row in (0, 1, 17, 90, 119, 120, -1):
+                assert table._get_row_region(row) == DataTable._get_row_region(table, row)
+                for column in (0, 3, 8, 9):
+                    at = Coordinate(row, column)
+                    assert table._get_cell_region(at) == DataTable._get_cell_region(table, at)
+
+    asyncio.run(run())

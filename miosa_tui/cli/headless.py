@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from miosa_tui.api.computers import MiosaClient
@@ -67,11 +68,12 @@ def _status(computer: Computer) -> str:
     return printable(computer.raw_status or computer.status)
 
 
-def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+def _emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str]) -> None:
+    """Print `data` as JSON with --json, else `text` (a callable: built only when printed)."""
     if args.json:
         output.print_json(data)
     else:
-        print(printable(text, multiline=True))
+        print(printable(text if isinstance(text, str) else text(), multiline=True))
 
 
 async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
@@ -82,8 +84,8 @@ async def run(args: argparse.Namespace, settings: ApiSettings) -> int:
             computers = await client.list_computers(status=args.status)
             _emit(
                 args,
-                [output.computer_json(c) for c in computers],
-                output.computers_table(computers),
+                [output.computer_json(c) for c in computers] if args.json else None,
+                lambda: output.computers_table(computers),
             )
             return 0
         if cmd == "create":

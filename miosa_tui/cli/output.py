@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any, TextIO
 
 from rich.cells import cell_len
@@ -39,9 +38,11 @@ CELL_LIMIT = 100  # terminal cells of one table cell; longer text ends in an ell
 
 
 def computer_json(computer: Computer) -> dict[str, Any]:
-    """The stable JSON form of a computer (`status` normalised, `raw_status` as sent)."""
-    data = asdict(computer)
-    return {key: data.get(key) for key in COMPUTER_KEYS}
+    """The stable JSON form of a computer (`status` normalised, `raw_status` as sent).
+
+    Every key is a scalar field of Computer, read directly: `dataclasses.asdict` deep-copies
+    every field (metadata included) and was a third of `ls --json` of 2,000 computers."""
+    return {key: getattr(computer, key) for key in COMPUTER_KEYS}
 
 
 def app_json(app: App) -> dict[str, Any]:

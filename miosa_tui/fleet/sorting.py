@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable, Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from miosa_tui.api.models import SIZES, Computer, normalize_size
+from miosa_tui.fleet.filter import Filter
 
 SortKey = Callable[[Computer], Any]  # returns None for "no value"; otherwise comparable
 
@@ -36,8 +38,12 @@ _STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _CHUNK_RE = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=1 << 18)
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """'web-10' -> chunks that compare numbers as numbers; same shape for every string."""
+    """'web-10' -> chunks that compare numbers as numbers; same shape for every string.
+
+    Cached: names and ids do not change between sorts, and working the keys out again was most
+    of a 10,000-row sort."""
     parts = _CHUNK_RE.split(text.casefold())
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
 
@@ -79,6 +85,7 @@ def _ip(c: Computer) -> Any:
     return (0, address.version * (1 << 128) + int(address), ())
 
 
+@lru_cache(maxsize=1 << 18)
 def parse_time(text: str | None) -> float | None:
     """ISO-8601 (a trailing Z allowed) -> epoch seconds; None when absent or unreadable."""
     if not text:
@@ -122,3 +129,24 @@ def sort_computers(
     missing = [c for k, c in keyed if k is None]
     present.sort(key=lambda pair: pair[0], reverse=reverse)
     return [c for _k, c in present] + missing
+
+
+def select_rows(
+    computers: Mapping[str, Computer],
+    flt: Filter,
+    pending: Container[str],
+    sort_key: str | None,
+    reverse: bool = False,
+) -> list[Computer]:
+    """The table's rows: the computers `flt` matches, in API order or sorted by a column.
+
+    A computer with an action in flight stays in view until it settles, even when its new
+    status no longer matches the filter (`status:running` while stopping). Only reads its
+    arguments, so it runs in a worker thread for a big fleet.
+    """
+    rows: Iterable[Computer] = computers.values()
+    if not flt.is_empty:
+        rows = [c for c in rows if c.id in pending or flt.matches(c)]
+    if sort_key:
+        return sort_computers(rows, sort_key, reverse)
+    return list(rows)

@@ -30,6 +30,7 @@ class SimConfig:
     max_page_size: int = 500
     frozen_time: str | None = None
     still_desktops: bool = False
+    transition_share: float = 0.0  # keep this share of the fleet starting/stopping (churn.py)
 
     def __post_init__(self) -> None:
         if self.fleet < 0:

@@ -18,7 +18,7 @@ from typing import Any
 from miosa_tui.naming import name_problem
 from miosa_tui.sim import lifecycle
 from miosa_tui.sim.catalog import MAX_NAME
-from miosa_tui.sim.churn import check_share, flip_share
+from miosa_tui.sim.churn import TOP_UP_EVERY, check_share, flip_share, top_up_transitions
 from miosa_tui.sim.computer import SimComputer
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.errors import SimError, invalid
@@ -62,6 +62,7 @@ class Fleet:
         self._names = NameBook()
         self._rng = random.Random(config.seed)
         self._scheduler = Scheduler(clock=clock, wall=self.wall, speed=config.speed)
+        self._topped_up = float("-inf")  # when transitions were last topped up (see advance)
         now = self.clock()
         self.computers: dict[str, SimComputer] = seed_computers(
             config.fleet, self._rng, self._names, self.wall
@@ -77,6 +78,21 @@ class Fleet:
         """Apply every due step; cheap when nothing is in flight."""
         for cid in self._scheduler.advance(self.computers):
             self._remove(cid)
+        if self.config.transition_share:
+            now = self.clock()
+            if now - self._topped_up >= TOP_UP_EVERY:
+                self._topped_up = now
+                top_up_transitions(
+                    self.computers,
+                    len(self._scheduler.pending),
+                    self.config.transition_share,
+                    self._rng,
+                    self._begin_transition,
+                )
+
+    def _begin_transition(self, c: SimComputer) -> None:
+        plan = lifecycle.plan_stop(c) if c.status == "running" else lifecycle.plan_start(c)
+        self._scheduler.schedule(c, plan)
 
     def _remove(self, cid: str) -> None:
         computer = self.computers.pop(cid, None)

@@ -74,6 +74,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="speed factor: transitions take duration / F (default 1)",
     )
     group.add_argument(
+        "--transition-share",
+        type=_rate,
+        default=0.0,
+        metavar="R",
+        help="keep this share of the fleet starting or stopping all the time, e.g. 0.05",
+    )
+    group.add_argument(
         "--chaos",
         action="store_true",
         help="turn on the chaos preset: 5xx, 429s, latency, drops, bad JSON",
@@ -167,4 +174,5 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
         speed=getattr(args, "speed", 1.0),
         faults=faults_from_args(args),
         still_desktops=getattr(args, "still_desktops", False),
+        transition_share=getattr(args, "transition_share", 0.0),
     )

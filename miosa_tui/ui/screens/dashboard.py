@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -24,7 +24,7 @@ from miosa_tui.fleet.diff import FleetDiff
 from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
-from miosa_tui.fleet.sorting import sort_computers
+from miosa_tui.fleet.sorting import select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
 from miosa_tui.ui.widgets.access.panel import AccessPanel
@@ -33,6 +33,7 @@ from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.widgets.ordered_input import OrderedInput
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
@@ -41,6 +42,11 @@ if TYPE_CHECKING:
 # Benchmarks set this to a file path: the app writes the time of its first painted table there
 # and exits (startup time, see benchmarks/bench_startup.py).
 FIRST_PAINT_FILE_ENV = "MIOSA_TUI_FIRST_PAINT_FILE"
+# Seconds after the last key before a typed filter is worked out (one pass per pause in typing,
+# not one per key: at 20 keys a second each key would otherwise filter the whole fleet).
+FILTER_DEBOUNCE = 0.06
+# From this many computers a poll that moves rows filters and sorts in a thread too.
+THREAD_ROWS_AT = 5000
 
 # The Computer field each sortable column orders by: a poll that changes none of them for the
 # current sort column cannot move a row, so it only rewrites the changed cells.
@@ -68,7 +74,10 @@ class DashboardScreen(Screen[None]):
         Binding("m", "act('move')", "Move", id="table.move"),
         Binding("z", "act('resize')", "Resize", id="table.resize"),
         Binding("n", "act('create')", "New", id="table.create"),
-        Binding("slash", "filter", "Filter", id="table.filter"),
+        # Priority: run by the App before it forwards the next key. As an ordinary binding it ran
+        # only when the `/` had gone through the table and bubbled back, and keys typed right
+        # after it had already been sent to the table (`s` started a computer, `st` was lost).
+        Binding("slash", "filter", "Filter", priority=True, id="table.filter"),
         Binding("greater_than_sign", "sort(1)", "Sort →", show=False, id="table.sort_next"),
         Binding("less_than_sign", "sort(-1)", "Sort ←", show=False, id="table.sort_prev"),
         Binding("equals_sign", "sort_reverse", "Reverse sort", show=False, id="table.sort_reverse"),
@@ -102,6 +111,8 @@ class DashboardScreen(Screen[None]):
         self._resume.set()
         self._highlighted: str | None = None
         self.poller: Poller | None = None
+        self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
+        self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
 
     @property
     def miosa(self) -> MiosaApp:
@@ -113,7 +124,7 @@ class DashboardScreen(Screen[None]):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ComputerTable(id="computers")
-                yield Input(
+                yield OrderedInput(
                     placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
                     id="filter-input",
                     classes="hidden",
@@ -201,8 +212,15 @@ class DashboardScreen(Screen[None]):
         """Show a poll's changes: only the changed rows when nothing moves, else a full sync."""
         table = self.query_one(ComputerTable)
         changed = [new for _old, new, _fields in diff.changed]
+        if diff.removed:
+            table.forget_parked(diff.removed)
         if diff.added or diff.removed or diff.reordered or not self._in_place(diff, table):
-            self._render_table(dirty={c.id for c in changed})
+            if len(self.miosa.fleet.computers) >= THREAD_ROWS_AT:
+                # Filter and sort in a thread (100,000 computers: ~0.5 s on the loop per poll)
+                self._dirty.update(c.id for c in changed)
+                self._recompute(self._wanted_text)
+            else:
+                self._render_table(dirty={c.id for c in changed})
             return
         table.update_rows(changed)
         current = table.highlighted_id
@@ -243,18 +261,16 @@ class DashboardScreen(Screen[None]):
             )
 
     def _visible(self) -> list[Computer]:
-        computers: Iterable[Computer] = self.miosa.fleet.computers.values()
-        if not self.filter.is_empty:
-            # A computer with an action in flight stays in view until it settles, even when its
-            # new status no longer matches the filter (`status:running` while stopping).
-            pending = self.miosa.fleet.pending
-            computers = [c for c in computers if c.id in pending or self.filter.matches(c)]
-        if self.sort_key:
-            return sort_computers(computers, self.sort_key, self.sort_reverse)
-        return list(computers)
+        fleet = self.miosa.fleet
+        return select_rows(
+            fleet.computers, self.filter, fleet.pending, self.sort_key, self.sort_reverse
+        )
 
-    def _render_table(self, *, dirty: set[str] | None) -> None:
-        self.query_one(ComputerTable).sync(self._visible(), dirty)
+    def _render_table(self, *, dirty: Iterable[str] | None) -> None:
+        self._show(self._visible(), dirty)
+
+    def _show(self, computers: list[Computer], dirty: Iterable[str] | None) -> None:
+        self.query_one(ComputerTable).sync(computers, dirty)
         self._after_table_change()
 
     def _after_table_change(self) -> None:
@@ -346,7 +362,37 @@ class DashboardScreen(Screen[None]):
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        # Debounced and off the loop: each key only (re)starts the worker, whose wait a newer
+        # key cancels; the filter over the whole fleet runs in a thread once typing pauses.
+        self._wanted_text = event.value
+        self._recompute(event.value, FILTER_DEBOUNCE)
+
+    @work(exclusive=True, group="visible", exit_on_error=False)
+    async def _recompute(self, text: str, debounce: float = 0.0) -> None:
+        """Apply a filter (typed: `debounce` s after the last key) or a new sort, with the rows
+        worked out in a thread; a newer call cancels this one."""
+        if debounce:
+            await asyncio.sleep(debounce)
+        wanted = parse_filter(text, self.miosa.triage.kinds)
+        while True:
+            fleet = self.miosa.fleet
+            snapshot, pending = fleet.computers, frozenset(fleet.pending)
+            sort_key, reverse = self.sort_key, self.sort_reverse
+            shown = await asyncio.to_thread(
+                select_rows, snapshot, wanted, pending, sort_key, reverse
+            )
+            if fleet.computers is snapshot and (sort_key, reverse) == (
+                self.sort_key,
+                self.sort_reverse,
+            ):
+                break  # else a poll or a sort landed meanwhile: work it out again
+        self.filter = wanted
+        self._show_filter_error()
+        dirty, self._dirty = self._dirty, set()
+        self._show(shown, dirty=dirty)
+        if FIRST_PAINT_FILE_ENV not in os.environ:
+            self.call_after_refresh(self._settle_heap)  # a big first load lands here
+        self._update_header_counts()
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -368,15 +414,21 @@ class DashboardScreen(Screen[None]):
             table.focus()
 
     def _apply_filter(self, text: str) -> None:
+        """Apply a filter now, on the loop (go_to needs the row at once; Escape)."""
+        self.workers.cancel_group(self, "visible")
+        self._wanted_text = text
         self.filter = parse_filter(text, self.miosa.triage.kinds)
+        self._show_filter_error()
+        self._render_table(dirty=())
+        self._update_header_counts()
+
+    def _show_filter_error(self) -> None:
         error = self.query_one("#filter-error", Static)
         if self.filter.error:
             error.update(safe(f"⚠ {self.filter.error}"))
             error.remove_class("hidden")
         else:
             error.add_class("hidden")
-        self._render_table(dirty=None)
-        self._update_header_counts()
 
     def action_sort(self, step: int) -> None:
         keys = (None, *SORTABLE)
@@ -400,7 +452,8 @@ class DashboardScreen(Screen[None]):
         self._sorted()
 
     def _sorted(self) -> None:
-        self._render_table(dirty=None)
+        # Worked out in a thread (with the filter being typed, if any); a sort only moves rows.
+        self._recompute(self._wanted_text)
         label = (
             "API order"
             if self.sort_key is None
@@ -532,6 +585,8 @@ class DashboardScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter" and isinstance(self.focused, Input):
+            return False  # a `/` typed into an input is text (the priority binding yields)
         if action == "act":
             try:
                 targets = self._targets()
