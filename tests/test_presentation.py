@@ -100,6 +100,30 @@ async def test_presenter_mode_shows_keys_and_never_reveals(sim: SimServer, tmp_p
         assert password not in app.export_screenshot()
 
 
+async def test_presenter_mode_shows_no_id_ip_or_tenant_of_the_fleet(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = presenting(sim, tmp_path, Presentation(present=True))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        computers = list(app.fleet.computers.values())
+        await pilot.press("down")  # details of another computer too
+        await wait_for(pilot, lambda: "comp-0002" in screen_text(app), "stand-in ids")
+        svg = app.export_screenshot()
+        for computer in computers:
+            assert computer.id not in svg
+            if computer.ip_address:
+                assert computer.ip_address not in svg
+        tenants = {c.tenant_id for c in computers if c.tenant_id}
+        assert tenants and not any(tenant in svg for tenant in tenants)
+        assert "tenant-1" in svg
+        assert computers[0].name in svg  # names stay: the audience follows them
+    # The stand-ins end with the app: text drawn afterwards is itself again.
+    from miosa_tui.safe_text import printable
+
+    assert printable(computers[0].id) == computers[0].id
+
+
 async def test_while_recording_secrets_are_never_revealed(sim: SimServer, tmp_path: Path) -> None:
     app = presenting(sim, tmp_path, Presentation(record=tmp_path / "x.cast"))
     async with app.run_test(size=(160, 48), notifications=True) as pilot:

@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from textual import events
 from textual.app import App
@@ -17,7 +18,8 @@ from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
-from miosa_tui.safe_text import printable
+from miosa_tui.fleet.standins import StandIns
+from miosa_tui.safe_text import present_with, printable
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
@@ -64,6 +66,7 @@ class MiosaApp(App[None]):
     ) -> None:
         self.presentation = presentation or Presentation()
         self.tour = tour
+        self.stand_ins: StandIns | None = None  # presenter mode's, from on_mount
         self._tour_keys_in_flight: list[events.Key] = []  # pressed by the tour, not yet seen
         self.cast: CastWriter | None = None
         if self.presentation.record is not None:
@@ -92,6 +95,11 @@ class MiosaApp(App[None]):
             self.set_keymap(config.keymap)
 
     def on_mount(self) -> None:
+        if self.presentation.present:
+            backend = self.backend
+            host = None if backend.simulated else urlsplit(backend.settings.base_url).hostname
+            self.stand_ins = StandIns(api_host=host)
+            present_with(self.stand_ins.apply)
         theme = self.config.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -105,6 +113,8 @@ class MiosaApp(App[None]):
             self.set_timer(0.5, self._tour_begin)
 
     async def on_unmount(self) -> None:
+        if self.stand_ins is not None:
+            present_with(None)
         if self.cast is not None:
             self.cast.close()
         self.terminal_watch.uninstall()
