@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from textual.widget import Widget
 
 INTERVAL = 0.75  # seconds between two tile fetches
+LIVE_INTERVAL = 0.5  # live mode (L): the focused tile, at most two pictures a second
 LIMIT = 24  # tiles drawn at most
 TILE_WIDTH = 32  # cells, border included
 TILE_IMAGE_ROWS = 9
@@ -117,6 +118,7 @@ class WallScreen(OpaqueScreen[str | None]):
         Binding("down", "step(0, 1)", "Down", id="wall.down", show=False, priority=True),
         Binding("enter", "choose", "Go to computer", id="wall.choose", priority=True),
         Binding("escape", "close", "Close", id="wall.close"),
+        Binding("L", "toggle_live", "Live tile", id="wall.live"),
     ]
 
     def __init__(self, *, interval: float = INTERVAL, limit: int = LIMIT) -> None:
@@ -129,6 +131,9 @@ class WallScreen(OpaqueScreen[str | None]):
         self.fetches: list[tuple[str, float, float]] = []
         self._in_flight = 0
         self.max_in_flight = 0
+        self.live = False  # L: the focused tile refreshes up to twice a second, the rest waits
+        self.live_skipped = 0  # live pictures that came back unchanged (not decoded again)
+        self._last: dict[str, bytes] = {}  # the PNG each tile shows, by computer id
 
     def _renderer(self) -> str | None:
         value = getattr(getattr(self.app, "config", None), "image_renderer", None)
@@ -219,6 +224,11 @@ class WallScreen(OpaqueScreen[str | None]):
                 await asyncio.sleep(max(self.interval, 1.0))
                 continue
             for tile in list(self.tiles):
+                while self.live:
+                    focused = self.focused
+                    if isinstance(focused, WallTile) and focused.is_attached:
+                        await self._refresh_tile(focused)
+                    await asyncio.sleep(LIVE_INTERVAL)
                 if tile.is_attached:
                     await self._refresh_tile(tile)
                 await asyncio.sleep(self.interval)
@@ -230,6 +240,10 @@ class WallScreen(OpaqueScreen[str | None]):
         self.max_in_flight = max(self.max_in_flight, self._in_flight)
         try:
             data = await capture(self.app.client, tile.computer.id, None)  # type: ignore[attr-defined]
+            if self.live and self._last.get(tile.computer.id) == data:
+                self.live_skipped += 1  # the same picture: nothing to decode or draw
+                return
+            self._last[tile.computer.id] = data
             picture, width, height = await asyncio.to_thread(thumbnail_png, data, box)
         except MiosaError as err:
             tile.show_note(f"no picture: {' '.join(str(err).split())}")
@@ -242,6 +256,12 @@ class WallScreen(OpaqueScreen[str | None]):
             self.fetches.append((tile.computer.id, start, time.monotonic()))
         if tile.is_attached:
             tile.show_picture(picture, (width, height))
+
+    def action_toggle_live(self) -> None:
+        """Live: the focused tile refreshes up to twice a second (one request at a time)."""
+        self.live = not self.live
+        state = "on: the focused tile, up to 2 pictures a second" if self.live else "off"
+        self.notify(f"Live wall {state}.", timeout=3, markup=False)
 
     def stop_rotation(self) -> None:
         """Stop refreshing (the pictures stay); used for still snapshots and benchmarks."""

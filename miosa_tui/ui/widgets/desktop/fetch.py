@@ -31,9 +31,14 @@ async def fetch_picture(
     computer_id: str,
     region: Region | None,
     box: Callable[[], tuple[int, int]],
-) -> tuple[bytes, Decoded, PILImage]:
+    *,
+    unless: bytes | None = None,
+) -> tuple[bytes, Decoded, PILImage] | None:
     """The PNG as sent, decoded at full resolution, and scaled to `box()`. The box is measured
-    when the PNG arrives, so a resize during the request is honoured."""
+    when the PNG arrives, so a resize during the request is honoured. None when the PNG is
+    byte for byte `unless` (live mode: an unchanged frame is not decoded or drawn again)."""
     data = await capture(client, computer_id, region)
+    if unless is not None and data == unless:
+        return None
     decoded, fitted = await asyncio.to_thread(decode_and_fit, data, box())
     return data, decoded, fitted

@@ -44,6 +44,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "refresh_shot", "Refresh desktop", id="desktop.refresh"),
         Binding("G", "toggle_auto", "Auto-refresh desktop", id="desktop.auto"),
+        Binding("L", "toggle_live", "Live desktop", id="desktop.live"),
         Binding("x", "region", "Region", id="desktop.region"),
         Binding("escape,backspace", "full", "Full desktop", id="desktop.full"),
         Binding("e", "save", "Save PNG", id="desktop.save"),
@@ -57,6 +58,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
     SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "desktop('refresh_shot')", "Refresh desktop", id="desktop.refresh"),
         Binding("G", "desktop('toggle_auto')", "Auto-refresh", id="desktop.auto", show=False),
+        Binding("L", "desktop('toggle_live')", "Live desktop", id="desktop.live", show=False),
         Binding("x", "desktop('region')", "Region", id="desktop.region"),
         Binding("backspace", "desktop('full')", "Full desktop", id="desktop.full", show=False),
         Binding("e", "desktop('save')", "Save PNG", id="desktop.save"),
@@ -66,6 +68,7 @@ class ScreenshotPane(DesktopView, can_focus=True):
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Refresh desktop screenshot", "refresh_shot", "Fetch the desktop again now"),
         ("Toggle desktop auto-refresh", "toggle_auto", "Refresh the desktop every 10 s"),
+        ("Toggle live desktop", "toggle_live", "Refresh the desktop twice a second while shown"),
         ("Select a desktop region", "region", "Pick a region and fetch it at full resolution"),
         ("Show the full desktop", "full", "Leave the zoomed region"),
         ("Save desktop screenshot", "save", "Save the original PNG to a file"),
@@ -118,6 +121,12 @@ class ScreenshotPane(DesktopView, can_focus=True):
         state = f"every {self.auto_interval:g} s" if self.auto else "off"
         self.app.notify(f"Desktop auto-refresh {state}.", timeout=3, markup=False)
         self._update_caption()
+
+    def action_toggle_live(self) -> None:
+        """Live mode: the desktop refreshes up to twice a second while it is on screen."""
+        self.set_live(not self.live)
+        state = "on: up to 2 pictures a second while shown" if self.live else "off"
+        self.app.notify(f"Live desktop {state}.", timeout=3, markup=False)
 
     # -- region ---------------------------------------------------------------------------
 

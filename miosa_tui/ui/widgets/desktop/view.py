@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE = 0.3  # seconds the cursor must rest on a row before we fetch its desktop
 AUTO_INTERVAL = 10.0  # seconds between automatic refreshes when switched on (G)
+LIVE_INTERVAL = 0.5  # live mode (L): at most two pictures a second
 
 
 class DesktopView(Vertical):
@@ -71,6 +72,8 @@ class DesktopView(Vertical):
         self.clock = datetime.now  # replaceable in tests for a fixed caption
         self._debounce_timer: Timer | None = None
         self._auto_timer: Timer | None = None
+        self.live = False  # live mode (L): refreshed up to twice a second while visible
+        self.live_skipped = 0  # live frames that came back unchanged (not decoded or drawn)
         self._open_region_after_fetch = False
         self._caption_text = ""
         self._picture: Widget | None = None  # textual-image's widget, see `_image_widget`
@@ -90,6 +93,7 @@ class DesktopView(Vertical):
 
     def on_mount(self) -> None:
         self._auto_timer = self.set_interval(self.auto_interval, self._auto_tick, pause=True)
+        self._live_timer = self.set_interval(LIVE_INTERVAL, self._live_tick, pause=True)
         self.set_interval(1.0, self._update_caption)
         self.query_one("#desktop-frame").display = False
 
@@ -191,12 +195,15 @@ class DesktopView(Vertical):
             self._set_message(f"Region refused: {reason}", error=True)
             return
         label = "region of " if region is not None else "desktop of "
+        shown = self.shot
+        same = shown is not None and shown.computer_id == computer.id and shown.region == region
         try:
-            data, decoded, fitted = await fetch_picture(
+            fetched = await fetch_picture(
                 self.app.client,  # type: ignore[attr-defined]  # MiosaApp's, not App's
                 computer.id,
                 region,
                 self._fit_box,
+                unless=shown.data if self.live and same and shown is not None else None,
             )
         except MiosaError as err:
             if self.computer is not None and self.computer.id == computer.id:
@@ -212,6 +219,10 @@ class DesktopView(Vertical):
                     error=True,
                 )
             return
+        if fetched is None:  # live mode: the same picture as on screen
+            self.live_skipped += 1
+            return
+        data, decoded, fitted = fetched
         strips = await asyncio.to_thread(self._strips_for, fitted, self.app.console)  # off the loop
         if self.computer is None or self.computer.id != computer.id:
             return
@@ -295,7 +306,8 @@ class DesktopView(Vertical):
             self._set_caption("")
             return
         auto_interval = self.auto_interval if self.auto else None
-        self._set_caption(caption_text(computer, self.shot, self.clock, auto_interval))
+        caption = caption_text(computer, self.shot, self.clock, auto_interval)
+        self._set_caption(f"● live · {caption}" if self.live else caption)
 
     def _set_caption(self, text: str) -> None:
         """Update the caption only when its text changes (it is re-evaluated every second)."""
@@ -320,6 +332,25 @@ class DesktopView(Vertical):
     def _apply_refit(self, shot: Shot, fitted: PILImage, strips: list[Strip] | None) -> None:
         if self.shot is shot:
             self._set_image(fitted, strips)
+
+    def set_live(self, live: bool) -> None:
+        """Live mode on or off: the picture is fetched again up to twice a second while this
+        pane is on screen and its computer runs, one request at a time."""
+        self.live = live
+        if live:
+            self._live_timer.reset()
+            self._live_timer.resume()
+        else:
+            self._live_timer.pause()
+        self._update_caption()
+
+    def _live_tick(self) -> None:
+        computer = self.computer
+        if not self.live or computer is None or not computer.is_running or self.fetching:
+            return
+        if self.screen is not self.app.screen or not self.display:
+            return  # hidden (a dialog, the wall or the region selector is on top)
+        self._fetch(computer, self.view_region)
 
     def _auto_tick(self) -> None:
         computer = self.computer
