@@ -78,6 +78,10 @@ class DesktopView(Vertical):
         yield Static("", id="desktop-saved")
 
     def on_mount(self) -> None:
+        if self.app.return_code is not None:
+            # The app is already exiting (a hang-up at start): Textual may have removed our
+            # children before this handler ran, so there is nothing to set up.
+            return
         self._auto_timer = self.set_interval(self.auto_interval, self._auto_tick, pause=True)
         self.set_interval(1.0, self._update_caption)
         self.query_one("#desktop-frame").display = False
@@ -182,10 +186,10 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client,
+                self.app.client,  # type: ignore[attr-defined]  # MiosaApp's; App has none
                 computer.id,
                 region,
-                self._fit_box,  # type: ignore[attr-defined]
+                self._fit_box,
             )
         except MiosaError as err:
             if self.computer is not None and self.computer.id == computer.id:
