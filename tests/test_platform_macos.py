@@ -13,6 +13,7 @@ macOS tty (readable, nothing to read, tcgetattr still working).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import select
 import sys
@@ -33,7 +34,13 @@ from platform_sim import (
     seconds_since_update,
     wait_exit,
 )
+from ui_helpers import API_KEY
 
+from miosa_tui.api.settings import ApiSettings
+from miosa_tui.backend import Backend
+from miosa_tui.config import load_config
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.terminal_watch import HANGUP_EXIT_CODE, describe_watch, detectors
 from miosa_tui.ui.terminal_watch.detectors import (
     HUNG_UP,
@@ -252,3 +259,39 @@ def test_stop_ends_each_detector_quietly(monkeypatch: pytest.MonkeyPatch) -> Non
     finally:
         os.close(master)
         os.close(slave)
+
+
+# -- an exit racing the dashboard's mount ----------------------------------------------------------
+
+
+class ExitsEarly(MiosaApp):
+    """Asks to exit `turns` event-loop turns after its own on_mount, as a hang-up at start does
+    (the watch thread's call_soon_threadsafe lands at any turn while the dashboard mounts)."""
+
+    CSS_PATH = str(Path(sys.modules[MiosaApp.__module__].__file__ or "").with_name("app.tcss"))
+    turns = 0
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        loop = asyncio.get_running_loop()
+
+        def turn(left: int) -> None:
+            if left:
+                loop.call_soon(turn, left - 1)
+            else:
+                self.exit(return_code=HANGUP_EXIT_CODE)
+
+        turn(self.turns)
+
+
+async def test_an_exit_racing_the_mount_never_raises(sim: SimServer, tmp_path: Path) -> None:
+    """Before the fix: turn 0 raised NoMatches for FleetHeader on DashboardScreen, turn 3 the
+    issue's `No nodes match '#desktop-frame' on ScreenshotPane` (Textual 8.2.8)."""
+    config = load_config(environ={}, path=tmp_path / "none.toml")
+    settings = ApiSettings(api_key=API_KEY, base_url=sim.base_url)
+    for turns in range(8):
+        app = ExitsEarly(Backend(settings=settings, simulated=True), config)
+        app.turns = turns
+        async with app.run_test() as pilot:
+            await pilot.pause()
+        assert app.return_code == HANGUP_EXIT_CODE, f"exit after {turns} turns"
