@@ -98,6 +98,24 @@ def test_every_module_imports_without_posix() -> None:
     assert result["termios"] is False  # nothing got around the prelude
 
 
+def test_headless_ls_runs_without_posix() -> None:
+    result = run_as_windows(
+        """
+        import contextlib, io, json
+        from miosa_tui.cli import main
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["ls", "--demo", "--json"])
+        print(json.dumps({"code": code, "listing": json.loads(out.getvalue())}))
+        """
+    )
+    assert result["code"] == 0
+    computers = result["listing"]
+    assert len(computers) >= 10
+    assert any(c["status"] == "running" for c in computers)
+
+
 def test_the_dashboard_starts_headless_without_posix() -> None:
     result = run_as_windows(
         """
@@ -319,3 +337,57 @@ def test_doctor_says_what_each_platform_checks(
     monkeypatch.undo()
     assert facts["mode"].startswith(mode_says)
     assert terminal["closed terminal noticed by"].startswith(watch_says)
+
+
+# -- `miosa-tui config edit`: the default editor ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("platform", "editor", "expected"),
+    [
+        ("linux", None, ["vi"]),
+        ("darwin", None, ["vi"]),
+        ("win32", None, ["notepad"]),
+        ("win32", r'"C:\Program Files\Notepad++\notepad++.exe" -multiInst', None),
+    ],
+    ids=["linux", "mac", "windows", "windows-path"],
+)
+def test_config_edit_opens_an_editor_the_platform_has(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    platform: str,
+    editor: str | None,
+    expected: list[str] | None,
+) -> None:
+    from miosa_tui import cli
+
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("MIOSA_TUI_CONFIG", str(path))
+    for name in ("VISUAL", "EDITOR"):
+        monkeypatch.delenv(name, raising=False)
+    if editor is not None:
+        monkeypatch.setenv("EDITOR", editor)
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.subprocess, "call", lambda command: calls.append(command) or 0)
+    monkeypatch.setattr(sys, "platform", platform)
+    assert cli.main(["config", "edit"]) == 0
+    monkeypatch.undo()
+    if expected is None:  # shlex in Windows mode keeps the backslashes (POSIX mode ate them)
+        expected = [r"C:\Program Files\Notepad++\notepad++.exe", "-multiInst"]
+    assert calls == [[*expected, str(path)]]
+    assert path.exists()
+
+
+def test_config_edit_without_the_editor_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from miosa_tui import cli
+
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("MIOSA_TUI_CONFIG", str(path))
+    monkeypatch.setenv("EDITOR", "no-such-editor-here")
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert cli.main(["config", "edit"]) == 1
+    err = capsys.readouterr().err
+    assert "Could not start the editor 'no-such-editor-here'" in err
+    assert "Set VISUAL or EDITOR" in err and str(path) in err
