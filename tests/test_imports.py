@@ -124,8 +124,8 @@ ALLOWED = {
     "api": {"api"},
     "sim": {"sim"},
     "fleet": {"fleet", "api"},
-    "ui": {"ui", "fleet", "api", "config", "backend"},
-    "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend"},
+    "ui": {"ui", "fleet", "api", "config", "backend", "platforms"},
+    "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend", "platforms"},
 }
 
 
