@@ -34,11 +34,21 @@ from miosa_tui.sim.server import SimServer
 from miosa_tui.ui import clipboard
 
 ROOT = Path(__file__).resolve().parent.parent
+NO_SUSPEND = "ctrl+z cannot suspend here: Windows has no job control. Press q to quit."
 
 
-def toasts(app: Any) -> str:
-    """Every notification the app has up (the toasts), one a line."""
-    return "\n".join(str(n.message) for n in app._notifications)
+def record_toasts(app: Any) -> list[str]:
+    """Every toast the app is asked to show from now on (recorded when asked: a toast's own
+    timeout can expire before a loaded machine gets to look at the screen)."""
+    seen: list[str] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: Any) -> None:
+        seen.append(str(message))
+        notify(message, **kwargs)
+
+    app.notify = recording
+    return seen
 
 
 TESTS = Path(__file__).resolve().parent
@@ -127,8 +137,15 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
         from miosa_tui.ui.screens.help import HelpScreen
         from ui_helpers import make_app, screen_text, wait_for
 
-        def toasts(app):
-            return " | ".join(str(n.message) for n in app._notifications)
+        def record_toasts(app):
+            seen, notify = [], app.notify
+
+            def recording(message, **kwargs):
+                seen.append(str(message))
+                notify(message, **kwargs)
+
+            app.notify = recording
+            return seen
 
         sim = SimServer(SimConfig())
         sim.start()  # uvicorn picks its loop setup by sys.platform: start it as Linux
@@ -142,9 +159,10 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
                 out["table"] = screen_text(app)
                 out["watch_active"] = app.terminal_watch.active
                 out["watch_unavailable"] = app.terminal_watch.unavailable
+                toasts = record_toasts(app)
                 await pilot.press("ctrl+z")
-                await wait_for(pilot, lambda: "job control" in toasts(app), "the toast")
-                out["after_ctrl_z"] = toasts(app)
+                await wait_for(pilot, lambda: toasts, "the toast")
+                out["after_ctrl_z"] = toasts
                 out["running_after_ctrl_z"] = app.is_running
                 await pilot.press("question_mark")
                 await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
@@ -164,7 +182,7 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
     assert "SIMULATED" in result["table"]
     assert result["watch_active"] is False
     assert result["watch_unavailable"].startswith("none on Windows")
-    assert "ctrl+z cannot suspend here: Windows has no job control" in result["after_ctrl_z"]
+    assert result["after_ctrl_z"] == [NO_SUSPEND]
     assert result["running_after_ctrl_z"] is True
     assert "Filter syntax" in result["help"]  # the help screen is up...
     assert "Suspend" not in result["help"]  # ...and lists no suspend key
@@ -193,9 +211,10 @@ async def test_ctrl_z_on_windows_is_refused_with_a_toast(
         monkeypatch.setattr(sys, "platform", "win32")
         suspended: list[object] = []
         app.app_suspend_signal.subscribe(app, suspended.append)
+        toasts = record_toasts(app)
         await pilot.press("ctrl+z")
-        await wait_for(pilot, lambda: "job control" in toasts(app), "the toast")
-        assert "ctrl+z cannot suspend here: Windows has no job control" in toasts(app)
+        await wait_for(pilot, lambda: toasts, "the toast")
+        assert toasts == [NO_SUSPEND]
         assert suspended == [] and app.is_running
 
 
@@ -255,10 +274,12 @@ async def test_copy_per_platform(
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
         monkeypatch.setattr(sys, "platform", platform)
+        toasts = record_toasts(app)
         shown = clipboard.copy(app, "hunter2-secret", "VNC password", secret=True, environ={})
-        await wait_for(pilot, lambda: "Copied VNC password" in toasts(app), "the toast")
+        await pilot.pause()
         assert app.clipboard == "hunter2-secret"  # the real value reaches the clipboard
-        assert "hunter2" not in shown and "hunter2" not in toasts(app)
+        assert len(toasts) == 1 and toasts[0].startswith("Copied VNC password: ")
+        assert "hunter2" not in shown and "hunter2" not in toasts[0]
 
 
 # -- the config file's permissions ---------------------------------------------------------------
