@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from miosa_tui.api.errors import InvalidInputError
+from miosa_tui.platforms import has_unix_file_modes
 
 APP_NAME = "miosa-tui"
 RENDERERS = ("auto", "halfcell", "unicode", "sixel", "tgp")
@@ -220,6 +221,8 @@ def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> str:
 
 
 def _readable_by_others(path: Path) -> bool:
+    if not has_unix_file_modes():
+        return False  # Windows: every file reads 0o666; NTFS permissions decide (platforms.py)
     try:
         mode = path.stat().st_mode
     except OSError:
@@ -388,7 +391,9 @@ def _write_private(path: Path, text: str, *, existed: bool) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, mode)
+        if has_unix_file_modes():  # Windows: chmod sets only the read-only flag; the file
+            # keeps the NTFS permissions of its folder (the user's profile)
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -124,8 +124,8 @@ ALLOWED = {
     "api": {"api"},
     "sim": {"sim"},
     "fleet": {"fleet", "api", "safe_text"},
-    "ui": {"ui", "fleet", "api", "config", "backend", "safe_text"},
-    "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend", "safe_text"},
+    "ui": {"ui", "fleet", "api", "config", "backend", "safe_text", "platforms"},
+    "cli": {"cli", "ui", "fleet", "api", "sim", "config", "backend", "safe_text", "platforms"},
 }
 # miosa_tui/naming.py (the one name rule) is a stdlib-only leaf: every layer may import it.
 for _layer in ALLOWED.values():

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+from miosa_tui.platforms import is_windows
 from miosa_tui.safe_text import printable
 
 if TYPE_CHECKING:
@@ -106,9 +107,29 @@ def _run_config(args: argparse.Namespace, cfg: Config) -> int:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write("# miosa-tui settings: see README, 'Configuration'\n")
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        return subprocess.call([*shlex.split(editor), str(path)])
+        return _edit(path)
     return 0
+
+
+def _edit(path: Path) -> int:
+    """$VISUAL or $EDITOR on `path`; by default vi (POSIX) or Notepad (Windows, which has no vi
+    and whose paths hold backslashes that POSIX shell quoting would eat)."""
+    windows = is_windows()
+    default = "notepad" if windows else "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default
+    words = shlex.split(editor, posix=not windows)
+    if windows:  # non-POSIX shlex keeps the quotes around "C:\Program Files\..."
+        words = [w[1:-1] if len(w) > 1 and w[0] == w[-1] == '"' else w for w in words]
+    command = [*words, str(path)]
+    try:
+        return subprocess.call(command)
+    except OSError as exc:
+        print(
+            f"Could not start the editor {command[0]!r}: {exc.strerror or exc}. "
+            f"Set VISUAL or EDITOR, or edit {path} yourself.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:

@@ -35,7 +35,9 @@ from miosa_tui import __version__
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.settings import ApiSettings, mask_key
 from miosa_tui.config import Config, ConfigError, config_path, load_config
+from miosa_tui.platforms import NO_FILE_MODES, has_unix_file_modes
 from miosa_tui.safe_text import printable
+from miosa_tui.ui.terminal_watch.detectors import describe_watch
 
 Runner = Callable[[list[str]], str | None]
 
@@ -119,6 +121,9 @@ def _file_facts(path: Path) -> dict[str, Any]:
         facts["exists"] = f"cannot tell: {exc.strerror or exc}"
         return facts
     facts["exists"] = "yes"
+    if not has_unix_file_modes():
+        facts["mode"] = NO_FILE_MODES
+        return facts
     mode = stat.S_IMODE(st.st_mode)
     others = bool(mode & (stat.S_IRGRP | stat.S_IROTH))
     facts["mode"] = f"{mode:04o}" + (" (readable by other users)" if others else "")
@@ -332,6 +337,7 @@ def terminal_section(env: Mapping[str, str], *, tty: bool, run: Runner = _run) -
         "stdout is a TTY": "yes" if tty else "no",
         "image protocol (auto)": image_protocol(tty, env),
         "over SSH": "yes" if env.get("SSH_CONNECTION") or env.get("SSH_TTY") else "no",
+        "closed terminal noticed by": describe_watch(),
     }
     set_clipboard: str | None = None
     if env.get("TMUX"):

@@ -19,6 +19,7 @@ from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.fleet.standins import StandIns
+from miosa_tui.platforms import has_job_control, platform_name
 from miosa_tui.safe_text import present_with, printable
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
@@ -51,7 +52,16 @@ class MiosaApp(App[None]):
         Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
         # Textual 8 binds no key to suspend; the terminal's ISIG is off, so ctrl+z arrives as a
         # key. The app_suspend/resume signals (subscribed in on_mount) pause and resume polling.
-        Binding("ctrl+z", "suspend_process", "Suspend", show=False, id="app.suspend"),
+        # Without job control (Windows) it is a system binding: left out of the footer and help,
+        # and action_suspend_process answers with a toast.
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Suspend",
+            show=False,
+            system=not has_job_control(),
+            id="app.suspend",
+        ),
         Binding("ctrl+s", "save_svg", "Screenshot", show=False, id="app.screenshot"),
     ]
 
@@ -121,6 +131,19 @@ class MiosaApp(App[None]):
         self.heap.release()
         self.triage.close()
         await self.client.aclose()
+
+    def action_suspend_process(self) -> None:
+        """ctrl+z: stop the process (POSIX job control); elsewhere say why nothing happens."""
+        if not has_job_control():
+            self.notify(
+                f"ctrl+z cannot suspend here: {platform_name()} has no job control. "
+                "Press q to quit.",
+                title="Suspend",
+                severity="warning",
+                markup=False,
+            )
+            return
+        super().action_suspend_process()
 
     def _suspended(self, _app: object = None) -> None:
         """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""

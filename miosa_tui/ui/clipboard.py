@@ -116,10 +116,23 @@ def browser_unavailable_reason(
     env = os.environ if environ is None else environ
     plat = sys.platform if platform is None else platform
     if plat.startswith(("darwin", "win", "cygwin")):
-        return None
+        return _desktop_platform_reason(env, plat)
     if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("BROWSER"):
         return None
     return "no graphical browser here (no DISPLAY)"
+
+
+def _desktop_platform_reason(env: Mapping[str, str], plat: str) -> str | None:
+    """macOS and Windows open URLs with the logged-in user's desktop (`open` via Launch
+    Services, `os.startfile`), which needs no DISPLAY. Over SSH that desktop is the remote
+    machine's screen, not the one in front of the user, so we refuse there and say so (unless
+    BROWSER names a browser to use, as on Linux)."""
+    if env.get("BROWSER"):
+        return None
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
+        where = "macOS" if plat == "darwin" else "Windows"
+        return f"this is an SSH session; the browser would open on the remote {where} screen"
+    return None
 
 
 def open_in_browser(

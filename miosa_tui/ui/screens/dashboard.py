@@ -141,6 +141,8 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         app = self.miosa
+        if app.return_code is not None:
+            return  # exiting already (a hang-up at start): the children may be gone
         header = self.query_one(FleetHeader)
         header.update_state(
             backend=app.backend.label,

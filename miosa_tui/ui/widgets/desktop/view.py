@@ -92,6 +92,10 @@ class DesktopView(Vertical):
         yield Static("", id="desktop-saved")
 
     def on_mount(self) -> None:
+        if self.app.return_code is not None:
+            # The app is already exiting (a hang-up at start): Textual may have removed our
+            # children before this handler ran, so there is nothing to set up.
+            return
         self._auto_timer = self.set_interval(self.auto_interval, self._auto_tick, pause=True)
         self._live_timer = self.set_interval(LIVE_INTERVAL, self._live_tick, pause=True)
         self.set_interval(1.0, self._update_caption)

@@ -9,13 +9,18 @@ So a dashboard left behind by a dropped SSH session would burn a CPU core until 
 stdin is not a tty):
 
 - SIGHUP (the kernel sends it to the session leader on hang-up) exits the app;
-- a daemon thread waits on the terminal with poll() (POLLHUP arrives at once when it hangs up)
-  and checks it with tcgetattr() every `interval` seconds, for hang-ups that come without a
-  signal (a shell that dies without forwarding SIGHUP, a revoked tty).
+- a daemon thread waits on the terminal (`detectors.py`: poll() on Linux, select() on macOS,
+  where poll() answers POLLNVAL for every terminal) and checks it with tcgetattr() every
+  `interval` seconds, for hang-ups that come without a signal (a shell that dies without
+  forwarding SIGHUP, a revoked tty).
 
 Either way the standard descriptors are first pointed away from the dead tty (stdin to an idle
 pipe, stdout/stderr to /dev/null) so that the shutdown's writes cannot fail and the input thread
 sleeps in select() instead of spinning; then the app exits with code 129 (128 + SIGHUP).
+
+On Windows there is nothing to watch (no SIGHUP, no tty hang-up: closing the console window ends
+the process), so `install()` returns False and `unavailable` says why. Nothing POSIX-only is
+touched at import time.
 """
 
 from __future__ import annotations
@@ -23,27 +28,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import select
 import signal
 import stat
 import sys
-import termios
 import threading
 import time
 from typing import Any
 
-HANGUP_EXIT_CODE = 128 + signal.SIGHUP
-_HUP_EVENTS = select.POLLHUP | select.POLLERR | select.POLLNVAL
+from miosa_tui.platforms import hangup_signal
+from miosa_tui.ui.terminal_watch.detectors import (
+    HUNG_UP,
+    describe_watch,
+    terminal_alive,
+    watch_method,
+    watch_with_poll,
+    watch_with_select,
+)
+
+__all__ = ["HANGUP_EXIT_CODE", "TerminalWatch", "describe_watch", "terminal_alive"]
+
+HANGUP_EXIT_CODE = 129  # 128 + SIGHUP (1 on every POSIX system; Windows has no SIGHUP)
 _RESCUE_SECONDS = 30.0
-
-
-def terminal_alive(fd: int) -> bool:
-    """True while `fd` is still a working terminal (tcgetattr fails on a hung-up tty)."""
-    try:
-        termios.tcgetattr(fd)
-    except (termios.error, OSError, ValueError):
-        return False
-    return True
 
 
 def _stdin_fd() -> int | None:
@@ -73,25 +78,34 @@ class TerminalWatch:
         self._previous: Any = signal.SIG_DFL
         self._rdev: int | None = None
         self._keep: list[int] = []  # the idle pipe's write end: keeps the new stdin open
+        self.method: str | None = None  # "poll" or "select" once installed
+        self.unavailable: str | None = None  # why there is no watch on this platform, if so
 
     # -- life cycle --------------------------------------------------------------------------
     def install(self) -> bool:
         """Start watching (call from the app's event loop, e.g. in on_mount)."""
+        method = watch_method()
+        if method is None:
+            self.unavailable = describe_watch()
+            return False
         if self.app.is_headless or self.app.is_web:
             return False
         fd = _stdin_fd()
         if fd is None:
             return False
         self.fd = fd
+        self.method = method
         self._rdev = os.fstat(fd).st_rdev
         self._loop = asyncio.get_running_loop()
         # A plain handler, not loop.add_signal_handler: the kernel sends SIGCONT right after
         # SIGHUP, and Textual's SIGCONT handler restarts application mode (a second input thread
         # on the dead tty). Python runs pending handlers in signal-number order, so this one
         # (1) disarms that restart before SIGCONT's (18) runs; a loop callback would come later.
-        with contextlib.suppress(ValueError, OSError):
-            self._previous = signal.signal(signal.SIGHUP, self._on_sighup)
-            self._sighup = True
+        sighup = hangup_signal()  # None on Windows
+        if sighup is not None:
+            with contextlib.suppress(ValueError, OSError):
+                self._previous = signal.signal(sighup, self._on_sighup)
+                self._sighup = True
         self._thread = threading.Thread(
             target=self._watch, name="miosa-terminal-watch", daemon=True
         )
@@ -102,10 +116,11 @@ class TerminalWatch:
         """Stop watching (and, after a hang-up, close the idle pipe that replaced stdin)."""
         self._stop.set()
         self._close_pipe()
-        if self._sighup:
+        sighup = hangup_signal()
+        if self._sighup and sighup is not None:
             with contextlib.suppress(ValueError, OSError, TypeError):
-                signal.signal(signal.SIGHUP, self._previous)
-            self._sighup = False
+                signal.signal(sighup, self._previous)
+        self._sighup = False
 
     @property
     def active(self) -> bool:
@@ -115,26 +130,16 @@ class TerminalWatch:
     def _watch(self) -> None:
         fd = self.fd
         assert fd is not None
-        poller = select.poll()
-        poller.register(fd, 0)  # no events asked: only HUP/ERR/NVAL wake us
-        timeout_ms = max(1, int(self.interval * 1000))
-        while not self._stop.is_set():
-            try:
-                events = poller.poll(timeout_ms)
-            except OSError:
-                events = [(fd, select.POLLERR)]
-            if self._stop.is_set():
-                return
-            hung = any(mask & _HUP_EVENTS for _fd, mask in events)
-            if hung or not terminal_alive(fd):
-                self.hang_up("the terminal was closed")
-                return
+        detect = watch_with_select if self.method == "select" else watch_with_poll
+        reason = detect(fd, self._stop, self.interval)
+        if reason is not None and not self._stop.is_set():
+            self.hang_up(reason)
 
     # -- reaction ----------------------------------------------------------------------------
     def _on_sighup(self, _signum: int, _frame: object) -> None:
         self.hang_up("SIGHUP")
 
-    def hang_up(self, reason: str = "the terminal was closed") -> None:
+    def hang_up(self, reason: str = HUNG_UP) -> None:
         """Detach from the dead terminal and exit the app (safe from any thread, once)."""
         if not self._fired.acquire(blocking=False):
             return
