@@ -122,3 +122,34 @@ async def test_fast_presses_never_send_a_step_keys_to_the_wrong_screen(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.dashboard, "the dialog closed")
     assert not Sim(sim).sent("DELETE")
+
+
+async def test_leaving_the_clone_step_sends_the_proposed_name_and_opens_the_journal(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """Space on step 6: the clone form is sent with the name it proposed (the next step's `j`
+    once landed in the name field first, creating a computer named `j`), then step 7's journal
+    opens on the dashboard."""
+    from miosa_tui.ui.screens.forms import CloneDialog
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press(*["space"] * 5)
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await pilot.press("space")
+        await at_step(pilot, app, 7)
+        await wait_for(pilot, lambda: Sim(sim).sent("POST", "/clone"), "the clone request")
+        await wait_for(
+            pilot,
+            lambda: any(
+                " clone " in line and "sent" in line for line in screen_text(app).splitlines()
+            ),
+            "step 7's journal, with the clone in it",
+        )
+        names = [c.name for c in app.dashboard.visible_computers()]
+        assert "j" not in names, names
+        assert "Clone: j " not in screen_text(app)
+        assert any(name.endswith("-clone") for name in names), names

@@ -225,13 +225,21 @@ class MiosaApp(App[None]):
             self.set_timer(0.05, self._tour_catch_up)
             return
         step = tour.step
-        if step is not None and step.leave is not None:
+        if step is not None and step.leave is not None and not tour.left:
             step.leave(self)
+            tour.left = True
+            if step.opens_dialog and self._tour_keys_in_flight:
+                # Its keys close a dialog: the next step's keys wait until it has closed (else
+                # step 7's `j` landed in the clone form's name field before its Enter did).
+                tour.ready_by = time.monotonic() + 3.0
+                self.set_timer(0.05, self._tour_catch_up)
+                return
         if index >= len(tour.steps):
             self.action_tour_end()
             return
         tour.index = max(0, index)
         tour.handed_over = False
+        tour.left = False
         step = tour.step
         assert step is not None
         tour.ready_by = time.monotonic() + 3.0
@@ -245,7 +253,11 @@ class MiosaApp(App[None]):
         """False while the current step's dialog has yet to show (for at most 3 s)."""
         tour = self.tour
         step = tour.step if tour is not None else None
-        if tour is None or step is None or not step.opens_dialog or tour.handed_over:
+        if tour is None or step is None or not step.opens_dialog:
+            return True
+        if tour.left:  # its dialog is closing
+            return self.screen is self.dashboard or time.monotonic() > tour.ready_by
+        if tour.handed_over:
             return True
         return self.screen is not self.dashboard or time.monotonic() > tour.ready_by
 
@@ -279,7 +291,7 @@ class MiosaApp(App[None]):
         if tour is None or tour.finished:
             return
         step = tour.step
-        if step is not None and step.leave is not None:
+        if step is not None and step.leave is not None and not tour.left:
             step.leave(self)  # close what the step opened
         tour.finished = True
         self._remove_captions()

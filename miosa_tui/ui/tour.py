@@ -168,6 +168,7 @@ class Tour:
         self.handed_over = False  # the presenter pressed a key of their own
         self.finished = False
         self.ready_by = 0.0  # monotonic deadline for the current step's dialog to show
+        self.left = False  # the current step's `leave` ran (its keys may still be closing a dialog)
 
     @property
     def step(self) -> Step | None:
