@@ -36,6 +36,14 @@ def test_each_value_gets_one_stable_stand_in() -> None:
     assert stand.apply("comp_aa11 10.5.1.2") == "comp-0002 10.0.0.3"
 
 
+def test_learned_words_are_replaced_only_as_whole_words() -> None:
+    """A team or owner value inside a computer's name stays: names are what a presenter shows."""
+    stand = StandIns()
+    stand.learn([computer("comp_1", "10.1.1.1", owner="bo")])
+    assert stand.apply("support-sandbox-02 build-box-mia") == "support-sandbox-02 build-box-mia"
+    assert stand.apply("team support, owner bo") == "team team-1, owner owner-1"
+
+
 def test_ids_and_ips_are_replaced_inside_urls_even_before_they_are_learned() -> None:
     stand = StandIns()
     url = "https://8080-comp_zz99.sandbox.miosa.app/?ip=192.168.1.20"

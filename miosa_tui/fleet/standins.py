@@ -82,6 +82,8 @@ class StandIns:
             pattern = self._words_re
             if pattern is None:
                 ordered = sorted(self._words, key=len, reverse=True)
-                pattern = self._words_re = re.compile("|".join(map(re.escape, ordered)))
+                # Whole words only: the team "qa" must not rewrite the name "qa-agent-sg".
+                words = "|".join(map(re.escape, ordered))
+                pattern = self._words_re = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
             text = pattern.sub(lambda m: self._words[m.group()], text)
         return text

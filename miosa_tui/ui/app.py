@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from textual import events
 from textual.app import App
@@ -16,9 +17,11 @@ from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
+from miosa_tui.fleet.standins import StandIns
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
+from miosa_tui.ui.present_filter import StandInFilter
 from miosa_tui.ui.presentation import Presentation, key_label
 from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
@@ -95,6 +98,10 @@ class MiosaApp(App[None]):
         self.app_resume_signal.subscribe(self, self._resumed)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
+        if self.presentation.present:
+            # Ids, IPs, tenants, workspaces and owners become stand-ins in every drawn line.
+            # Textual keeps its line filters in App._filters (no public way to add one).
+            self._filters.append(StandInFilter(self.fleet, StandIns(api_host=self._api_host())))
         if self.tour is not None:
             self.set_interval(0.2, self._keep_caption_on_top)
             self.set_timer(0.5, self._tour_begin)
@@ -106,6 +113,9 @@ class MiosaApp(App[None]):
         self.heap.release()
         self.triage.close()
         await self.client.aclose()
+
+    def _api_host(self) -> str | None:
+        return urlsplit(self.backend.settings.base_url).hostname
 
     def _suspended(self, _app: object = None) -> None:
         """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
