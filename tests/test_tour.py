@@ -153,3 +153,21 @@ async def test_leaving_the_clone_step_sends_the_proposed_name_and_opens_the_jour
         assert "j" not in names, names
         assert "Clone: j " not in screen_text(app)
         assert any(name.endswith("-clone") for name in names), names
+
+
+async def test_toasts_never_cover_the_caption(sim: SimServer, tmp_path: Path) -> None:
+    """At 80x24 a toast (the --demo greeting, a step's "Start: …") sat over the right half of the
+    caption, cutting every line of it; during a tour toasts stand above the caption."""
+    from textual.widgets._toast import Toast
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        app.notify("A toast long enough to wrap over three lines of the right half of the screen.")
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        caption = app.screen.query_one(TourCaption).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(caption), (toast.region, caption)
+        assert "esc ends" in screen_text(app)

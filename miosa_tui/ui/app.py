@@ -103,6 +103,7 @@ class MiosaApp(App[None]):
             # Textual keeps its line filters in App._filters (no public way to add one).
             self._filters.append(StandInFilter(self.fleet, StandIns(api_host=self._api_host())))
         if self.tour is not None:
+            self.add_class("-touring")  # toasts stand above the caption (app.tcss)
             self.set_interval(0.2, self._keep_caption_on_top)
             self.set_timer(0.5, self._tour_begin)
 
@@ -305,6 +306,7 @@ class MiosaApp(App[None]):
             step.leave(self)  # close what the step opened
         tour.finished = True
         self._remove_captions()
+        self.remove_class("-touring")
         if tour.auto_seconds is not None:
             self.exit(return_code=0)
         else:
