@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_helpers import Sim, loaded, make_app, screen_text, wait_for
+from ui_helpers import Sim, loaded, make_app, pump, screen_text, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
@@ -171,3 +171,30 @@ async def test_toasts_never_cover_the_caption(sim: SimServer, tmp_path: Path) ->
         for toast in app.screen.query(Toast):
             assert not toast.region.overlaps(caption), (toast.region, caption)
         assert "esc ends" in screen_text(app)
+
+
+async def test_back_or_escape_from_the_clone_step_clones_nothing(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """← on step 6 (to read step 5 again) and escape (to end the tour) used to press Enter in
+    the clone form, creating a computer; they cancel it. Only going on sends the clone."""
+    from miosa_tui.ui.screens.forms import CloneDialog
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press(*["space"] * 5)
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await pilot.press("left")
+        await at_step(pilot, app, 5)
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "the clone form closed")
+        await pilot.press("right")
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form again")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.tour is not None and app.tour.finished, "the end")
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "the clone form closed")
+        await pump(pilot, 10)
+    assert not Sim(sim).sent("POST", "/clone"), "nothing was cloned"

@@ -236,8 +236,9 @@ class MiosaApp(App[None]):
             self.set_timer(0.05, self._tour_catch_up)
             return
         step = tour.step
-        if step is not None and step.leave is not None and not tour.left:
-            step.leave(self)
+        leave = step.leaving(forward=index > tour.index) if step is not None else None
+        if step is not None and leave is not None and not tour.left:
+            leave(self)
             tour.left = True
             if step.opens_dialog and self._tour_keys_in_flight:
                 # Its keys close a dialog: the next step's keys wait until it has closed (else
@@ -302,8 +303,9 @@ class MiosaApp(App[None]):
         if tour is None or tour.finished:
             return
         step = tour.step
-        if step is not None and step.leave is not None and not tour.left:
-            step.leave(self)  # close what the step opened
+        leave = step.leaving(forward=False) if step is not None else None
+        if step is not None and leave is not None and not tour.left:
+            leave(self)  # close what the step opened
         tour.finished = True
         self._remove_captions()
         self.remove_class("-touring")
