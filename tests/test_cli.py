@@ -371,3 +371,35 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["resize", "ID"])  # --size is required
     assert exit_info.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_reader_that_stops_early_gets_no_broken_pipe_error(
+    sim_factory: Callable[..., SimServer], tmp_path: Path
+) -> None:
+    """`miosa-tui ls | head -1` printed "miosa-tui: Broken pipe" and exited 1; a reader that has
+    read enough is not an error. (2,000 computers: more output than a pipe holds.)"""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIOSA")}
+    env |= {
+        "MIOSA_BASE_URL": sim_factory(fleet=2000).base_url,
+        "MIOSA_API_KEY": API_KEY,
+        "MIOSA_TUI_CONFIG": str(tmp_path / "config.toml"),
+        "MIOSA_TUI_STATE_DIR": str(tmp_path / "state"),
+    }
+    child = subprocess.Popen(
+        [sys.executable, "-m", "miosa_tui", "ls"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    assert child.stdout.readline().startswith(b"ID ")
+    child.stdout.close()  # like `head -1`: the pipe is gone while the output is still coming
+    err = child.stderr.read().decode()
+    code = child.wait(timeout=60)
+    assert "Broken pipe" not in err, err
+    assert "Traceback" not in err, err
+    assert code == 0, (code, err)
