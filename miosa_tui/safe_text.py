@@ -16,7 +16,6 @@ loading Textual.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from rich.cells import cell_len
@@ -55,17 +54,6 @@ def as_text(value: object) -> str:
     return str(value)
 
 
-# Presenter mode's stand-ins (fleet/standins.py): set while a dashboard presents, so every piece
-# of API text drawn anywhere shows stand-ins for ids, IPs, tenants and owners. None otherwise.
-_stand_ins: Callable[[str], str] | None = None
-
-
-def present_with(stand_ins: Callable[[str], str] | None) -> None:
-    """Rewrite all API text drawn from now on with `stand_ins` (None: draw it as it is)."""
-    global _stand_ins
-    _stand_ins = stand_ins
-
-
 def printable(value: object, *, limit: int | None = None, multiline: bool = False) -> str:
     """`value` as a string safe for a terminal, hidden characters visibly escaped.
 
@@ -84,8 +72,6 @@ def printable(value: object, *, limit: int | None = None, multiline: bool = Fals
         else:
             out.append(char)
     result = "".join(out)
-    if _stand_ins is not None:
-        result = _stand_ins(result)
     return result if limit is None else clip(result, limit)
 
 
@@ -188,7 +174,6 @@ __all__ = [
     "has_control",
     "is_hidden",
     "json_escape_hidden",
-    "present_with",
     "printable",
     "safe",
     "safe_line",

@@ -193,3 +193,20 @@ def test_a_corrupt_history_is_one_sentence_and_the_cli_keeps_working(
     assert [p.read_bytes() for p in kept if not p.name.endswith(("-wal", "-shm"))] == [garbage]
     code, out, err = invoke("journal", "--json")  # the new history holds the stop
     assert code == 0 and err == "" and [r["action"] for r in json.loads(out)] == ["stop"]
+
+
+def test_a_fresh_demo_fleet_has_no_computer_stuck_for_days(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`ls --demo --problems` on a fresh simulated fleet: a computer the simulator seeded while
+    starting (it finishes within seconds) is not "Still starting after 11d06h"."""
+    monkeypatch.delenv("MIOSA_API_KEY", raising=False)
+    monkeypatch.setenv("MIOSA_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("MIOSA_TUI_CONFIG", str(tmp_path / "config.toml"))
+    code = cli.main(["--fleet", "300", "ls", "--demo", "--problems", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    problems = json.loads(out)
+    assert any(p["problem"] == "error" for p in problems), "the seeded error is listed"
+    stuck = [p for p in problems if p["problem"] == "stuck"]
+    assert stuck == [], stuck

@@ -36,12 +36,12 @@ def test_each_value_gets_one_stable_stand_in() -> None:
     assert stand.apply("comp_aa11 10.5.1.2") == "comp-0002 10.0.0.3"
 
 
-def test_values_are_hidden_whole_never_inside_a_longer_word() -> None:
+def test_learned_words_are_replaced_only_as_whole_words() -> None:
+    """A team or owner value inside a computer's name stays: names are what a presenter shows."""
     stand = StandIns()
-    stand.learn([computer("comp_1", "10.0.0.9", owner="support")])
-    assert (
-        stand.apply("support-sandbox-02 owned by support") == "support-sandbox-02 owned by owner-1"
-    )
+    stand.learn([computer("comp_1", "10.1.1.1", owner="bo")])
+    assert stand.apply("support-sandbox-02 build-box-mia") == "support-sandbox-02 build-box-mia"
+    assert stand.apply("team support, owner bo") == "team team-1, owner owner-1"
 
 
 def test_ids_and_ips_are_replaced_inside_urls_even_before_they_are_learned() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
-from ui_helpers import Sim, loaded, make_app, screen_text, wait_for
+from ui_helpers import Sim, loaded, make_app, pump, screen_text, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
@@ -122,3 +122,79 @@ async def test_fast_presses_never_send_a_step_keys_to_the_wrong_screen(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.dashboard, "the dialog closed")
     assert not Sim(sim).sent("DELETE")
+
+
+async def test_leaving_the_clone_step_sends_the_proposed_name_and_opens_the_journal(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """Space on step 6: the clone form is sent with the name it proposed (the next step's `j`
+    once landed in the name field first, creating a computer named `j`), then step 7's journal
+    opens on the dashboard."""
+    from miosa_tui.ui.screens.forms import CloneDialog
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press(*["space"] * 5)
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await pilot.press("space")
+        await at_step(pilot, app, 7)
+        await wait_for(pilot, lambda: Sim(sim).sent("POST", "/clone"), "the clone request")
+        await wait_for(
+            pilot,
+            lambda: any(
+                " clone " in line and "sent" in line for line in screen_text(app).splitlines()
+            ),
+            "step 7's journal, with the clone in it",
+        )
+        names = [c.name for c in app.dashboard.visible_computers()]
+        assert "j" not in names, names
+        assert "Clone: j " not in screen_text(app)
+        assert any(name.endswith("-clone") for name in names), names
+
+
+async def test_toasts_never_cover_the_caption(sim: SimServer, tmp_path: Path) -> None:
+    """At 80x24 a toast (the --demo greeting, a step's "Start: …") sat over the right half of the
+    caption, cutting every line of it; during a tour toasts stand above the caption."""
+    from textual.widgets._toast import Toast
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        app.notify("A toast long enough to wrap over three lines of the right half of the screen.")
+        await wait_for(pilot, lambda: bool(app.screen.query(Toast)), "the toast")
+        await pilot.pause()
+        caption = app.screen.query_one(TourCaption).region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(caption), (toast.region, caption)
+        assert "esc ends" in screen_text(app)
+
+
+async def test_back_or_escape_from_the_clone_step_clones_nothing(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """← on step 6 (to read step 5 again) and escape (to end the tour) used to press Enter in
+    the clone form, creating a computer; they cancel it. Only going on sends the clone."""
+    from miosa_tui.ui.screens.forms import CloneDialog
+
+    app = touring(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        await at_step(pilot, app, 1)
+        await pilot.press(*["space"] * 5)
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await pilot.press("left")
+        await at_step(pilot, app, 5)
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "the clone form closed")
+        await pilot.press("right")
+        await at_step(pilot, app, 6)
+        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form again")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.tour is not None and app.tour.finished, "the end")
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "the clone form closed")
+        await pump(pilot, 10)
+    assert not Sim(sim).sent("POST", "/clone"), "nothing was cloned"

@@ -245,6 +245,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say_error(exc)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader had enough (`miosa-tui ls | head`): not an error. Point stdout at devnull
+        # so the interpreter's last flush does not fail on the closed pipe too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         print(
             f"miosa-tui: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""),

@@ -82,8 +82,8 @@ class StandIns:
             pattern = self._words_re
             if pattern is None:
                 ordered = sorted(self._words, key=len, reverse=True)
-                # whole values only: an owner "dara" is not hidden inside "dara-desk"
-                alternatives = "|".join(map(re.escape, ordered))
-                pattern = self._words_re = re.compile(rf"(?<![\w.-])(?:{alternatives})(?![\w-])")
+                # Whole words only: the team "qa" must not rewrite the name "qa-agent-sg".
+                words = "|".join(map(re.escape, ordered))
+                pattern = self._words_re = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
             text = pattern.sub(lambda m: self._words[m.group()], text)
         return text

@@ -64,6 +64,10 @@ def seed_computers(
         if status == "creating":
             created = wall() - timedelta(seconds=rng.randint(1, 5))
         updated = min(anchor, created + timedelta(seconds=rng.randint(30, 86400)))
+        if status in ("creating", "starting"):
+            # It finishes within seconds, as if just asked (lifecycle.SEEDED_IN_FLIGHT): its
+            # status changed now, not days ago (`ls --problems` called it stuck for 11 days).
+            updated = wall()
         computer = SimComputer(
             id=new_id(rng, computers),
             name=name,

@@ -20,10 +20,11 @@ from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.fleet.standins import StandIns
 from miosa_tui.platforms import has_job_control, platform_name
-from miosa_tui.safe_text import present_with, printable
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
+from miosa_tui.ui.present_filter import StandInFilter
 from miosa_tui.ui.presentation import Presentation, key_label
 from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
@@ -76,7 +77,6 @@ class MiosaApp(App[None]):
     ) -> None:
         self.presentation = presentation or Presentation()
         self.tour = tour
-        self.stand_ins: StandIns | None = None  # presenter mode's, from on_mount
         self._tour_keys_in_flight: list[events.Key] = []  # pressed by the tour, not yet seen
         self.cast: CastWriter | None = None
         if self.presentation.record is not None:
@@ -105,11 +105,6 @@ class MiosaApp(App[None]):
             self.set_keymap(config.keymap)
 
     def on_mount(self) -> None:
-        if self.presentation.present:
-            backend = self.backend
-            host = None if backend.simulated else urlsplit(backend.settings.base_url).hostname
-            self.stand_ins = StandIns(api_host=host)
-            present_with(self.stand_ins.apply)
         theme = self.config.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -118,13 +113,16 @@ class MiosaApp(App[None]):
         self.app_resume_signal.subscribe(self, self._resumed)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
+        if self.presentation.present:
+            # Ids, IPs, tenants, workspaces and owners become stand-ins in every drawn line.
+            # Textual keeps its line filters in App._filters (no public way to add one).
+            self._filters.append(StandInFilter(self.fleet, StandIns(api_host=self._api_host())))
         if self.tour is not None:
+            self.add_class("-touring")  # toasts stand above the caption (app.tcss)
             self.set_interval(0.2, self._keep_caption_on_top)
             self.set_timer(0.5, self._tour_begin)
 
     async def on_unmount(self) -> None:
-        if self.stand_ins is not None:
-            present_with(None)
         if self.cast is not None:
             self.cast.close()
         self.terminal_watch.uninstall()
@@ -144,6 +142,9 @@ class MiosaApp(App[None]):
             )
             return
         super().action_suspend_process()
+
+    def _api_host(self) -> str | None:
+        return urlsplit(self.backend.settings.base_url).hostname
 
     def _suspended(self, _app: object = None) -> None:
         """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
@@ -283,13 +284,22 @@ class MiosaApp(App[None]):
             self.set_timer(0.05, self._tour_catch_up)
             return
         step = tour.step
-        if step is not None and step.leave is not None:
-            step.leave(self)
+        leave = step.leaving(forward=index > tour.index) if step is not None else None
+        if step is not None and leave is not None and not tour.left:
+            leave(self)
+            tour.left = True
+            if step.opens_dialog and self._tour_keys_in_flight:
+                # Its keys close a dialog: the next step's keys wait until it has closed (else
+                # step 7's `j` landed in the clone form's name field before its Enter did).
+                tour.ready_by = time.monotonic() + 3.0
+                self.set_timer(0.05, self._tour_catch_up)
+                return
         if index >= len(tour.steps):
             self.action_tour_end()
             return
         tour.index = max(0, index)
         tour.handed_over = False
+        tour.left = False
         step = tour.step
         assert step is not None
         tour.ready_by = time.monotonic() + 3.0
@@ -303,7 +313,11 @@ class MiosaApp(App[None]):
         """False while the current step's dialog has yet to show (for at most 3 s)."""
         tour = self.tour
         step = tour.step if tour is not None else None
-        if tour is None or step is None or not step.opens_dialog or tour.handed_over:
+        if tour is None or step is None or not step.opens_dialog:
+            return True
+        if tour.left:  # its dialog is closing
+            return self.screen is self.dashboard or time.monotonic() > tour.ready_by
+        if tour.handed_over:
             return True
         return self.screen is not self.dashboard or time.monotonic() > tour.ready_by
 
@@ -337,10 +351,12 @@ class MiosaApp(App[None]):
         if tour is None or tour.finished:
             return
         step = tour.step
-        if step is not None and step.leave is not None:
-            step.leave(self)  # close what the step opened
+        leave = step.leaving(forward=False) if step is not None else None
+        if step is not None and leave is not None and not tour.left:
+            leave(self)  # close what the step opened
         tour.finished = True
         self._remove_captions()
+        self.remove_class("-touring")
         if tour.auto_seconds is not None:
             self.exit(return_code=0)
         else:

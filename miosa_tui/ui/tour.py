@@ -31,6 +31,12 @@ class Step:
     enter: Callable[[MiosaApp], None] | None = None  # what the tour does when the step starts
     leave: Callable[[MiosaApp], None] | None = None  # how it tidies up before the next step
     opens_dialog: bool = False  # `enter` opens a dialog: the step is not ready until it shows
+    # How it tidies up going back or ending the tour (default: `leave`); the clone step sends
+    # its form only when the tour goes on.
+    cancel: Callable[[MiosaApp], None] | None = None
+
+    def leaving(self, *, forward: bool) -> Callable[[MiosaApp], None] | None:
+        return self.leave if forward or self.cancel is None else self.cancel
 
 
 def _first(app: MiosaApp, status: str) -> Computer | None:
@@ -132,6 +138,7 @@ STEPS: tuple[Step, ...] = (
         enter=_then(_to("running"), _press("c")),
         leave=_in_dialog("enter"),
         opens_dialog=True,
+        cancel=_in_dialog("escape"),
     ),
     Step(
         "Something is wrong",
@@ -168,6 +175,7 @@ class Tour:
         self.handed_over = False  # the presenter pressed a key of their own
         self.finished = False
         self.ready_by = 0.0  # monotonic deadline for the current step's dialog to show
+        self.left = False  # the current step's `leave` ran (its keys may still be closing a dialog)
 
     @property
     def step(self) -> Step | None:

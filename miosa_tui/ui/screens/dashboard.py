@@ -172,8 +172,6 @@ class DashboardScreen(Screen[None]):
 
     def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
         app = self.miosa
-        if app.stand_ins is not None and diff is not None:
-            app.stand_ins.learn([*diff.added, *(new for _old, new, _f in diff.changed)])
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
             if FIRST_PAINT_FILE_ENV in os.environ:
