@@ -40,7 +40,9 @@ def _say_error(exc: MiosaError) -> int:
     """
     bad_input = isinstance(exc, InvalidInputError)
     hint = "" if bad_input and not isinstance(exc, ConfigError) else f" — {exc.hint}"
-    print(printable(f"miosa-tui: {exc}{hint}"), file=sys.stderr)
+    # multiline: a refusal may end in a table (a name shared by several computers); every other
+    # control character from the API is still shown escaped
+    print(printable(f"miosa-tui: {exc}{hint}", multiline=True), file=sys.stderr)
     return 2 if bad_input else 1
 
 

@@ -600,7 +600,7 @@ class DashboardScreen(Screen[None]):
     def help_note(self, node: DOMNode | None, binding: Binding) -> str | None:
         """For `?`: the mutating keys are listed but dimmed in read-only mode."""
         if node is self and self.miosa.read_only and binding.action.startswith("act("):
-            return "disabled in read-only"
+            return "read-only"
         return None
 
     def on_key(self, event: events.Key) -> None:

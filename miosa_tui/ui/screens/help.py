@@ -42,7 +42,7 @@ WIDE = 140  # terminal columns from which the areas are laid out in two columns
 class HelpRow:
     keys: list[str]
     description: str
-    note: str | None = None  # why the key does nothing now ("disabled in read-only")
+    note: str | None = None  # why the key does nothing now ("read-only")
 
 
 # Why a binding is disabled in the current mode, or None: see `DashboardScreen.help_note`.
