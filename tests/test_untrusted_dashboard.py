@@ -222,7 +222,7 @@ async def test_every_name_clicked_and_every_screen_visited(api: HostileApi, tmp_
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("j")
-        await v.until(lambda: v.shows("stream token issued"), "the journal pane")
+        await v.until(lambda: v.shows("ok · stream token"), "the journal pane")
         v.check("journal")
 
         # The forms over a hostile name: clone (its name prefilled, escaped), move, resize, and

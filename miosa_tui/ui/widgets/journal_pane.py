@@ -35,26 +35,27 @@ def entry_line(entry: JournalEntry) -> Text:
 
 
 def event_line(event: HistoryEvent) -> Text:
-    """A history row (this or an earlier session, or a script) as a journal line."""
+    """A history row (this or an earlier session, or a script) as a journal line. Every value
+    in it came from the API or from another process: each is drawn through `printable`."""
+    line = Text()
+    line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
     if event.kind == "action":
-        line = Text()
-        line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
-        line.append(f"{event.action:<8} ", style="bold")
-        line.append(f"{event.target} ")
+        line.append(f"{printable(event.action, limit=12):<8} ", style="bold")
+        line.append(f"{printable(event.target, limit=80)} ")
         outcome = event.outcome or ""
-        line.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+        line.append(printable(outcome, limit=20), style=OUTCOME_STYLES.get(outcome, ""))
     else:
-        line = Text()
-        line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
         line.append(f"{'status':<8} ", style="dim bold")
-        line.append(f"{event.target} ")
-        line.append(f"{event.old_status or 'new'} → {event.new_status or 'gone'}")
+        line.append(f"{printable(event.target, limit=80)} ")
+        old = printable(event.old_status or "new", limit=30)
+        new = printable(event.new_status or "gone", limit=30)
+        line.append(f"{old} → {new}")
     if event.message:
-        line.append(f" · {event.message}")
+        line.append(f" · {printable(event.message)}")
     if event.request_id:
-        line.append(f" [{event.request_id}]", style="dim")
+        line.append(f" [{printable(event.request_id, limit=80)}]", style="dim")
     if event.source and event.source != "dashboard":
-        line.append(f" ({event.source})", style="dim")
+        line.append(f" ({printable(event.source, limit=40)})", style="dim")
     return line
 
 

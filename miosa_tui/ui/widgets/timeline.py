@@ -14,6 +14,7 @@ from textual.widgets import Static
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.problems import Problem
+from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.journal_pane import OUTCOME_STYLES
 
 Load = Callable[[str], list[HistoryEvent]]
@@ -25,9 +26,9 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
     text = Text()
     if problem is not None:
         text.append("Problem: ", style="bold red")
-        text.append(problem.summary(now))
+        text.append(printable(problem.summary(now), multiline=True))
         if problem.request_id:
-            text.append(f" [request {problem.request_id}]", style="dim")
+            text.append(f" [request {printable(problem.request_id, limit=80)}]", style="dim")
         text.append("\n")
     text.append("Timeline", style="bold underline")
     text.append("\n")
@@ -37,17 +38,19 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
     for event in events:
         text.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
         if event.kind == "status":
-            text.append(f"{event.old_status or 'new'} → {event.new_status or 'gone'}", style="bold")
+            old = printable(event.old_status or "new", limit=30)
+            new = printable(event.new_status or "gone", limit=30)
+            text.append(f"{old} → {new}", style="bold")
         else:
-            text.append(f"{event.action} ", style="bold")
+            text.append(f"{printable(event.action, limit=12)} ", style="bold")
             outcome = event.outcome or ""
-            text.append(outcome, style=OUTCOME_STYLES.get(outcome, ""))
+            text.append(printable(outcome, limit=20), style=OUTCOME_STYLES.get(outcome, ""))
         if event.message:
-            text.append(f" · {event.message}")
+            text.append(f" · {printable(event.message)}")
         if event.request_id:
-            text.append(f" [{event.request_id}]", style="dim")
+            text.append(f" [{printable(event.request_id, limit=80)}]", style="dim")
         if event.source:
-            text.append(f" ({event.source})", style="dim")
+            text.append(f" ({printable(event.source, limit=40)})", style="dim")
         text.append("\n")
     text.rstrip()
     return text
