@@ -10,7 +10,6 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -33,6 +32,7 @@ from miosa_tui.api.models import (
 )
 from miosa_tui.api.responses import read_json
 from miosa_tui.api.settings import ApiSettings
+from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.api.transport import Sleep, Transport
 
 PAGE_SIZE = 500  # the largest page the API accepts (the simulator's max_page_size too)
@@ -190,15 +190,8 @@ def _epoch(value: object) -> float | None:
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if number is not None:
         return float(number) / 1000 if number > 1e12 else float(number)
-    if isinstance(value, str) and value.strip():
-        try:
-            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if when.tzinfo is None:
-            return None
-        return when.timestamp()
-    return None
+    when = parse_timestamp(value, naive_as_utc=False) if isinstance(value, str) else None
+    return None if when is None else when.timestamp()
 
 
 class MiosaClient:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from miosa_tui.api.timestamps import parse_timestamp
+
 
 def age(created_at: str | None, now: datetime | None = None) -> str:
     """'3d', '5h', '12m', '40s' from an ISO-8601 time; '-' when unknown or unreadable."""
-    if not created_at:
+    when = parse_timestamp(created_at)
+    if when is None:
         return "-"
-    try:
-        when = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    except ValueError:
-        return "-"
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     seconds = int(((now or datetime.now(UTC)) - when).total_seconds())
     if seconds < 0:
         return "0s"
