@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
-from miosa_tui.api.models import SIZES, Computer
+from miosa_tui.api.models import Computer
 from miosa_tui.fleet.humanize import age
 from miosa_tui.ui.widgets.status_style import status_text
 
@@ -348,11 +348,4 @@ def _style(value: object) -> str:
     return ""
 
 
-def size_label(size: str | None) -> str:
-    if size in SIZES:
-        vcpu, mem = SIZES[size]
-        return f"{size} · {vcpu} vCPU · {mem // 1024} GB"
-    return size or "-"
-
-
-__all__ = ["SORTABLE", "ComputerTable", "RowKey", "size_label"]
+__all__ = ["SORTABLE", "ComputerTable", "RowKey"]

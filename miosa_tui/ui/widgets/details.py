@@ -10,8 +10,7 @@ from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import App, Computer, NamedUrl
-from miosa_tui.fleet.humanize import age
-from miosa_tui.ui.widgets.computer_table import size_label
+from miosa_tui.fleet.humanize import age, size_label
 from miosa_tui.ui.widgets.status_style import status_text
 
 FIELDS = (
