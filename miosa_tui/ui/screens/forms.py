@@ -20,8 +20,8 @@ from textual.widgets.option_list import Option
 from miosa_tui.api.models import REGIONS, SIZES, TEMPLATES, Computer, normalize_size
 from miosa_tui.fleet.actions import (
     NAME_MAX,
+    validate_datacenter,
     validate_name,
-    validate_region,
     validate_size,
     validate_template,
 )
@@ -371,7 +371,7 @@ class CreateDialog(_FormDialog[dict[str, str]]):
         template = self._select_value("template")
         problem = (
             validate_size(size)
-            or validate_region(region, required=True)
+            or validate_datacenter(region, required=True)
             or validate_template(template)
         )
         if problem is not None:
