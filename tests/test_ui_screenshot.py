@@ -25,8 +25,8 @@ from miosa_tui.ui.screens.region_select import (
     RegionSelectScreen,
     region_from_cells,
 )
+from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 SIZE = (160, 48)
 
