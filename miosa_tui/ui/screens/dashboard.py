@@ -26,6 +26,7 @@ from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
 from miosa_tui.ui import triage
+from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -540,9 +541,7 @@ class DashboardScreen(Screen[None]):
 
     def _refused_verb(self, key: str) -> str | None:
         """The `act` verb bound to `key` on this screen when the binding would not run."""
-        bindings = self._bindings.copy()
-        if self.app._keymap:
-            bindings.apply_keymap(self.app._keymap)
+        bindings = with_keymap(self.app, self._bindings)
         verb = None
         for binding in bindings.key_to_bindings.get(key, ()):
             name, _, arg = binding.action.partition("(")

@@ -15,6 +15,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from miosa_tui.ui.keymap import with_keymap
+
 ResultT = TypeVar("ResultT")
 
 
@@ -23,10 +25,7 @@ def keys_for(app: App[Any], node: DOMNode, binding_id: str) -> list[str]:
 
     Reads the node's own bindings (not the focus chain) so the answer does not depend on focus.
     """
-    bindings = node._bindings.copy()
-    keymap = app._keymap
-    if keymap:
-        bindings.apply_keymap(keymap)
+    bindings = with_keymap(app, node._bindings)
     return [
         app.get_key_display(binding)
         for bound in bindings.key_to_bindings.values()
