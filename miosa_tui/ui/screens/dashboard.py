@@ -27,6 +27,7 @@ from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import sort_computers
 from miosa_tui.ui import triage
 from miosa_tui.ui.keymap import with_keymap
+from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -105,7 +106,7 @@ class DashboardScreen(Screen[None]):
 
     @property
     def miosa(self) -> MiosaApp:
-        return self.app  # type: ignore[return-value]
+        return miosa_app(self.app)
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

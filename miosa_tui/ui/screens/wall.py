@@ -23,6 +23,7 @@ from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.capture import capture
 from miosa_tui.ui.image_renderer import fit_box, image_class, thumbnail_png
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class WallScreen(Screen[str | None]):
         known = getattr(fleet, "computers", None)
         if isinstance(known, dict) and known:
             return list(known.values())
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         result: list[Computer] = await client.list_computers()
         return result
 
@@ -222,7 +223,7 @@ class WallScreen(Screen[str | None]):
         self._in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self._in_flight)
         try:
-            data = await capture(self.app.client, tile.computer.id, None)  # type: ignore[attr-defined]
+            data = await capture(services(self).client, tile.computer.id, None)
             picture, width, height = await asyncio.to_thread(thumbnail_png, data, box)
         except MiosaError as err:
             tile.show_note(f"no picture: {' '.join(str(err).split())}")

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import App, Computer, NamedUrl
 from miosa_tui.fleet.humanize import age, size_label
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.status_style import status_text
 
 FIELDS = (
@@ -83,7 +84,7 @@ class DetailsPanel(VerticalScroll):
         import asyncio
 
         await asyncio.sleep(self.DEBOUNCE)
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         apps: list[App] | str
         urls: list[NamedUrl] | str
         try:

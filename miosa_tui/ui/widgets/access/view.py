@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from miosa_tui.api.models import Computer, NamedUrl, StreamToken, VncCredentials
 from miosa_tui.fleet.secrets import DEFAULT_REVEAL_SECONDS, Clock, Reveals, system_clock
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.entry import AccessEntry
@@ -208,7 +209,7 @@ class AccessView(Vertical):
 
     @work(exclusive=True, group="access", exit_on_error=False)
     async def _load(self, computer_id: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         urls, vnc = await asyncio.gather(
             attempt(lambda: client.urls(computer_id)),
             attempt(lambda: client.vnc_credentials(computer_id)),

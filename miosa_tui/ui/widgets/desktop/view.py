@@ -23,6 +23,7 @@ from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
 from miosa_tui.ui.image_renderer import fit_box, fit_image, image_class
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
@@ -182,7 +183,7 @@ class DesktopView(Vertical):
         label = "region of " if region is not None else "desktop of "
         try:
             data, decoded, fitted = await fetch_picture(
-                self.app.client,  # type: ignore[attr-defined]
+                services(self).client,
                 computer.id,
                 region,
                 self._fit_box,
