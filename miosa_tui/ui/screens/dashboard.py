@@ -34,6 +34,7 @@ from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
@@ -57,7 +58,7 @@ SORT_FIELDS = {
 }
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     """Owns polling, filtering and sorting; widgets only render what it hands them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from miosa_tui.fleet.region import PRESETS, SPACE, Region, RegionError, parse
 from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -148,7 +149,7 @@ class RegionFormScreen(ModalScreen[Region | None]):
         self.dismiss(None)
 
 
-class RegionSelectScreen(Screen[Region | None]):
+class RegionSelectScreen(ReportsWorkerErrors, Screen[Region | None]):
     """Pick a region of `decoded` (the full desktop); dismisses with it, or None on escape."""
 
     DEFAULT_CSS = """

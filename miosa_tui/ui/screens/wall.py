@@ -25,6 +25,7 @@ from miosa_tui.fleet.capture import capture
 from miosa_tui.ui.image_renderer import fit_box, image_class, thumbnail_png
 from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -90,7 +91,7 @@ class WallTile(Vertical, can_focus=True):
             self.query_one(".wall-image").display = False
 
 
-class WallScreen(Screen[str | None]):
+class WallScreen(ReportsWorkerErrors, Screen[str | None]):
     """Thumbnails of running computers; Enter dismisses with the chosen id, escape with None."""
 
     DEFAULT_CSS = f"""

@@ -13,6 +13,7 @@ from miosa_tui.api.models import App, Computer, NamedUrl
 from miosa_tui.fleet.humanize import age, size_label
 from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.status_style import status_text
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 FIELDS = (
     ("id", "id"),
@@ -31,7 +32,7 @@ FIELDS = (
 )
 
 
-class DetailsPanel(VerticalScroll):
+class DetailsPanel(ReportsWorkerErrors, VerticalScroll):
     """Fields render at once; apps and URLs are fetched after a short debounce."""
 
     DEBOUNCE = 0.3

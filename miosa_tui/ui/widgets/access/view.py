@@ -30,9 +30,10 @@ from miosa_tui.ui.widgets.access.entry_list import build_entries
 from miosa_tui.ui.widgets.access.preview_ports import RecentPorts
 from miosa_tui.ui.widgets.access.row_text import row_text
 from miosa_tui.ui.widgets.access.status_lines import status_text
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 
-class AccessView(Vertical):
+class AccessView(ReportsWorkerErrors, Vertical):
     """The fetched state and its rendering; `AccessPanel` adds the keys and what they do."""
 
     DEBOUNCE = 0.3

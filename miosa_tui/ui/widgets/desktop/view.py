@@ -27,6 +27,7 @@ from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -36,7 +37,7 @@ DEBOUNCE = 0.3  # seconds the cursor must rest on a row before we fetch its desk
 AUTO_INTERVAL = 10.0  # seconds between automatic refreshes when switched on (G)
 
 
-class DesktopView(Vertical):
+class DesktopView(ReportsWorkerErrors, Vertical):
     """The shown computer's desktop and its state; `ScreenshotPane` adds the keys."""
 
     def __init__(
