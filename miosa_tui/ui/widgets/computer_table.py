@@ -66,8 +66,10 @@ class ComputerTable(DataTable[Text | str]):
         [],
     )
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, id: str | None = None
+    ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.clock = clock
         self.marked: set[str] = set()
         self.desired: dict[str, str] = {}
@@ -76,7 +78,7 @@ class ComputerTable(DataTable[Text | str]):
         self.requested: dict[str, float] = {}
         self.frame = 0
         self._order: list[str] = []
-        self._cells: dict[str, tuple[object, ...]] = {}
+        self._cells: dict[str, tuple[Text | str, ...]] = {}
         self._computers: dict[str, Computer] = {}
         self._since: dict[str, float] = {}
         self._transitional: set[str] = set()  # shown ids in a transitional status (tick redraws)
@@ -120,6 +122,7 @@ class ComputerTable(DataTable[Text | str]):
         if cached[0] is not locations or cached[1] != count:
             rows = self.rows
             get_key = locations.get_key
+            # get_key is typed Optional; every index below row_count has a key.
             ordered = [rows[get_key(index)] for index in range(count)]  # type: ignore[index]
             offsets = [(row.key, 0) for row in ordered]
             cached = self._rows_cache = (locations, count, ordered, offsets)
@@ -143,7 +146,7 @@ class ComputerTable(DataTable[Text | str]):
         return self._row_layout()[1]
 
     # -- writing ---------------------------------------------------------------------------
-    def _cells_for(self, c: Computer) -> tuple[object, ...]:
+    def _cells_for(self, c: Computer) -> tuple[Text | str, ...]:
         since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
@@ -190,7 +193,7 @@ class ComputerTable(DataTable[Text | str]):
             if c.id not in self._cells:
                 cells = self._cells_for(c)
                 self._cells[c.id] = cells
-                self.add_row(*cells, key=c.id)  # type: ignore[arg-type]
+                self.add_row(*cells, key=c.id)
                 table_order.append(c.id)
             elif c.id in check:
                 changed.append(c)
@@ -236,7 +239,7 @@ class ComputerTable(DataTable[Text | str]):
             data = self._data[RowKey(c.id)]
             for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
-                    data[ColumnKey(key)] = after  # type: ignore[assignment]
+                    data[ColumnKey(key)] = after
                     dirty.add(c.id)
             self._cells[c.id] = cells
         if dirty:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual import work
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -37,14 +38,14 @@ class DetailsPanel(ReportsWorkerErrors, VerticalScroll):
 
     DEBOUNCE = 0.3
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.computer: Computer | None = None
         self._fields = Static(id="details-fields")
         self._extras = Static(id="details-extras")
         self._extras_for: str | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._fields
         yield self._extras
 
