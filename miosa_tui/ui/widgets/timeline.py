@@ -56,10 +56,6 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
 class TimelinePane(Static):
     """Shows the computer the table highlights; the history is read in a thread."""
 
-    DEFAULT_CSS = """
-    TimelinePane { height: auto; max-height: 14; padding: 0 1; border-top: solid $panel; }
-    """
-
     def __init__(
         self,
         load: Load,
