@@ -108,11 +108,81 @@ class Config:
     path: Path | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def __getattr__(self, name: str) -> Any:
-        values = self.__dict__.get("values", {})
-        if name in values:
-            return values[name]
-        raise AttributeError(name)
+    # One typed attribute per setting (DEFAULTS); `values` keeps them with `sources`.
+    @property
+    def api_key(self) -> str | None:
+        """The API key (None: run on the simulator)."""
+        return _optional_text(self.values["api_key"])
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return str(self.values["base_url"])
+
+    @property
+    def tenant(self) -> str | None:
+        """The tenant sent with every request, if any."""
+        return _optional_text(self.values["tenant"])
+
+    @property
+    def read_only(self) -> bool:
+        """Refuse every key that would change a computer."""
+        return bool(self.values["read_only"])
+
+    @property
+    def poll_interval(self) -> float:
+        """Seconds between fleet polls when nothing is moving."""
+        return float(self.values["poll_interval"])
+
+    @property
+    def theme(self) -> str:
+        """The Textual theme."""
+        return str(self.values["theme"])
+
+    @property
+    def image_renderer(self) -> str:
+        """How desktops are drawn: one of RENDERERS."""
+        return str(self.values["image_renderer"])
+
+    @property
+    def confirm_stop(self) -> bool:
+        """Ask before stop/restart/resize/move (destroy always asks)."""
+        return bool(self.values["confirm_stop"])
+
+    @property
+    def stuck_creating(self) -> float:
+        """Seconds in 'creating' before the computer counts as stuck."""
+        return float(self.values["stuck_creating"])
+
+    @property
+    def stuck_starting(self) -> float:
+        """Seconds in 'starting' before the computer counts as stuck."""
+        return float(self.values["stuck_starting"])
+
+    @property
+    def stuck_stopping(self) -> float:
+        """Seconds in 'stopping' before the computer counts as stuck."""
+        return float(self.values["stuck_stopping"])
+
+    @property
+    def stuck_destroying(self) -> float:
+        """Seconds in 'destroying' before the computer counts as stuck."""
+        return float(self.values["stuck_destroying"])
+
+    @property
+    def history_days(self) -> float:
+        """Days of history kept."""
+        return float(self.values["history_days"])
+
+    @property
+    def history_max_mb(self) -> float:
+        """Largest history file, in MB."""
+        return float(self.values["history_max_mb"])
+
+    @property
+    def alerts(self) -> str:
+        """How a new problem is announced: one of ALERTS."""
+        return str(self.values["alerts"])
 
     def set(self, name: str, value: Any, source: str) -> None:
         self.values[name] = value
@@ -146,6 +216,10 @@ class Config:
             shown = mask_key(value) if name in SECRET_KEYS and value else repr(value)
             rows.append((name, shown, self.sources.get(name, "default")))
         return rows
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _coerce(name: str, value: Any, where: str) -> Any:

@@ -27,7 +27,7 @@ from ui_helpers import (
 )
 
 from miosa_tui.api.computers import MiosaClient
-from miosa_tui.api.errors import UnknownOutcomeError
+from miosa_tui.api.errors import ServerError, UnknownOutcomeError
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.fleet.actions import ActionKind, ActionRunner
 from miosa_tui.fleet.journal import Journal
@@ -62,9 +62,9 @@ async def test_transport_retries_reads_but_never_a_post() -> None:
     settings = ApiSettings(api_key="msk_u_test_0000", base_url="http://127.0.0.1:9")
     async with MiosaClient(settings, transport=httpx.MockTransport(handler)) as client:
         client.transport._sleep = _no_sleep  # type: ignore[attr-defined]
-        with pytest.raises(Exception):  # noqa: B017 - a ServerError; the count is the point
+        with pytest.raises(ServerError):  # retried (a read), then given up
             await client.get("comp_1")
-        with pytest.raises(Exception):  # noqa: B017
+        with pytest.raises(ServerError):  # a POST is sent once, never retried
             await client.stop("comp_1")
     assert attempts == {"GET": 4, "POST": 1}
 

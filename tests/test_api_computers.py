@@ -478,12 +478,12 @@ async def test_screenshot_accepts_base64_json_wrapper() -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        ((-1, 0, 10, 10), "between 0 and 1000"),
-        ((0, 1001, 10, 10), "between 0 and 1000"),
+        ((-1, 0, 10, 10), "x must not be negative"),
+        ((0, 1001, 10, 10), "y must be less than 1000"),
         ((0, 0, 0, 10), "at least 1"),
-        ((0, 0, 10, -5), "at least 1"),
-        ((900, 0, 101, 10), "x+width=1001"),
-        ((0, 999, 10, 2), "y+height=1001"),
+        ((0, 0, 10, -5), "height must not be negative"),
+        ((900, 0, 101, 10), "x + width must be at most 1000 (it is 1001)"),
+        ((0, 999, 10, 2), "y + height must be at most 1000 (it is 1001)"),
         ((1.5, 0, 10, 10), "whole number"),
         ((0, "0", 10, 10), "whole number"),
         ((0, 0, True, 10), "whole number"),

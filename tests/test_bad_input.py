@@ -24,7 +24,7 @@ from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.api.links import parse_port
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import ConfigError, load_config
-from miosa_tui.fleet.actions import validate_name, validate_region, validate_size
+from miosa_tui.fleet.actions import validate_datacenter, validate_name, validate_size
 from miosa_tui.fleet.filter import parse_filter
 from miosa_tui.fleet.region import RegionError
 from miosa_tui.fleet.region import parse as parse_region
@@ -102,7 +102,7 @@ def test_region_text_is_a_valid_region_or_a_reason(text: str) -> None:
 @PROPS
 @given(nasty)
 def test_names_sizes_regions_and_paths_are_checked_without_exceptions(text: str) -> None:
-    for check in (validate_name, check_name, validate_size, validate_region, check_path):
+    for check in (validate_name, check_name, validate_size, validate_datacenter, check_path):
         reason = check(text)
         assert reason is None or (isinstance(reason, str) and reason.strip())
     if validate_name(text) is None:  # what passes is a DNS label

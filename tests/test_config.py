@@ -331,3 +331,23 @@ def test_config_edit_creates_a_private_file_and_runs_the_editor(
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert seen.read_text().strip() == str(path)
     assert tomllib.loads(path.read_text()) == {}
+
+
+def test_every_setting_is_a_typed_attribute(tmp_path: Path) -> None:
+    """Config has no catch-all __getattr__: each setting in DEFAULTS is a typed property (a
+    new setting without one fails here), and a misspelt name is an AttributeError."""
+    import inspect
+
+    from miosa_tui.config import DEFAULTS, Config
+
+    assert "__getattr__" not in vars(Config)
+    config = load_config(environ={}, path=tmp_path / "none.toml")
+    for name, default in DEFAULTS.items():
+        member = inspect.getattr_static(Config, name, None)
+        assert isinstance(member, property), f"Config.{name} is not a typed property"
+        assert "return" in inspect.get_annotations(member.fget), name
+        assert getattr(config, name) == default, name
+    config.set("stuck_starting", 45, "test")
+    assert config.stuck_starting == 45.0 and isinstance(config.stuck_starting, float)
+    with pytest.raises(AttributeError):
+        _ = config.poll_intervall  # type: ignore[attr-defined]  # the misspelling is the test

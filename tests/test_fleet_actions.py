@@ -21,8 +21,8 @@ from miosa_tui.fleet.actions import (
     ActionRunner,
     allowed,
     plan_bulk,
+    validate_datacenter,
     validate_name,
-    validate_region,
     validate_size,
     validate_template,
 )
@@ -175,9 +175,9 @@ def test_validate_name_accepts(text: str) -> None:
 def test_validate_catalog_fields() -> None:
     assert validate_size("small") is None and validate_size("XLarge") is None
     assert "choose xs, small, medium, large or xl" in (validate_size("huge") or "")
-    assert validate_region("") is None and validate_region("us-mia") is None
-    assert "Region is required" in (validate_region(" ", required=True) or "")
-    assert "Unknown region 'mars'" in (validate_region("mars") or "")
+    assert validate_datacenter("") is None and validate_datacenter("us-mia") is None
+    assert "Region is required" in (validate_datacenter(" ", required=True) or "")
+    assert "Unknown region 'mars'" in (validate_datacenter("mars") or "")
     assert validate_template("miosa-desktop") is None
     assert "Unknown template" in (validate_template("windows") or "")
 

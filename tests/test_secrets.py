@@ -11,12 +11,25 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from ui_helpers import SIZE, burst, first_with, highlight, loaded, pump, screen_text, wait_for
+from textual.command import CommandPalette
+from textual.widgets import Input, TabbedContent
+from ui_helpers import (
+    SIZE,
+    burst,
+    first_with,
+    highlight,
+    loaded,
+    pump,
+    screen_text,
+    type_text,
+    wait_for,
+)
 
 from miosa_tui import cli
 from miosa_tui.api.computers import MiosaClient
@@ -26,8 +39,16 @@ from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.dashboard import DashboardScreen
+from miosa_tui.ui.screens.forms import CloneDialog, CreateDialog, PathDialog, ResizeDialog
+from miosa_tui.ui.screens.help import HelpScreen
+from miosa_tui.ui.screens.region_select import RegionSelectScreen
+from miosa_tui.ui.screens.save_dialog import SavePathScreen
+from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.panel import AccessPanel
+from miosa_tui.ui.widgets.details import DetailsPanel
+from miosa_tui.ui.widgets.journal_pane import JournalPane
 
 KEY = "msk_u_S3cretKeyValue0123456789wxyz"
 
@@ -83,8 +104,16 @@ async def test_every_screen_and_file_is_free_of_secrets(
         def snap(name: str) -> None:
             svgs[name] = app.export_screenshot() + "\n" + screen_text(app)
 
-        async def visit(name: str, *keys: str, close: tuple[str, ...] = ("escape",)) -> None:
+        async def visit(
+            name: str,
+            *keys: str,
+            opened: Callable[[], object],
+            close: tuple[str, ...] = ("escape",),
+        ) -> None:
+            """Open a screen by its keys, check it opened (a sweep of the wrong screen would pass
+            for any secret), snapshot it, close it."""
             await burst(pilot, *keys)
+            await wait_for(pilot, opened, f"the {name} screen")
             await pump(pilot, 4)
             snap(name)
             await burst(pilot, *close)
@@ -111,24 +140,50 @@ async def test_every_screen_and_file_is_free_of_secrets(
         await pilot.press("escape")
         app.dashboard.action_focus_table()
         snap("dashboard")
-        await visit("help", "question_mark")
-        await visit("palette", "ctrl+p")
-        await visit("palette-access", "ctrl+p", *"Access", close=("escape",))
-        await visit("confirm-stop", "S", close=("n",))
-        await visit("clone", "c")
-        await visit("create", "n")
-        await visit("resize", "z")
-        await visit("journal", "j", close=("j",))
-        await visit("region", "x")
-        await visit("wall", "w")
-        await visit("details", "i")
+
+        def screen_is(kind: type[object]) -> Callable[[], bool]:
+            return lambda: isinstance(app.screen, kind)
+
+        def palette_searched(text: str) -> Callable[[], bool]:
+            def searched() -> bool:
+                screen = app.screen
+                return isinstance(screen, CommandPalette) and screen.query_one(Input).value == text
+
+            return searched
+
+        def details_shown() -> bool:
+            tabs = app.dashboard.query_one(TabbedContent)
+            return tabs.active == "tab-details" and app.dashboard.query_one(DetailsPanel).display
+
+        def journal_shown() -> bool:
+            return any(pane.display for pane in app.dashboard.query(JournalPane))
+
+        await visit("help", "question_mark", opened=screen_is(HelpScreen))
+        await visit("palette", "ctrl+p", opened=screen_is(CommandPalette))
+        # the palette searched for Access (typed once it is open: keys sent before it has
+        # focus were lost, and the old sweep snapshotted the unsearched list)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, screen_is(CommandPalette), "the palette")
+        await type_text(pilot, "Access")
+        await visit("palette-access", opened=palette_searched("Access"))
+        await visit("confirm-stop", "S", opened=screen_is(ConfirmActionDialog), close=("n",))
+        await visit("clone", "c", opened=screen_is(CloneDialog))
+        await visit("create", "n", opened=screen_is(CreateDialog))
+        await visit("resize", "z", opened=screen_is(ResizeDialog))
+        await visit("journal", "j", opened=journal_shown, close=("j",))
+        await visit("region", "x", opened=screen_is(RegionSelectScreen))
+        await visit("wall", "w", opened=screen_is(WallScreen))
+        await visit("details", "i", opened=details_shown)
         # files: the journal export and a saved screenshot
         await pilot.press("J")
+        await wait_for(pilot, screen_is(PathDialog), "the export dialog")
         await pump(pilot, 2)
         snap("export-dialog")
         await pilot.press("enter")
+        await wait_for(pilot, screen_is(DashboardScreen), "the export written")
         await pump(pilot, 4)
         await pilot.press("e")
+        await wait_for(pilot, screen_is(SavePathScreen), "the save dialog")
         await pump(pilot, 4)
         snap("save-dialog")
         await pilot.press("enter")

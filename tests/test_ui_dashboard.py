@@ -660,9 +660,8 @@ async def test_palette_go_to_a_computer(sim: SimServer, tmp_path: Path) -> None:
         name = app.fleet.computers[target].name
         await pilot.press("ctrl+p")
         await type_text(pilot, f"Go to {name}")
-        await pilot.pause(0.3)  # the search runs in a worker
-        await pump(pilot, 2)
-        assert f"Go to {name}" in screen_text(app)
+        # the search runs in a worker: wait for its hit instead of a fixed time
+        await wait_for(pilot, lambda: f"Go to {name}" in screen_text(app), "the palette's hit")
         await pilot.press("enter")
         await wait_for(pilot, lambda: highlighted(app) == target, "the row to be highlighted")
         assert isinstance(app.screen, DashboardScreen)

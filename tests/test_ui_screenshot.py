@@ -16,6 +16,7 @@ from test_ui_screenshot_host import (
     settle,
 )
 from textual.widgets import Input, Static
+from ui_helpers import wait_for
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
@@ -25,8 +26,8 @@ from miosa_tui.ui.screens.region_select import (
     RegionSelectScreen,
     region_from_cells,
 )
+from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 SIZE = (160, 48)
 
@@ -73,7 +74,11 @@ async def test_highlight_burst_fetches_only_the_last(sim: SimServer) -> None:
         for computer in running[:5]:  # the user holds the down arrow
             app.pane.show_computer(computer)
             await pilot.pause()
-        await pilot.pause(0.4)
+        # first the positive (the last one arrives), then the negative (no others were fetched)
+        last = running[4].id
+        await wait_for(
+            pilot, lambda: app.pane.shot is not None and app.pane.shot.computer_id == last, "last"
+        )
         await settle(pilot)
         paths = [r["path"] for r in screenshot_requests(sim.root_url)]
         assert paths == [f"/api/v1/computers/{running[4].id}/desktop/screenshot"]

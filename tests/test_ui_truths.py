@@ -40,8 +40,8 @@ from miosa_tui.ui.screens.copy_menu import CopyMenu
 from miosa_tui.ui.screens.forms import MoveDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionFormScreen, RegionSelectScreen
+from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 
 @pytest.fixture

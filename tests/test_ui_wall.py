@@ -86,8 +86,16 @@ async def test_wall_escape_closes_with_nothing(sim: SimServer) -> None:
         await pilot.pause()
         assert results == [None]
         # closing stops the rotation: no more requests arrive
+        # first the positive: the screen is gone and its rotation worker has ended ...
+        await wait_until(
+            pilot,
+            lambda: (
+                not screen.is_attached
+                and not any(w.group == "wall-rotation" and not w.is_finished for w in app.workers)
+            ),
+        )
         reset_log(sim.root_url)
-        await pilot.pause(0.3)
+        await pilot.pause(0.3)  # ... then the negative: several 0.05 s intervals, no request
         assert screenshot_requests(sim.root_url) == []
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hostile_api import CLIP_PAYLOAD, ESC, TITLE_MARK, HostileApi
+from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
@@ -32,7 +33,6 @@ from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import ComputerTable
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 
 SIZE = (220, 60)
 

@@ -10,7 +10,6 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -31,8 +30,10 @@ from miosa_tui.api.models import (
     unwrap_list,
     unwrap_object,
 )
+from miosa_tui.api.region_rules import check_region
 from miosa_tui.api.responses import read_json
 from miosa_tui.api.settings import ApiSettings
+from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.api.transport import Sleep, Transport
 
 PAGE_SIZE = 500  # the largest page the API accepts (the simulator's max_page_size too)
@@ -41,7 +42,6 @@ PAGE_SIZE = 500  # the largest page the API accepts (the simulator's max_page_si
 THREAD_DECODE_BYTES = 32 * 1024
 MAX_PAGES = 10_000  # belt and braces on top of the repeated-ids guard
 DEFAULT_WAIT_TIMEOUT = 300.0
-REGION_SPACE = 1000
 _LIST_KEYS = ("data", "computers", "items")
 
 
@@ -70,28 +70,12 @@ def _text(value: object) -> str | None:
 def validate_region(
     x: object, y: object, width: object, height: object
 ) -> tuple[int, int, int, int]:
-    """Check a region in the 0-1000 space; InvalidInputError says which rule failed."""
-    numbers: list[int] = []
-    for name, value in (("x", x), ("y", y), ("width", width), ("height", height)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            shown = repr(value)[:20]
-            raise errors.InvalidInputError(f"Region {name} must be a whole number, not {shown}.")
-        numbers.append(value)
-    ix, iy, iw, ih = numbers
-    if not (0 <= ix <= REGION_SPACE and 0 <= iy <= REGION_SPACE):
-        raise errors.InvalidInputError(
-            f"Region x and y must be between 0 and {REGION_SPACE} (got x={ix}, y={iy})."
-        )
-    if iw < 1 or ih < 1:
-        raise errors.InvalidInputError(
-            f"Region width and height must be at least 1 (got {iw}x{ih})."
-        )
-    if ix + iw > REGION_SPACE or iy + ih > REGION_SPACE:
-        raise errors.InvalidInputError(
-            f"Region must stay inside the 0-{REGION_SPACE} space "
-            f"(x+width={ix + iw}, y+height={iy + ih})."
-        )
-    return ix, iy, iw, ih
+    """Check a region in the 0-1000 space (api/region_rules.py); InvalidInputError says which
+    rule failed."""
+    checked = check_region(x, y, width, height)
+    if isinstance(checked, str):
+        raise errors.InvalidInputError(f"Region refused: {checked}")
+    return checked
 
 
 def _parse_list_body(body: object) -> tuple[list[Any], dict[str, Any]]:
@@ -190,15 +174,8 @@ def _epoch(value: object) -> float | None:
     number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if number is not None:
         return float(number) / 1000 if number > 1e12 else float(number)
-    if isinstance(value, str) and value.strip():
-        try:
-            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        if when.tzinfo is None:
-            return None
-        return when.timestamp()
-    return None
+    when = parse_timestamp(value, naive_as_utc=False) if isinstance(value, str) else None
+    return None if when is None else when.timestamp()
 
 
 class MiosaClient:

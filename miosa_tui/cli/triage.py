@@ -64,8 +64,8 @@ def backend_scope(backend: Backend) -> str:
 def open_history(cfg: Config) -> History:
     """The history with the configured bounds; its problem (if any) is said once on stderr."""
     history = History.open(
-        max_age_days=float(cfg.values.get("history_days", 30.0)),
-        max_mb=float(cfg.values.get("history_max_mb", 20.0)),
+        max_age_days=cfg.history_days,
+        max_mb=cfg.history_max_mb,
         secrets=[cfg.api_key],
     )
     if history.problem:

@@ -226,8 +226,9 @@ def validate_size(text: str) -> str | None:
     return None
 
 
-def validate_region(text: str, *, required: bool = False) -> str | None:
-    """Empty is fine for create (the API picks its default) but not for move (`required`)."""
+def validate_datacenter(text: str, *, required: bool = False) -> str | None:
+    """A datacenter region name (us-mia, ...; not a screenshot region). Empty is fine for
+    create (the API picks its default) but not for move (`required`)."""
     region = text.strip().lower()
     if not region:
         return f"Region is required: choose {_choices(REGIONS)}." if required else None

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from miosa_tui.api.models import Computer
+from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.fleet.diff import FleetDiff
 from miosa_tui.fleet.journal import MIN_SECRET_LENGTH, JournalEntry, redact
 
@@ -227,14 +228,13 @@ def parse_since(text: str, now: datetime) -> datetime:
     if found:
         seconds = float(found.group(1)) * _UNIT_SECONDS[found.group(2).lower()]
         return now - timedelta(seconds=seconds)
-    try:
-        at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
+    at = parse_timestamp(text)
+    if at is None:
         raise ValueError(
             f"--since {text!r}: use a duration such as 30m, 2h or 3d, or a time such as "
             "2026-12-01T03:00:00Z."
-        ) from None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+        )
+    return at
 
 
 class History:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from miosa_tui.api.models import Computer
+from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.fleet.actions import ActionKind
 from miosa_tui.fleet.diff import FleetDiff
 
@@ -145,13 +146,7 @@ def short_duration(seconds: float) -> str:
 
 def parse_time(text: str | None) -> datetime | None:
     """An API timestamp (ISO-8601, `Z` or offset; a naive one is taken as UTC), else None."""
-    if not text:
-        return None
-    try:
-        at = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return parse_timestamp(text)
 
 
 def status_since(computer: Computer, observed: datetime | None, now: datetime) -> datetime | None:

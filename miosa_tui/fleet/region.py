@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SPACE = 1000
+from miosa_tui.api.region_rules import SPACE as SPACE  # re-exported: the space regions live in
+from miosa_tui.api.region_rules import check_region
 
 
 class RegionError(ValueError):
@@ -47,33 +48,8 @@ class Region:
 
     def validate(self) -> str | None:
         """None when the API would accept this region, else the reason in one sentence."""
-        for name in ("x", "y", "width", "height"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                return f"{name} must be a whole number (got {value!r})."
-        for name in ("x", "y"):
-            value = getattr(self, name)
-            if value < 0:
-                return f"{name} must not be negative (got {value})."
-            if value >= SPACE:
-                return f"{name} must be less than {SPACE} (got {value})."
-        for name in ("width", "height"):
-            value = getattr(self, name)
-            if value < 0:
-                return f"{name} must not be negative (got {value})."
-        if self.width == 0 or self.height == 0:
-            return "The region has zero area: width and height must be at least 1."
-        if self.x + self.width > SPACE:
-            return (
-                f"The region runs past the right edge: x + width must be at most {SPACE} "
-                f"(it is {self.x + self.width})."
-            )
-        if self.y + self.height > SPACE:
-            return (
-                f"The region runs past the bottom edge: y + height must be at most {SPACE} "
-                f"(it is {self.y + self.height})."
-            )
-        return None
+        checked = check_region(self.x, self.y, self.width, self.height)
+        return checked if isinstance(checked, str) else None
 
     @classmethod
     def full(cls) -> Region:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Container, Iterable, Mapping
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from miosa_tui.api.models import SIZES, Computer, normalize_size
+from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.fleet.filter import Filter
 
 SortKey = Callable[[Computer], Any]  # returns None for "no value"; otherwise comparable
@@ -88,15 +88,8 @@ def _ip(c: Computer) -> Any:
 @lru_cache(maxsize=1 << 18)
 def parse_time(text: str | None) -> float | None:
     """ISO-8601 (a trailing Z allowed) -> epoch seconds; None when absent or unreadable."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
+    moment = parse_timestamp(text)
+    return None if moment is None else moment.timestamp()
 
 
 def _age(c: Computer) -> Any:

@@ -128,7 +128,7 @@ class ActionFlow:
     def _needs_confirm(self, kind: ActionKind) -> bool:
         if kind is ActionKind.DESTROY:
             return True
-        return bool(self.app.config.values.get("confirm_stop", True))
+        return self.app.config.confirm_stop
 
     # -- dialogs -----------------------------------------------------------------------------
     def _confirm(self, plan: BulkPlan, **params: Any) -> None:

@@ -33,9 +33,10 @@ from miosa_tui.ui.tour import Tour
 from miosa_tui.ui.triage import Triage
 from miosa_tui.ui.widgets.key_echo import KeyEcho
 from miosa_tui.ui.widgets.tour_caption import TourCaption
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 
-class MiosaApp(App[None]):
+class MiosaApp(ReportsWorkerErrors, App[None]):
     """One dashboard over one backend (the real API or the embedded simulator)."""
 
     CSS_PATH = "app.tcss"

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
 from miosa_tui.safe_text import printable
+from miosa_tui.ui.services import miosa_app
 
 GO_TO = "Go to "  # the entries that carry API text (a computer's name, status and id)
-
-if TYPE_CHECKING:
-    from miosa_tui.ui.app import MiosaApp
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Start", "act('start')", "Start the marked or highlighted computers"),
@@ -46,7 +44,7 @@ class ComputerCommands(Provider):
     """Dashboard actions (each as its key does, gated the same way) and `go to <name>`."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
-        app: MiosaApp = self.app  # type: ignore[assignment]
+        app = miosa_app(self.app)
         screen = app.dashboard
         found: list[tuple[str, Callable[[], Any], str]] = []
         for title, action, help_text in ACTIONS:

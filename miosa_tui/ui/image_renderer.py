@@ -81,6 +81,7 @@ def _import_widgets(*, probe: bool) -> None:
     if "textual_image.widget" in sys.modules:
         return
     real = sys.__stdout__
+    # typeshed makes sys.__stdout__ read-only (Final); replacing it for the import is the point.
     if not probe:
         sys.__stdout__ = io.StringIO()  # type: ignore[misc,assignment]
     try:

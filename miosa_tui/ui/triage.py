@@ -86,7 +86,7 @@ class Triage:
         self._history_actions: dict[str, LastAction] = {}
         self._last: dict[str, Computer] = {}
         self._polls = 0
-        self.alerts = Alerts(str(app.config.values.get("alerts", "toast")), None)
+        self.alerts = Alerts(app.config.alerts, None)
         self.screen: DashboardScreen | None = None
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -100,10 +100,10 @@ class Triage:
         screen.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
 
     def _open_history(self) -> None:
-        cfg = self.app.config.values
+        cfg = self.app.config
         history = History.open(
-            max_age_days=float(cfg.get("history_days", 30.0)),
-            max_mb=float(cfg.get("history_max_mb", 20.0)),
+            max_age_days=cfg.history_days,
+            max_mb=cfg.history_max_mb,
             secrets=[self.app.backend.settings.api_key],
         )
         # What earlier sessions (and scripts) did: their failed actions are problems too.

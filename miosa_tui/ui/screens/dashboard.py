@@ -27,6 +27,8 @@ from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
+from miosa_tui.ui.keymap import with_keymap
+from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -34,6 +36,7 @@ from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 from miosa_tui.ui.widgets.ordered_input import OrderedInput
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
@@ -62,7 +65,7 @@ SORT_FIELDS = {
 }
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     """Owns polling, filtering and sorting; widgets only render what it hands them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -116,7 +119,7 @@ class DashboardScreen(Screen[None]):
 
     @property
     def miosa(self) -> MiosaApp:
-        return self.app  # type: ignore[return-value]
+        return miosa_app(self.app)
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -614,9 +617,7 @@ class DashboardScreen(Screen[None]):
 
     def _refused_verb(self, key: str) -> str | None:
         """The `act` verb bound to `key` on this screen when the binding would not run."""
-        bindings = self._bindings.copy()
-        if self.app._keymap:
-            bindings.apply_keymap(self.app._keymap)
+        bindings = with_keymap(self.app, self._bindings)
         verb = None
         for binding in bindings.key_to_bindings.get(key, ()):
             name, _, arg = binding.action.partition("(")

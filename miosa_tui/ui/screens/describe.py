@@ -42,12 +42,6 @@ class DescribeScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,D", "dismiss", "Close", id="describe.close"),
     ]
-    DEFAULT_CSS = """
-    DescribeScreen { align: center middle; }
-    DescribeScreen > VerticalScroll {
-        width: 90%; height: 90%; border: thick $accent; background: $surface; padding: 0 1;
-    }
-    """
 
     def __init__(
         self, computer_id: str, name: str, fetch: Fetch, redact: Callable[[str], str]

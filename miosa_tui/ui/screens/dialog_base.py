@@ -15,6 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.safe_content import safe_content
 
 ResultT = TypeVar("ResultT")
@@ -25,10 +26,7 @@ def keys_for(app: App[Any], node: DOMNode, binding_id: str) -> list[str]:
 
     Reads the node's own bindings (not the focus chain) so the answer does not depend on focus.
     """
-    bindings = node._bindings.copy()
-    keymap = app._keymap
-    if keymap:
-        bindings.apply_keymap(keymap)
+    bindings = with_keymap(app, node._bindings)
     return [
         app.get_key_display(binding)
         for bound in bindings.key_to_bindings.values()

@@ -20,11 +20,12 @@ from textual.widgets.option_list import Option
 from miosa_tui.api.models import REGIONS, SIZES, TEMPLATES, Computer, normalize_size
 from miosa_tui.fleet.actions import (
     NAME_MAX,
+    validate_datacenter,
     validate_name,
-    validate_region,
     validate_size,
     validate_template,
 )
+from miosa_tui.fleet.humanize import size_label
 from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.safe_content import safe_content
 from miosa_tui.ui.screens.dialog_base import DialogScreen, ResultT, hint_line, key_text
@@ -51,14 +52,6 @@ def clone_name(source: str, existing: Collection[str] = ()) -> str:
         if candidate not in existing:
             return candidate
     return f"{source[: NAME_MAX - 6].rstrip('-')}-clone"
-
-
-def size_label(size: str, spec: tuple[int, int]) -> str:
-    """ "medium  4 vCPU · 8 GB"."""
-    vcpu, mem_mb = spec
-    gb = mem_mb / 1024
-    mem = f"{gb:g} GB" if gb >= 1 else f"{mem_mb} MB"
-    return f"{size:<6}  {vcpu:>2} vCPU · {mem}"
 
 
 def region_label(slug: str, city: str) -> str:
@@ -264,7 +257,7 @@ class ResizeDialog(_ChoiceDialog):
         """`current`: the computer or its size (refused); `note`: shown under it."""
         size = current.size if isinstance(current, Computer) else current
         slug = normalize_size(size) if size else None
-        labels = {s: size_label(s, spec) for s, spec in sizes.items()}
+        labels = {s: size_label(s, spec, aligned=True) for s, spec in sizes.items()}
         super().__init__(_subject(current, name, count), labels, slug or None)
         self.note = note
 
@@ -326,7 +319,7 @@ class CreateDialog(_FormDialog[dict[str, str]]):
             with Horizontal(classes="form-row"):
                 yield Static("Size", classes="form-label")
                 yield Select(
-                    [(size_label(s, spec), s) for s, spec in SIZES.items()],
+                    [(size_label(s, spec, aligned=True), s) for s, spec in SIZES.items()],
                     value=self.default_size,
                     allow_blank=False,
                     id="size",
@@ -381,7 +374,7 @@ class CreateDialog(_FormDialog[dict[str, str]]):
         template = self._select_value("template")
         problem = (
             validate_size(size)
-            or validate_region(region, required=True)
+            or validate_datacenter(region, required=True)
             or validate_template(template)
         )
         if problem is not None:

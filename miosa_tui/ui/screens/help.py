@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.dialog_base import hint_line, key_text
 
@@ -66,13 +67,6 @@ def _describe(binding: Binding) -> str:
     return binding.action.split("(")[0].replace("_", " ").strip().capitalize()
 
 
-def _with_keymap(app: App[Any], bindings: BindingsMap) -> BindingsMap:
-    result = bindings.copy()
-    if app._keymap:
-        result.apply_keymap(app._keymap)
-    return result
-
-
 def collect_help(
     app: App[Any],
     screen: Screen[Any] | None,
@@ -101,7 +95,7 @@ def collect_help(
     rows: dict[tuple[str, str], HelpRow] = {}
     by_id: dict[str, HelpRow] = {}
     for node, raw in sources:
-        for key_bindings in _with_keymap(app, raw).key_to_bindings.values():
+        for key_bindings in with_keymap(app, raw).key_to_bindings.values():
             for binding in key_bindings:
                 if binding.system:
                     continue

@@ -23,6 +23,7 @@ from miosa_tui.safe_text import printable, safe
 from miosa_tui.ui.image_renderer import Decoded, fit_box, fit_image, image_class, limit_size
 from miosa_tui.ui.screens.opaque import OpaqueScreen
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -150,7 +151,7 @@ class RegionFormScreen(ModalScreen[Region | None]):
         self.dismiss(None)
 
 
-class RegionSelectScreen(OpaqueScreen[Region | None]):
+class RegionSelectScreen(ReportsWorkerErrors, OpaqueScreen[Region | None]):
     """Pick a region of `decoded` (the full desktop); dismisses with it, or None on escape."""
 
     DEFAULT_CSS = """

@@ -24,7 +24,9 @@ from miosa_tui.fleet.capture import capture
 from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import fit_box, image_class, limit_size, thumbnail_png
 from miosa_tui.ui.screens.opaque import OpaqueScreen
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -93,7 +95,7 @@ class WallTile(Vertical, can_focus=True):
             self.query_one(".wall-image").display = False
 
 
-class WallScreen(OpaqueScreen[str | None]):
+class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
     """Thumbnails of running computers; Enter dismisses with the chosen id, escape with None."""
 
     DEFAULT_CSS = f"""
@@ -166,7 +168,7 @@ class WallScreen(OpaqueScreen[str | None]):
         known = getattr(fleet, "computers", None)
         if isinstance(known, dict) and known:
             return list(known.values())
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         result: list[Computer] = await client.list_computers()
         return result
 
@@ -239,7 +241,7 @@ class WallScreen(OpaqueScreen[str | None]):
         self._in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self._in_flight)
         try:
-            data = await capture(self.app.client, tile.computer.id, None)  # type: ignore[attr-defined]
+            data = await capture(services(self).client, tile.computer.id, None)
             if self.live and self._last.get(tile.computer.id) == data:
                 self.live_skipped += 1  # the same picture: nothing to decode or draw
                 return

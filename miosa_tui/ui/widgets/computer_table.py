@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
 
-from miosa_tui.api.models import SIZES, Computer
+from miosa_tui.api.models import Computer
 from miosa_tui.fleet.diff import RowChanges, row_changes
 from miosa_tui.fleet.humanize import age
 from miosa_tui.safe_text import safe
@@ -92,8 +92,10 @@ class ComputerTable(DataTable[Text | str]):
         [],
     )
 
-    def __init__(self, *, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, *, clock: Callable[[], float] = time.monotonic, id: str | None = None
+    ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.clock = clock
         self.marked: set[str] = set()
         self.desired: dict[str, str] = {}
@@ -102,13 +104,13 @@ class ComputerTable(DataTable[Text | str]):
         self.requested: dict[str, float] = {}
         self.frame = 0
         self._order: list[str] = []
-        self._cells: dict[str, tuple[object, ...]] = {}
+        self._cells: dict[str, tuple[Text | str, ...]] = {}
         self._computers: dict[str, Computer] = {}
         self._since: dict[str, float] = {}
         self._transitional: set[str] = set()  # shown ids in a transitional status (tick redraws)
         self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
         # id -> (computer, cells) of rows a filter hid: see `_unpark`
-        self._parked: dict[str, tuple[Computer, tuple[object, ...]]] = {}
+        self._parked: dict[str, tuple[Computer, tuple[Text | str, ...]]] = {}
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -162,6 +164,7 @@ class ComputerTable(DataTable[Text | str]):
         if cached[0] is not locations or cached[1] != count:
             rows = self.rows
             get_key = locations.get_key
+            # get_key is typed Optional; every index below row_count has a key.
             ordered = [rows[get_key(index)] for index in range(count)]  # type: ignore[index]
             offsets = [(row.key, 0) for row in ordered]
             cached = self._rows_cache = (locations, count, ordered, offsets)
@@ -210,7 +213,7 @@ class ComputerTable(DataTable[Text | str]):
         return self._row_layout()[1]
 
     # -- writing ---------------------------------------------------------------------------
-    def _cells_for(self, c: Computer) -> tuple[object, ...]:
+    def _cells_for(self, c: Computer) -> tuple[Text | str, ...]:
         since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
@@ -247,7 +250,7 @@ class ComputerTable(DataTable[Text | str]):
             self._forget(cid)
         check = None if dirty is None else set(dirty)
         changed: list[Computer] = []
-        fresh: dict[str, tuple[object, ...]] = {}
+        fresh: dict[str, tuple[Text | str, ...]] = {}
         for c in computers:
             old = self._computers.get(c.id)
             if old is None or old.status != c.status:
@@ -268,7 +271,7 @@ class ComputerTable(DataTable[Text | str]):
         self,
         order: list[str],
         changes: RowChanges,
-        fresh: dict[str, tuple[object, ...]],
+        fresh: dict[str, tuple[Text | str, ...]],
     ) -> None:
         """Drop the removed rows, add the fresh ones and lay every row out in `order`, in one
         pass over DataTable's row structures (what remove_row/add_row/sort do, batched)."""
@@ -283,8 +286,7 @@ class ComputerTable(DataTable[Text | str]):
         columns = [column.key for column in self.ordered_columns]
         for cid, cells in fresh.items():
             key = RowKey(cid)
-            # cells are the Text | str values `_cells_for` builds, typed loosely there
-            data[key] = dict(zip(columns, cells, strict=False))  # type: ignore[arg-type]
+            data[key] = dict(zip(columns, cells, strict=False))
             rows[key] = Row(key, 1)
         self._row_locations = TwoWayDict({RowKey(cid): i for i, cid in enumerate(order)})
         self._require_update_dimensions = True
@@ -339,7 +341,7 @@ class ComputerTable(DataTable[Text | str]):
             data = self._data[RowKey(c.id)]
             for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
-                    data[ColumnKey(key)] = after  # type: ignore[assignment]
+                    data[ColumnKey(key)] = after
                     dirty.add(c.id)
             self._cells[c.id] = cells
         if dirty:
@@ -376,7 +378,7 @@ class ComputerTable(DataTable[Text | str]):
         self.desired.pop(cid, None)
         self.requested.pop(cid, None)
 
-    def _unpark(self, c: Computer) -> tuple[object, ...]:
+    def _unpark(self, c: Computer) -> tuple[Text | str, ...]:
         """The cells of a row coming (back) into view: those it had when it left, when the
         computer is the same object and nothing time-dependent is drawn (clearing a filter over
         10,000 computers rebuilt ~90,000 cells); else fresh ones. An AGE that moved on since is
@@ -491,11 +493,4 @@ def _style(value: object) -> str:
     return ""
 
 
-def size_label(size: str | None) -> str:
-    if size in SIZES:
-        vcpu, mem = SIZES[size]
-        return f"{size} · {vcpu} vCPU · {mem // 1024} GB"
-    return size or "-"
-
-
-__all__ = ["SORTABLE", "ComputerTable", "RowKey", "size_label"]
+__all__ = ["SORTABLE", "ComputerTable", "RowKey"]

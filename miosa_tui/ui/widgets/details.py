@@ -6,15 +6,17 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import App, Computer, NamedUrl
-from miosa_tui.fleet.humanize import age
+from miosa_tui.fleet.humanize import age, size_label
 from miosa_tui.safe_text import printable, safe, url_problem
-from miosa_tui.ui.widgets.computer_table import size_label
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.status_style import status_text
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 FIELDS = (
     ("id", "id"),
@@ -33,19 +35,19 @@ FIELDS = (
 )
 
 
-class DetailsPanel(VerticalScroll):
+class DetailsPanel(ReportsWorkerErrors, VerticalScroll):
     """Fields render at once; apps and URLs are fetched after a short debounce."""
 
     DEBOUNCE = 0.3
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.computer: Computer | None = None
         self._fields = Static(id="details-fields")
         self._extras = Static(id="details-extras")
         self._extras_for: str | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._fields
         yield self._extras
 
@@ -86,7 +88,7 @@ class DetailsPanel(VerticalScroll):
         import asyncio
 
         await asyncio.sleep(self.DEBOUNCE)
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         apps: list[App] | str
         urls: list[NamedUrl] | str
         try:

@@ -41,8 +41,10 @@ class HeaderState:
 class FleetHeader(Static):
     """Re-rendered once a second so "updated 3s ago" stays true without a poll."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, *, id: str | None = None
+    ) -> None:
+        super().__init__("", id=id)
         self.clock = clock
         self.state = HeaderState()
         self._shown: Text | None = None

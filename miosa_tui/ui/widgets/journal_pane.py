@@ -66,8 +66,10 @@ class JournalPane(RichLog):
     width); showing it replays the journal at the real width.
     """
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(max_lines=1000, wrap=True, markup=False, highlight=False, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            max_lines=1000, wrap=True, markup=False, highlight=False, id=id, classes=classes
+        )
         self.border_title = "Journal"
 
     def add_entry(self, entry: JournalEntry) -> None:

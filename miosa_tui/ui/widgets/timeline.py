@@ -59,12 +59,16 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
 class TimelinePane(Static):
     """Shows the computer the table highlights; the history is read in a thread."""
 
-    DEFAULT_CSS = """
-    TimelinePane { height: auto; max-height: 14; padding: 0 1; border-top: solid $panel; }
-    """
-
-    def __init__(self, load: Load, judge: Judge, now: Callable[[], datetime], **kwargs: object):
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        load: Load,
+        judge: Judge,
+        now: Callable[[], datetime],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__("", id=id, classes=classes)
         self.load = load
         self.judge = judge
         self.now = now

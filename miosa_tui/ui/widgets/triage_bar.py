@@ -15,15 +15,6 @@ from textual.widgets import Sparkline, Static
 
 
 class TriageBar(Horizontal):
-    DEFAULT_CSS = """
-    TriageBar { height: 1; }
-    TriageBar #triage-summary { width: 1fr; }
-    TriageBar .trend-label { width: auto; color: $text-muted; padding: 0 1; }
-    TriageBar Sparkline { width: 16; }
-    TriageBar #trend-problems > .sparkline--max-color { color: $error; }
-    TriageBar #trend-problems > .sparkline--min-color { color: $error 30%; }
-    """
-
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-summary")
         yield Static("running", classes="trend-label")

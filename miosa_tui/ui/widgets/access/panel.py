@@ -24,6 +24,7 @@ from miosa_tui.fleet.secrets import expiry_text, is_expired
 from miosa_tui.safe_text import printable, url_problem
 from miosa_tui.ui import clipboard
 from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
@@ -242,7 +243,7 @@ class AccessPanel(AccessView):
 
     @work(exclusive=True, group="access-token", exit_on_error=False)
     async def _issue_token(self, computer_id: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         result = await attempt(lambda: client.stream_token(computer_id))
         computer = self.computer
         name = computer.name if computer is not None else None

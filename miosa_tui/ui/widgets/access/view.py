@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from miosa_tui.api.models import Computer, NamedUrl, StreamToken, VncCredentials
 from miosa_tui.fleet.secrets import DEFAULT_REVEAL_SECONDS, Clock, Reveals, system_clock
 from miosa_tui.safe_text import safe_line
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.entry import AccessEntry
@@ -30,9 +31,10 @@ from miosa_tui.ui.widgets.access.entry_list import build_entries
 from miosa_tui.ui.widgets.access.preview_ports import RecentPorts
 from miosa_tui.ui.widgets.access.row_text import row_text
 from miosa_tui.ui.widgets.access.status_lines import status_text
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 
-class AccessView(Vertical):
+class AccessView(ReportsWorkerErrors, Vertical):
     """The fetched state and its rendering; `AccessPanel` adds the keys and what they do."""
 
     DEBOUNCE = 0.3
@@ -209,7 +211,7 @@ class AccessView(Vertical):
 
     @work(exclusive=True, group="access", exit_on_error=False)
     async def _load(self, computer_id: str) -> None:
-        client = self.app.client  # type: ignore[attr-defined]
+        client = services(self).client
         urls, vnc = await asyncio.gather(
             attempt(lambda: client.urls(computer_id)),
             attempt(lambda: client.vnc_credentials(computer_id)),

@@ -20,7 +20,7 @@ from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen, default_save_name
+from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
 from miosa_tui.ui.widgets.desktop.view import DesktopView
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
 

@@ -31,10 +31,12 @@ from miosa_tui.ui.image_renderer import (
     limit_size,
     resolve_renderer,
 )
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.strips import StripImage, halfcell_strips
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
+from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -47,7 +49,7 @@ AUTO_INTERVAL = 10.0  # seconds between automatic refreshes when switched on (G)
 LIVE_INTERVAL = 0.5  # live mode (L): at most two pictures a second
 
 
-class DesktopView(Vertical):
+class DesktopView(ReportsWorkerErrors, Vertical):
     """The shown computer's desktop and its state; `ScreenshotPane` adds the keys."""
 
     def __init__(
@@ -203,7 +205,7 @@ class DesktopView(Vertical):
         same = shown is not None and shown.computer_id == computer.id and shown.region == region
         try:
             fetched = await fetch_picture(
-                self.app.client,  # type: ignore[attr-defined]  # MiosaApp's, not App's
+                services(self).client,
                 computer.id,
                 region,
                 self._fit_box,

@@ -1,0 +1,119 @@
+"""The Textual internals that ComputerTable and Footer patch still exist, with the shapes we use.
+
+ui/widgets/computer_table.py overrides DataTable's row-layout caches and drops entries of its
+render caches by row; ui/widgets/footer.py prunes dead watchers from Footer's `__watchers` and
+hooks `bindings_changed`. These are private to Textual and checked against textual 8.2.8 (pinned
+in pyproject.toml). If a test here fails after a Textual upgrade, re-read the comments in those two
+files against the new DataTable/Footer source before changing the test: each patch may need to
+change or may no longer be needed.
+"""
+
+from __future__ import annotations
+
+import inspect
+from importlib.metadata import version
+from typing import Any, ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.message_pump import MessagePump
+from textual.widgets import DataTable, Footer
+from textual.widgets.data_table import RowKey
+
+RECHECK = (
+    "Textual internals changed: re-check ui/widgets/computer_table.py (DataTable caches) and "
+    "ui/widgets/footer.py (Footer recompose and watchers) against textual {}: {}"
+)
+
+
+def _fail(what: str) -> str:
+    return RECHECK.format(version("textual"), what)
+
+
+def _params(function: Any) -> list[str]:
+    return list(inspect.signature(function).parameters)
+
+
+def test_textual_is_the_version_the_patches_were_written_for() -> None:
+    assert version("textual") == "8.2.8", _fail("pyproject pins textual==8.2.8")
+
+
+def test_datatable_members_the_table_overrides_or_reads() -> None:
+    assert _params(DataTable._update_dimensions) == ["self", "new_rows"], _fail(
+        "DataTable._update_dimensions(self, new_rows)"
+    )
+    for name in ("ordered_rows", "_y_offsets", "_row_label_column_width"):
+        assert isinstance(inspect.getattr_static(DataTable, name), property), _fail(
+            f"DataTable.{name} is a property"
+        )
+    for name in ("get_row_index", "update_cell", "refresh_row", "move_cursor"):
+        assert callable(getattr(DataTable, name, None)), _fail(f"DataTable.{name}")
+
+
+class _TableApp(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("x", "bell", "Ring", id="test.ring")]
+
+    def compose(self) -> ComposeResult:
+        yield DataTable[str](cursor_type="row")
+        yield Footer()
+
+
+async def test_datatable_caches_are_keyed_as_the_table_drops_them() -> None:
+    app = _TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("name", key="name", width=10)
+        for n in range(5):
+            table.add_row(f"c{n}", key=f"id{n}")
+        await pilot.pause()
+        table.refresh()
+        await pilot.pause()
+        assert isinstance(table._update_count, int), _fail("DataTable._update_count")
+        assert callable(table._row_locations.get_key), _fail("_row_locations.get_key(index)")
+        row = table._data[RowKey("id0")]
+        assert isinstance(row, dict) and set(row) == {"name"}, _fail(
+            "_data[RowKey][ColumnKey] holds a cell"
+        )
+        caches = {
+            "_cell_render_cache": table._cell_render_cache,
+            "_row_render_cache": table._row_render_cache,
+            "_row_renderable_cache": table._row_renderable_cache,
+        }
+        for name, cache in caches.items():
+            assert len(cache) > 0, _fail(f"DataTable.{name} filled by a paint")
+        for key in table._cell_render_cache.keys():  # noqa: SIM118 (LRUCache has no __iter__)
+            assert isinstance(key[0], RowKey), _fail("_cell_render_cache key[0] is the RowKey")
+        for key in table._row_render_cache.keys():  # noqa: SIM118
+            assert isinstance(key[0], RowKey), _fail("_row_render_cache key[0] is the RowKey")
+        for key in table._row_renderable_cache.keys():  # noqa: SIM118
+            assert isinstance(key[1], int) and -1 <= key[1] < 5, _fail(
+                "_row_renderable_cache key[1] is the row index"
+            )
+        assert callable(table._line_cache.clear), _fail("DataTable._line_cache.clear()")
+        assert callable(table._cell_render_cache.discard), _fail("LRUCache.discard(key)")
+
+
+async def test_footer_members_the_footer_patch_uses() -> None:
+    assert _params(Footer.bindings_changed) == ["self", "screen"], _fail(
+        "Footer.bindings_changed(self, screen)"
+    )
+    assert "_bindings_ready" in vars(Footer), _fail("Footer._bindings_ready (a reactive)")
+    for name in ("_closing", "_closed"):
+        assert name in inspect.getsource(MessagePump.__init__), _fail(f"MessagePump.{name}")
+    app = _TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        footer = app.query_one(Footer)
+        watchers = getattr(footer, "__watchers", None)
+        assert isinstance(watchers, dict) and "compact" in watchers, _fail(
+            "FooterKey.data_bind(compact=Footer.compact) registers in footer.__watchers"
+        )
+        for entry in watchers["compact"]:
+            node, callback = entry
+            assert isinstance(node, DOMNode) and callable(callback), _fail(
+                "__watchers entries are (node, callback)"
+            )
+        for active in app.screen.active_bindings.values():
+            assert len(active) == 4, _fail("active_bindings values: node, binding, enabled, tip")
+        assert isinstance(App.COMMAND_PALETTE_BINDING, str), _fail("App.COMMAND_PALETTE_BINDING")
