@@ -14,6 +14,7 @@ import random
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -29,6 +30,17 @@ from miosa_tui.api.responses import (
     read_json,
 )
 from miosa_tui.api.settings import ApiSettings
+
+# The `x-request-id` of the last successful answer, in the task that sent the request (each
+# task has its own): an action's journal line quotes the id of the request that did it, not of
+# the polls that followed.
+_LAST_REQUEST_ID: ContextVar[str | None] = ContextVar("miosa_last_request_id", default=None)
+
+
+def last_request_id() -> str | None:
+    """The `x-request-id` of this task's last successful answer (None if it had none)."""
+    return _LAST_REQUEST_ID.get()
+
 
 log = logging.getLogger("miosa_tui.api")
 
@@ -173,6 +185,7 @@ class Transport:
             status = response.status_code
             log.debug("%s %s -> %s (attempt %d)", method, path, status, attempt + 1)
             if 200 <= status < 300:
+                _LAST_REQUEST_ID.set(response.headers.get("x-request-id"))
                 return self._read(response.content, want)
             header_delay = parse_retry_after(response.headers.get("retry-after"), self._now())
             error = error_from_response(

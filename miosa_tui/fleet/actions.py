@@ -32,6 +32,7 @@ from miosa_tui.api.models import (
     Computer,
     normalize_size,
 )
+from miosa_tui.api.transport import last_request_id
 from miosa_tui.fleet.journal import Journal, Outcome
 from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
 from miosa_tui.naming import name_problem
@@ -345,7 +346,7 @@ class ActionRunner:
             result: Computer | None = None,
             sent: bool = True,
         ) -> ActionResult:
-            request_id = error.request_id if error is not None else None
+            request_id = error.request_id if error is not None else accepted_id
             entry = journal.record(kind.verb, target_id, target_name, outcome, message, request_id)
             return ActionResult(
                 kind,
@@ -359,6 +360,7 @@ class ActionRunner:
                 sent,
             )
 
+        accepted_id: str | None = None  # the x-request-id of the request the API accepted
         reason = allowed(kind, computer)
         if reason is not None:
             return finish("skipped", _sentence(reason), sent=False)
@@ -380,6 +382,7 @@ class ActionRunner:
             )
         except MiosaError as err:
             return finish("failed", err.message, error=err, sent=err.status is not None)
+        accepted_id = last_request_id()
 
         if self.on_sent is not None:
             self.on_sent(kind, computer, returned, self.clock())
@@ -402,6 +405,7 @@ class ActionRunner:
             target_name,
             "sent",
             f"{kind.verb.capitalize()} accepted; waiting for {desired}.",
+            accepted_id,
         )
         waiter = client.wait_until_running if desired == "running" else client.wait_until_stopped
         try:

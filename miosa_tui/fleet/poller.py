@@ -66,6 +66,7 @@ class PendingAction:
     desired: str
     started_at: float
     deadline: float
+    request_id: str | None = None  # the x-request-id of the accepted request (for the journal)
 
     def label(self, current: str | None = None, arrow: str = "->") -> str:
         """ "stopping -> stopped": where it is now (or the action's progress word) -> where to."""
@@ -222,13 +223,14 @@ class FleetState:
         now: float,
         timeout: float = 300.0,
         desired: str | None = None,
+        request_id: str | None = None,
     ) -> PendingAction | None:
         """Track an action just accepted by the API. None when it has no end state to watch
         (clone/create track the new computer: pass that one with `desired`)."""
         goal = desired or kind.desired_for(computer)
         if goal is None:
             return None
-        action = PendingAction(computer.id, kind, goal, now, now + timeout)
+        action = PendingAction(computer.id, kind, goal, now, now + timeout, request_id)
         self.pending[computer.id] = action
         return action
 

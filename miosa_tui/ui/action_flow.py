@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.notifications import SeverityLevel
 
 from miosa_tui.api.models import FAILED_STATUSES, KNOWN_STATUSES, Computer
+from miosa_tui.api.transport import last_request_id
 from miosa_tui.fleet.actions import (
     ActionKind,
     ActionResult,
@@ -314,7 +315,13 @@ class ActionFlow:
         if follow is None:
             return
         desired = kind.desired_for(target) if target is not None else kind.desired
-        pending = fleet.add_pending(follow, kind, now=sent_at or time.monotonic(), desired=desired)
+        pending = fleet.add_pending(
+            follow,
+            kind,
+            now=sent_at or time.monotonic(),
+            desired=desired,
+            request_id=last_request_id(),  # this task just had the API accept the request
+        )
         if pending is not None:
             self.app.dashboard.show_pending(
                 follow.id, "gone" if pending.desired == "gone" else pending.desired

@@ -255,7 +255,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         name = computer.name if computer else pending.computer_id
         outcome = "ok" if done.outcome == "ok" else done.outcome
         self.miosa.journal.record(
-            pending.kind.verb, pending.computer_id, name, outcome, done.message
+            pending.kind.verb, pending.computer_id, name, outcome, done.message, pending.request_id
         )
         if done.outcome != "ok":
             self.notify(
