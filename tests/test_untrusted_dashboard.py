@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from hostile_api import CLIP_PAYLOAD, ESC, TITLE_MARK, HostileApi
-from miosa_tui.ui.widgets.desktop.save_dialog import SavePathScreen
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
@@ -29,6 +28,7 @@ from miosa_tui.ui.screens.copy_menu import CopyMenu
 from miosa_tui.ui.screens.forms import CloneDialog, MoveDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
+from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.panel import AccessPanel
