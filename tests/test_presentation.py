@@ -136,6 +136,23 @@ async def test_while_recording_secrets_are_never_revealed(sim: SimServer, tmp_pa
         assert password not in app.export_screenshot()
 
 
+async def test_the_palette_turns_presenter_mode_on_and_off(sim: SimServer, tmp_path: Path) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await loaded(pilot, app)
+        first = next(iter(app.fleet.computers.values()))
+        await wait_for(pilot, lambda: first.id in screen_text(app), "the id column")
+        await pilot.press("ctrl+p", *"Presenter mode", "enter")
+        await wait_for(pilot, lambda: "Presenter mode on" in screen_text(app), "the toast")
+        await wait_for(pilot, lambda: first.id not in screen_text(app), "ids hidden")
+        assert "comp-0" in screen_text(app)
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "keys  ↓" in screen_text(app), "the keys corner")
+        await pilot.press("ctrl+p", *"Presenter mode", "enter")
+        await wait_for(pilot, lambda: first.id in screen_text(app), "ids back")
+        assert "keys  ↓" not in screen_text(app)
+
+
 async def test_without_presenter_mode_no_key_corner(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -114,10 +115,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         self.app_resume_signal.subscribe(self, self._resumed)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
+        self._stand_in_filter: StandInFilter | None = None
         if self.presentation.present:
-            # Ids, IPs, tenants, workspaces and owners become stand-ins in every drawn line.
-            # Textual keeps its line filters in App._filters (no public way to add one).
-            self._filters.append(StandInFilter(self.fleet, StandIns(api_host=self._api_host())))
+            self._present(True)
         if self.tour is not None:
             self.add_class("-touring")  # toasts stand above the caption (app.tcss)
             self.set_interval(0.2, self._keep_caption_on_top)
@@ -214,6 +214,30 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             echo = KeyEcho()
             screen.mount(echo)
         echo.press(label)
+
+    def _present(self, on: bool) -> None:
+        """Presenter mode on or off: stand-ins for ids, IPs, tenants, workspaces and owners in
+        every drawn line, the keys corner, and no reveal of secrets."""
+        self.presentation = dataclasses.replace(self.presentation, present=on)
+        if on and self._stand_in_filter is None:
+            # Textual keeps its line filters in App._filters (no public way to add one).
+            self._stand_in_filter = StandInFilter(self.fleet, StandIns(api_host=self._api_host()))
+            self._filters.append(self._stand_in_filter)
+        elif not on and self._stand_in_filter is not None:
+            self._filters.remove(self._stand_in_filter)
+            self._stand_in_filter = None
+            for screen in self.screen_stack:
+                for echo in screen.query(KeyEcho):
+                    echo.remove()
+        self.dashboard.lock_reveals(self.presentation.reveal_lock)
+        self.refresh(repaint=True)
+        self.screen.refresh(repaint=True)
+
+    def action_toggle_present(self) -> None:
+        """The palette's "Presenter mode": the same as starting with --present, or back."""
+        self._present(not self.presentation.present)
+        state = "on: ids, IPs and owners hidden, keys shown" if self.presentation.present else "off"
+        self.notify(f"Presenter mode {state}.", timeout=4, markup=False)
 
     def action_save_svg(self) -> None:
         """ctrl+s: the current screen as an SVG in the working directory, secrets masked."""

@@ -37,6 +37,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("Export incident timeline", "triage('export')", "Markdown history of the marked computers"),
     ("Access panel", "focus_access", "URLs, VNC credentials, stream tokens"),
     ("Save screenshot (SVG)", "app.save_svg", "This screen as an SVG file, secrets masked"),
+    (
+        "Presenter mode on/off",
+        "app.toggle_present",
+        "Hide ids, IPs and owners behind stand-ins, show keys pressed, never reveal secrets",
+    ),
 )
 
 

@@ -657,6 +657,13 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if self.poller is not None:
             self.poller.poke()
 
+    def lock_reveals(self, reason: str | None) -> None:
+        """Secrets may not be revealed while `reason` holds (presenter mode, recording)."""
+        for panel in self.query(AccessPanel):
+            panel.reveal_lock = reason
+            if reason is not None:
+                panel.hide_reveals()
+
     def hide_reveals(self) -> None:
         """Mask every secret shown in clear (before a screenshot is taken)."""
         for panel in self.query(AccessPanel):
