@@ -289,7 +289,11 @@ class HelpScreen(ModalScreen[None]):
                         ("!status:stopped", "bold"),
                         " excludes; ",
                         ("status:running,stopped", "bold"),
-                        " matches either.",
+                        " matches either. ",
+                        ("problem:any", "bold"),
+                        " (or error, stuck, failed, unknown) keeps the problems; ",
+                        ("!", "bold $accent"),
+                        " toggles that view.",
                     ),
                     classes="section-text",
                 )
