@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.binding import Binding
 from ui_helpers import SIZE, Sim, burst, first_with, highlight, loaded, make_app, pump
 
@@ -49,7 +50,10 @@ async def back_to_dashboard(pilot: object, app: object) -> None:
         await burst(pilot, "escape")  # type: ignore[arg-type]
 
 
-async def test_no_key_and_no_palette_command_mutates(sim: SimServer, tmp_path: Path) -> None:
+async def test_no_key_and_no_palette_command_mutates(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the palette's "Save screenshot" writes here
     ctl = Sim(sim)
     app = make_app(sim, tmp_path, poll_interval=0.5, read_only=True)
     keys = binding_keys(DashboardScreen, ComputerTable, ScreenshotPane, AccessPanel)

@@ -242,10 +242,10 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
     def action_save_svg(self) -> None:
         """ctrl+s: the current screen as an SVG in the working directory, secrets masked."""
         self.dashboard.hide_reveals()
-        self.call_after_refresh(self._write_svg)
+        folder = Path.cwd()  # where the user was when they asked
+        self.call_after_refresh(self._write_svg, folder)
 
-    def _write_svg(self) -> None:
-        folder = Path.cwd()
+    def _write_svg(self, folder: Path) -> None:
         stem = f"miosa-tui-{time.strftime('%Y%m%d-%H%M%S')}"
         name, n = f"{stem}.svg", 1
         while (folder / name).exists():
