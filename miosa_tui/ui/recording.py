@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 from textual.driver import Driver
 
@@ -108,23 +108,18 @@ def _terminal_size() -> tuple[int, int]:
     return size.columns, size.lines
 
 
-if sys.platform == "win32":
-    from textual.drivers.windows_driver import WindowsDriver as PlatformDriver
-else:
-    from textual.drivers.linux_driver import LinuxDriver as PlatformDriver
-
-
-class RecordingDriver(PlatformDriver):
-    """The platform's driver, with a copy of its output sent to `cast`."""
-
-    cast: ClassVar[CastWriter | None] = None
-
-    def write(self, data: str) -> None:
-        if self.cast is not None:
-            self.cast.output(data)
-        super().write(data)
-
-
 def recording_driver(writer: CastWriter) -> type[Driver]:
-    """A driver class for `App(driver_class=...)` that records into `writer`."""
-    return type("RecordingDriver", (RecordingDriver,), {"cast": writer})
+    """The platform's own Textual driver, with a copy of everything it writes sent to `writer`
+    (for `App(driver_class=...)`). Imported here, when a recording is asked for: the POSIX
+    driver needs termios, which a platform without it must never import just for this."""
+    if sys.platform == "win32":
+        from textual.drivers.windows_driver import WindowsDriver as PlatformDriver
+    else:
+        from textual.drivers.linux_driver import LinuxDriver as PlatformDriver
+
+    class RecordingDriver(PlatformDriver):
+        def write(self, data: str) -> None:
+            writer.output(data)
+            super().write(data)
+
+    return RecordingDriver
