@@ -67,9 +67,16 @@ async def test_footer_keys_are_whole_and_the_id_column_is_readable(
         async with app.run_test(size=size) as pilot:
             await loaded(pilot, app)
             footer = app.dashboard.query_one(Footer)
+            # some keys do not fit, at both sizes: the footer drops them once it is laid out
+            # (and it rebuilds its keys when the bindings change: query them afresh each time)
+            await wait_for(
+                pilot,
+                lambda footer=footer: not all(k.display for k in footer.query(FooterKey)),
+                f"the footer fitted at {size}",
+            )
             keys = list(footer.query(FooterKey))
             shown = [k for k in keys if k.display]
-            assert len(shown) < len(keys)  # some keys did not fit, at both sizes
+            assert len(shown) < len(keys)
             for key in shown:  # every shown key lies inside the footer, none cut
                 assert key.region.right <= footer.region.right, (size, key.region)
             last_line = screen_text(app).splitlines()[-1]
