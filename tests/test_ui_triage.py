@@ -8,14 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import Input, Static
-
-from miosa_tui.fleet.history import History, HistoryEvent
-from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.alerts import osc_text
-from miosa_tui.ui.app import MiosaApp
-from miosa_tui.ui.screens.describe import DescribeScreen, masked
-from miosa_tui.ui.screens.dialogs import PathDialog
-from tests.ui_helpers import (
+from ui_helpers import (
     SIZE,
     Sim,
     burst,
@@ -30,6 +23,13 @@ from tests.ui_helpers import (
     type_text,
     wait_for,
 )
+
+from miosa_tui.fleet.history import History, HistoryEvent
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.alerts import osc_text
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.describe import DescribeScreen, masked
+from miosa_tui.ui.screens.dialogs import PathDialog
 
 
 def bar_text(app: MiosaApp) -> str:

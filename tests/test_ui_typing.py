@@ -18,12 +18,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-
-from miosa_tui.fleet.sorting import select_rows
-from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.app import MiosaApp
-from miosa_tui.ui.screens import dashboard as dashboard_module
-from tests.ui_helpers import (
+from ui_helpers import (
     MUTATING,
     SIZE,
     Sim,
@@ -36,6 +31,11 @@ from tests.ui_helpers import (
     table_text,
     wait_for,
 )
+
+from miosa_tui.fleet.sorting import select_rows
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens import dashboard as dashboard_module
 
 
 def type_from_thread(pilot: Pilot[Any], keys: Iterable[str], gap: float = 0.05) -> threading.Thread:
