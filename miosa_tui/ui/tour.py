@@ -73,6 +73,20 @@ def _in_dialog(*keys: str) -> Callable[[MiosaApp], None]:
     return press
 
 
+def _journal(*, shown: bool) -> Callable[[MiosaApp], None]:
+    """Open or close the journal pane directly: a `j` pressed while the clone form before it
+    was still closing could land in the form, leaving step 7 without its journal."""
+
+    def set_journal(app: MiosaApp) -> None:
+        from miosa_tui.ui.widgets.journal_pane import JournalPane
+
+        panes = app.dashboard.query(JournalPane)
+        if (bool(panes) and panes.first().display) != shown:
+            app.dashboard.action_toggle_journal()
+
+    return set_journal
+
+
 def _then(*actions: Callable[[MiosaApp], None]) -> Callable[[MiosaApp], None]:
     def run(app: MiosaApp) -> None:
         for action in actions:
@@ -144,8 +158,8 @@ STEPS: tuple[Step, ...] = (
         "Something is wrong",
         "A computer in error stands out in red. The journal (j) lists what was done, by whom "
         "and how it ended, with the request id to quote to support.",
-        enter=_then(_to("error"), _press("j")),
-        leave=_press("j"),
+        enter=_then(_to("error"), _journal(shown=True)),
+        leave=_journal(shown=False),
     ),
     Step(
         "Destroy, carefully",
