@@ -74,6 +74,15 @@ class TimelinePane(Static):
         self.now = now
         self.computer_id: str | None = None
 
+    def on_mount(self) -> None:
+        # Read again every few seconds: what another session or a script records (and the
+        # history itself, which opens in a thread after start-up) shows up without a poll.
+        self.set_interval(2.0, self._reload)
+
+    def _reload(self) -> None:
+        if self.computer_id is not None:
+            self._refresh_for(self.computer_id)
+
     def show_computer(self, computer: Computer | None) -> None:
         self.computer_id = computer.id if computer else None
         if computer is None:
