@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
+import threading
+import webbrowser
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -53,3 +57,78 @@ def _private_state_dir(
 ) -> None:
     """Every test gets its own history (fleet/history.py), never the user's."""
     monkeypatch.setenv("MIOSA_TUI_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
+def _no_real_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test starts a real browser: whatever the machine running the suite has (a DISPLAY from
+    a desktop session, BROWSER naming a console browser that would read our terminal), `o`
+    finds no browser unless a test sets one up (and replaces `App.open_url`) itself."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+
+    def refuse(url: str, *_args: object, **_kwargs: object) -> bool:
+        raise AssertionError(f"a test tried to open a real browser on {url!r}")
+
+    monkeypatch.setattr(webbrowser, "open", refuse)
+
+
+# pytest-timeout fails a test after `timeout` seconds (pyproject.toml) and prints every thread's
+# stack, but a hung Pilot test is usually an await that never returns, which a thread stack does
+# not show (the main thread sits in the event loop's select). So shortly before that limit, every
+# coroutine the test's event loop still runs is printed too (pytest shows it with the failure).
+ASYNC_DUMP_BEFORE_TIMEOUT = 20.0
+
+
+def _running_loops() -> list[asyncio.AbstractEventLoop]:
+    loops: list[asyncio.AbstractEventLoop] = []
+    for frame in sys._current_frames().values():
+        while frame is not None:
+            candidate = frame.f_locals.get("self")
+            if isinstance(candidate, asyncio.AbstractEventLoop) and candidate not in loops:
+                loops.append(candidate)
+            frame = frame.f_back  # type: ignore[assignment]
+    return loops
+
+
+def _dump_async_tasks(test: str) -> None:
+    print(f"\n=== {test} is about to time out; the coroutines still running:", file=sys.stderr)
+    for loop in _running_loops():
+        for task in asyncio.all_tasks(loop):
+            print(f"--- {task.get_name()}", file=sys.stderr)
+            for line in _await_chain(task.get_coro()):
+                print(f"    {line}", file=sys.stderr)
+
+
+def _await_chain(awaitable: object) -> list[str]:
+    """Where a suspended coroutine waits, outermost first, down the chain of awaits (a task's
+    own stack shows only its outermost frame)."""
+    lines: list[str] = []
+    while awaitable is not None and len(lines) < 60:
+        frame = getattr(awaitable, "cr_frame", None) or getattr(awaitable, "gi_frame", None)
+        if frame is None:
+            lines.append(f"awaits {awaitable!r}"[:300])
+            break
+        lines.append(f"{frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        awaitable = getattr(awaitable, "cr_await", None) or getattr(awaitable, "gi_yieldfrom", None)
+    return lines
+
+
+@pytest.fixture(autouse=True)
+def _async_dump_before_timeout(request: pytest.FixtureRequest) -> Iterator[None]:
+    marker = request.node.get_closest_marker("timeout")
+    limit = (
+        float(marker.args[0])
+        if marker and marker.args
+        else float(request.config.getini("timeout") or 0)
+    )
+    if limit <= ASYNC_DUMP_BEFORE_TIMEOUT:
+        yield
+        return
+    timer = threading.Timer(
+        limit - ASYNC_DUMP_BEFORE_TIMEOUT, _dump_async_tasks, args=(request.node.nodeid,)
+    )
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()

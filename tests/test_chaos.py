@@ -54,6 +54,7 @@ async def test_chaos_short(tmp_path: Path) -> None:
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(0)  # runs for MIOSA_SOAK_MINUTES, 3 by default
 async def test_chaos_soak(tmp_path: Path) -> None:
     minutes = float(os.environ.get("MIOSA_SOAK_MINUTES", "3"))
     # The fleet is held at its 12 computers (no clones past that), so memory growth measures
