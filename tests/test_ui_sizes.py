@@ -10,18 +10,30 @@ import httpx
 from textual.widgets._footer import FooterKey
 from ui_helpers import loaded, make_app, screen_text, table_text, wait_for
 
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 
 
-def header(**state: object) -> FleetHeader:
-    widget = FleetHeader(clock=lambda: 100.0)
-    widget.state.counts = {"running": 8, "stopped": 3, "error": 1, "creating": 2}
-    widget.state.simulated = True
-    widget.state.last_success = 97.0
-    for name, value in state.items():
-        setattr(widget.state, name, value)
+def header(
+    *,
+    last_success: float = 97.0,
+    paused: bool = False,
+    sort: str = "",
+    error: str | None = None,
+    next_poll: float | None = None,
+) -> FleetHeader:
+    """A header at clock 100 over a fleet of 8 running, 3 stopped, 1 error and 2 creating,
+    last polled at `last_success` (every 5 s: stale after 15 s)."""
+    fleet = FleetState()
+    statuses = ["running"] * 8 + ["stopped"] * 3 + ["error"] + ["creating"] * 2
+    fleet.apply([Computer(id=f"c{i}", name=f"n{i}", status=s) for i, s in enumerate(statuses)])
+    fleet.last_success = last_success
+    widget = FleetHeader(fleet, clock=lambda: 100.0)
+    widget.simulated = True
+    widget.paused, widget.sort, widget.error, widget.next_poll = paused, sort, error, next_poll
     return widget
 
 
