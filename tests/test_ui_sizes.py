@@ -15,6 +15,7 @@ from miosa_tui.fleet.poller import FleetState
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.widgets.status_style import elapsed
 
 
 def header(
@@ -98,3 +99,36 @@ async def test_footer_keys_are_whole_and_the_id_column_is_readable(
                 for computer in app.fleet.computers.values():
                     assert computer.id in ids  # 'comp_30f97058', not 'comp_'
             app = make_app(sim, tmp_path)
+
+
+async def test_the_drawn_header_shows_what_the_fleet_says(sim: SimServer, tmp_path: Path) -> None:
+    """STALE on the drawn line is `FleetState.is_stale` on the app's clock, and the screen's own
+    state (PAUSED, sort) repaints the line as soon as it is set."""
+    now = [1000.0]
+    app = make_app(sim, tmp_path, poll_interval=1.0, clock=lambda: now[0])  # stale after 3 s
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        top = app.dashboard.query_one(FleetHeader)
+
+        def drawn() -> str:
+            region = top.region
+            return screen_text(app).splitlines()[region.y][region.x : region.right]
+
+        await pilot.press("p")  # no poll may land in between and freshen the snapshot
+        await wait_for(pilot, lambda: "PAUSED" in drawn(), "PAUSED drawn")
+        assert "STALE" not in drawn() and not app.fleet.is_stale(now[0])
+
+        def stale_drawn() -> bool:
+            if not app.fleet.is_stale(now[0]):  # (a poll already on the wire may still land)
+                now[0] += 60.0  # 60 intervals without a poll
+            return "STALE" in drawn()
+
+        await wait_for(pilot, stale_drawn, "STALE drawn (the header's tick)")
+        age = app.fleet.age(now[0])
+        assert age is not None and age >= 60.0
+        assert f"updated {elapsed(age)} ago" in drawn(), drawn()
+        top.sort = "name ↑"  # a reactive: set, and the line is drawn again
+        await wait_for(pilot, lambda: "sort name ↑" in drawn(), "the sort drawn")
+        await pilot.press("p")  # a poll on the same clock: fresh again
+        await wait_for(pilot, lambda: "STALE" not in drawn(), "STALE gone")
+        assert not app.fleet.is_stale(now[0]) and "updated 0s ago" in drawn(), drawn()

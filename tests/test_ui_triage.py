@@ -30,6 +30,7 @@ from miosa_tui.ui.alerts import osc_text
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.describe import DescribeScreen, masked
 from miosa_tui.ui.screens.dialogs import PathDialog
+from miosa_tui.ui.widgets.triage_bar import TriageBar
 
 
 def bar_text(app: MiosaApp) -> str:
@@ -100,6 +101,31 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
             "error",
             "dashboard",
         )
+
+
+async def test_the_problem_count_is_drawn_whole_at_120_columns(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """At 120 columns the left column is ~60 cells: the trends give way, never the count (it
+    was drawn as "⚠ 2" and the rest cut off behind the sparklines)."""
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running", skip=app.triage.problems)
+        control.force_status(target, "error")
+        await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
+        bar = app.dashboard.query_one(TriageBar)
+
+        def drawn() -> str:
+            region = bar.region
+            return screen_text(app).splitlines()[region.y][region.x : region.right]
+
+        def whole() -> bool:
+            count = len(app.triage.problems)
+            return f"⚠ {count} problem{'s' if count != 1 else ''} " in drawn()
+
+        await wait_for(pilot, whole, "the whole problem count on the bar's line")
 
 
 async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
