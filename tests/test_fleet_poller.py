@@ -76,10 +76,11 @@ def test_pending_settles_when_api_agrees() -> None:
     state.apply([comp("a", "stopped")], now=12.0, requested_at=9.0)
     assert state.settle_pending(12.0) == []
     state.apply([comp("a", "stopping")], now=13.0, requested_at=11.0)
-    assert state.display_status(state.computers["a"]) == "stopping -> stopped"
+    shown = state.pending_for(state.computers["a"])
+    assert shown is not None and shown.label("stopping") == "stopping -> stopped"
     assert state.settle_pending(13.0) == []
     state.apply([comp("a", "stopped")], now=15.0, requested_at=14.0)
-    assert state.display_status(state.computers["a"]) == "stopped"
+    assert state.pending_for(state.computers["a"]) is None  # arrived, not yet settled
     [settled] = state.settle_pending(15.0)
     assert settled.outcome == "ok" and settled.status == "stopped"
     assert state.pending == {}
@@ -175,7 +176,7 @@ async def test_poller_loop_runs_sequentially_and_stops() -> None:
 
 
 @pytest.mark.parametrize("status", ["running", "stopped"])
-def test_display_status_without_pending(status: str) -> None:
+def test_nothing_pending_for_a_computer_without_an_action(status: str) -> None:
     state = FleetState()
     state.apply([comp("a", status)], now=0.0)
-    assert state.display_status(state.computers["a"]) == status
+    assert state.pending_for(state.computers["a"]) is None

@@ -71,7 +71,7 @@ async def test_region_select_ignores_repaints_of_the_screen_below(
         picture.render_lines = lambda crop: painted.append(crop) or original(crop)
         header = app.dashboard.query_one(FleetHeader)
         for n in range(5):  # the screen below changes where the picture is
-            header.update_state(filter_text=f"changed {n}")
+            header.filter_text = f"changed {n}"
             pane.query_one("#desktop-caption").update(f"caption {n}")
             await pilot.pause(0.1)
         assert painted == []

@@ -10,18 +10,31 @@ import httpx
 from textual.widgets._footer import FooterKey
 from ui_helpers import loaded, make_app, screen_text, table_text, wait_for
 
+from miosa_tui.api.models import Computer
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
+from miosa_tui.ui.widgets.status_style import elapsed
 
 
-def header(**state: object) -> FleetHeader:
-    widget = FleetHeader(clock=lambda: 100.0)
-    widget.state.counts = {"running": 8, "stopped": 3, "error": 1, "creating": 2}
-    widget.state.simulated = True
-    widget.state.last_success = 97.0
-    for name, value in state.items():
-        setattr(widget.state, name, value)
+def header(
+    *,
+    last_success: float = 97.0,
+    paused: bool = False,
+    sort: str = "",
+    error: str | None = None,
+    next_poll: float | None = None,
+) -> FleetHeader:
+    """A header at clock 100 over a fleet of 8 running, 3 stopped, 1 error and 2 creating,
+    last polled at `last_success` (every 5 s: stale after 15 s)."""
+    fleet = FleetState()
+    statuses = ["running"] * 8 + ["stopped"] * 3 + ["error"] + ["creating"] * 2
+    fleet.apply([Computer(id=f"c{i}", name=f"n{i}", status=s) for i, s in enumerate(statuses)])
+    fleet.last_success = last_success
+    widget = FleetHeader(fleet, clock=lambda: 100.0)
+    widget.simulated = True
+    widget.paused, widget.sort, widget.error, widget.next_poll = paused, sort, error, next_poll
     return widget
 
 
@@ -86,3 +99,36 @@ async def test_footer_keys_are_whole_and_the_id_column_is_readable(
                 for computer in app.fleet.computers.values():
                     assert computer.id in ids  # 'comp_30f97058', not 'comp_'
             app = make_app(sim, tmp_path)
+
+
+async def test_the_drawn_header_shows_what_the_fleet_says(sim: SimServer, tmp_path: Path) -> None:
+    """STALE on the drawn line is `FleetState.is_stale` on the app's clock, and the screen's own
+    state (PAUSED, sort) repaints the line as soon as it is set."""
+    now = [1000.0]
+    app = make_app(sim, tmp_path, poll_interval=1.0, clock=lambda: now[0])  # stale after 3 s
+    async with app.run_test(size=(160, 48)) as pilot:
+        await loaded(pilot, app)
+        top = app.dashboard.query_one(FleetHeader)
+
+        def drawn() -> str:
+            region = top.region
+            return screen_text(app).splitlines()[region.y][region.x : region.right]
+
+        await pilot.press("p")  # no poll may land in between and freshen the snapshot
+        await wait_for(pilot, lambda: "PAUSED" in drawn(), "PAUSED drawn")
+        assert "STALE" not in drawn() and not app.fleet.is_stale(now[0])
+
+        def stale_drawn() -> bool:
+            if not app.fleet.is_stale(now[0]):  # (a poll already on the wire may still land)
+                now[0] += 60.0  # 60 intervals without a poll
+            return "STALE" in drawn()
+
+        await wait_for(pilot, stale_drawn, "STALE drawn (the header's tick)")
+        age = app.fleet.age(now[0])
+        assert age is not None and age >= 60.0
+        assert f"updated {elapsed(age)} ago" in drawn(), drawn()
+        top.sort = "name ↑"  # a reactive: set, and the line is drawn again
+        await wait_for(pilot, lambda: "sort name ↑" in drawn(), "the sort drawn")
+        await pilot.press("p")  # a poll on the same clock: fresh again
+        await wait_for(pilot, lambda: "STALE" not in drawn(), "STALE gone")
+        assert not app.fleet.is_stale(now[0]) and "updated 0s ago" in drawn(), drawn()

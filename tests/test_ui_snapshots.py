@@ -77,7 +77,7 @@ def _settled(app: MiosaApp) -> bool:
 async def settle(pilot: Pilot[Any], app: MiosaApp) -> None:
     await wait_for(pilot, lambda: _settled(app), "the dashboard to settle")
     header = app.dashboard.query_one(FleetHeader)
-    header.clock = lambda: header.state.last_success or 0.0  # "updated 0s ago", always
+    header.clock = lambda: app.fleet.last_success or 0.0  # "updated 0s ago", always
     header.redraw()
     app.clear_notifications()  # the "simulated fleet" toast times out on its own schedule
     await pilot.pause()

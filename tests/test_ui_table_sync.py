@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 
 from miosa_tui.api.models import Computer
+from miosa_tui.fleet.actions import ActionKind
 from miosa_tui.ui.widgets.computer_table import ComputerTable
 
 IDS = [f"c{i:02d}" for i in range(14)]
@@ -158,9 +159,14 @@ def test_spinner_tick_only_touches_rows_in_transition() -> None:
             table.update_rows([replace(fleet[7], status="running")])
             assert table._transitional == set()
             touched.clear()
-            table.desired["c3"] = "stopped"
+            # a stop the fleet tracks as pending: the running row spins towards "stopped"
+            table.fleet.add_pending(fleet[3], ActionKind.STOP, now=table.clock())
             table.tick()
             assert touched == ["c3"]
+            await pilot.pause()
+            lines = [strip.text for strip in app.screen._compositor.render_strips()]
+            line = next(line for line in lines if " n3 " in line)
+            assert "running → stopped" in line, line
 
     asyncio.run(run())
 

@@ -4,9 +4,12 @@ history in the journal pane and under Details, `W`, `D` and the Markdown export.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import Input, Static
 from ui_helpers import (
     SIZE,
@@ -15,6 +18,7 @@ from ui_helpers import (
     cell,
     first_with,
     highlight,
+    highlighted,
     loaded,
     make_app,
     row_ids,
@@ -30,6 +34,7 @@ from miosa_tui.ui.alerts import osc_text
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.describe import DescribeScreen, masked
 from miosa_tui.ui.screens.dialogs import PathDialog
+from miosa_tui.ui.widgets.triage_bar import TriageBar
 
 
 def bar_text(app: MiosaApp) -> str:
@@ -102,6 +107,31 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
         )
 
 
+async def test_the_problem_count_is_drawn_whole_at_120_columns(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """At 120 columns the left column is ~60 cells: the trends give way, never the count (it
+    was drawn as "⚠ 2" and the rest cut off behind the sparklines)."""
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "running", skip=app.triage.problems)
+        control.force_status(target, "error")
+        await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
+        bar = app.dashboard.query_one(TriageBar)
+
+        def drawn() -> str:
+            region = bar.region
+            return screen_text(app).splitlines()[region.y][region.x : region.right]
+
+        def whole() -> bool:
+            count = len(app.triage.problems)
+            return f"⚠ {count} problem{'s' if count != 1 else ''} " in drawn()
+
+        await wait_for(pilot, whole, "the whole problem count on the bar's line")
+
+
 async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
     sim: SimServer, tmp_path: Path
 ) -> None:
@@ -122,6 +152,31 @@ def test_api_text_cannot_end_the_notification_sequence() -> None:
     assert osc_text("web\x07\x1b]0;pwned\x1b\\;x") == "web  ]0 pwned \\ x"
 
 
+def earlier_action(
+    target: str, name: str, action: str, outcome: str, message: str, request: str
+) -> None:
+    """An action a script (`source` cli) took on `target` 3 minutes ago, in the history that
+    the next app opens; its request id is `req_earlier` + `request`."""
+    history = History.open()
+    history.write(
+        [
+            HistoryEvent(
+                datetime.now(UTC) - timedelta(minutes=3),
+                "action",
+                target,
+                name,
+                action,
+                outcome,
+                message=message,
+                request_id=f"req_earlier{request}",
+                source="cli",
+                scope="simulator",
+            )
+        ]
+    )
+    history.close()
+
+
 async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
     sim: SimServer, tmp_path: Path
 ) -> None:
@@ -131,24 +186,7 @@ async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
         target = first_with(app, "running")
         name = app.fleet.computers[target].name
     # A script (or the previous on-call) acted on it meanwhile.
-    history = History.open()
-    history.write(
-        [
-            HistoryEvent(
-                datetime.now(UTC) - timedelta(minutes=3),
-                "action",
-                target,
-                name,
-                "restart",
-                "unknown outcome",
-                message="The connection dropped.",
-                request_id="req_earlier01",
-                source="cli",
-                scope="simulator",
-            )
-        ]
-    )
-    history.close()
+    earlier_action(target, name, "restart", "unknown outcome", "The connection dropped.", "01")
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
@@ -162,6 +200,48 @@ async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
         await wait_for(pilot, lambda: "req_earlier01" in static_text(timeline), "the timeline")
         text = static_text(timeline)
         assert "Problem: unknown outcome" in text and "The connection dropped." in text
+
+
+async def test_the_timeline_reads_the_history_once_it_opens(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The history opens in a thread after start-up: a timeline read before that says
+    "nothing recorded yet", and must show the history as soon as it is open, without the
+    highlight moving and without a timer (the history posts a message when it is ready)."""
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        first = highlighted(app)
+    assert first is not None
+    earlier_action(first, "a name", "stop", "ok", "Stopped by the night shift.", "02")
+    gate = threading.Event()
+    real_open = History.open
+
+    def open_when_let(*args: Any, **kwargs: Any) -> History:
+        gate.wait(60)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(History, "open", open_when_let)
+    app = make_app(sim, tmp_path)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot, app)
+            timeline = app.dashboard.query_one("#timeline", Static)
+            await wait_for(
+                pilot,
+                lambda: highlighted(app) == first and "nothing recorded" in static_text(timeline),
+                "the timeline read before the history opened",
+            )
+            gate.set()
+            await wait_for(
+                pilot, lambda: "req_earlier02" in static_text(timeline), "the history shown"
+            )
+            assert highlighted(app) == first
+            # a change this session records reaches the timeline once it is written
+            Sim(sim).force_status(first, "paused")
+            await wait_for(pilot, lambda: "→ paused" in static_text(timeline), "the new row")
+    finally:
+        gate.set()
 
 
 async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path) -> None:

@@ -269,12 +269,10 @@ async def test_pending_label_counts_from_the_request(
     sim_factory: Callable[..., SimServer], tmp_path: Path
 ) -> None:
     slow = sim_factory(width=320, height=200, speed=0.05)  # a start takes minutes
-    app = make_app(slow, tmp_path)
+    now = [1000.0]
+    app = make_app(slow, tmp_path, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: table(app).row_count == 12, "the first poll")
-        t = table(app)
-        now = [1000.0]
-        t.clock = lambda: now[0]
         target = first_with(app, "stopped")
         await highlight(pilot, app, target)
         now[0] += 52.0  # the row has shown "stopped" for 52 s

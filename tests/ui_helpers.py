@@ -39,6 +39,7 @@ def make_app(
     *,
     poll_interval: float = 0.5,
     read_only: bool = False,
+    clock: Callable[[], float] | None = None,
     **settings: Any,
 ) -> MiosaApp:
     """The app as `miosa-tui` builds it, on `sim`, with no config file and no environment."""
@@ -48,6 +49,8 @@ def make_app(
     for name, value in settings.items():
         config.set(name, value, "test")
     backend = Backend(settings=ApiSettings(api_key=API_KEY, base_url=sim.base_url), simulated=True)
+    if clock is not None:  # the app's monotonic clock (polls, pending actions, the header)
+        return MiosaApp(backend, config, poll_interval=poll_interval, clock=clock)
     return MiosaApp(backend=backend, config=config, poll_interval=poll_interval)
 
 

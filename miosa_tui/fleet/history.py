@@ -629,10 +629,16 @@ def events_json(events: Iterable[HistoryEvent]) -> str:
 
 class BackgroundWriter:
     """Writes history rows on a thread of its own, so the UI's event loop never waits on the
-    disk (a locked file may take the whole busy timeout). `flush` waits for what was queued."""
+    disk (a locked file may take the whole busy timeout). `flush` waits for what was queued.
+    `on_written(events)` is called on the writer's thread after each batch that was stored."""
 
-    def __init__(self, history: History) -> None:
+    def __init__(
+        self,
+        history: History,
+        on_written: Callable[[Sequence[HistoryEvent]], None] | None = None,
+    ) -> None:
         self.history = history
+        self.on_written = on_written
         self._queue: queue.Queue[HistoryEvent | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="miosa-history", daemon=True)
         self._thread.start()
@@ -654,10 +660,12 @@ class BackgroundWriter:
                     break
             rows = [e for e in batch if e is not None]
             try:
-                self.history.write(rows)
+                stored = self.history.write(rows)
             finally:
                 for _ in batch:
                     self._queue.task_done()
+            if stored and self.on_written is not None:
+                self.on_written(rows)
             if None in batch:
                 return
 

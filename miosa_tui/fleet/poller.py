@@ -234,12 +234,13 @@ class FleetState:
         self.pending[computer.id] = action
         return action
 
-    def display_status(self, computer: Computer, arrow: str = "->") -> str:
-        """The status cell: "stopping -> stopped" while an action is pending, else the status."""
+    def pending_for(self, computer: Computer) -> PendingAction | None:
+        """The action pending on `computer` that it has not reached yet: what the status cell
+        shows as "stopping → stopped" (None when nothing is pending or the status arrived)."""
         action = self.pending.get(computer.id)
         if action is None or computer.status == action.desired:
-            return computer.status
-        return action.label(computer.status, arrow)
+            return None
+        return action
 
     def settle_pending(self, now: float) -> list[SettledAction]:
         """Resolve pending actions against the current snapshot; returns those that ended.

@@ -9,7 +9,6 @@ costs 50 POSTs and no extra GETs.
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
@@ -79,7 +78,7 @@ def change_sentence(plan: BulkPlan, field: str, value: str) -> tuple[str, str]:
 class ActionFlow:
     def __init__(self, app: MiosaApp) -> None:
         self.app = app
-        self.runner = ActionRunner(wait=False, on_sent=self._on_sent)
+        self.runner = ActionRunner(wait=False, clock=app.clock, on_sent=self._on_sent)
         self.in_flight: set[tuple[str, str]] = set()
 
     # -- gating ------------------------------------------------------------------------------
@@ -318,11 +317,9 @@ class ActionFlow:
         pending = fleet.add_pending(
             follow,
             kind,
-            now=sent_at or time.monotonic(),
+            now=sent_at or self.app.clock(),
             desired=desired,
             request_id=last_request_id(),  # this task just had the API accept the request
         )
         if pending is not None:
-            self.app.dashboard.show_pending(
-                follow.id, "gone" if pending.desired == "gone" else pending.desired
-            )
+            self.app.dashboard.show_pending(follow.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import urlsplit
@@ -76,7 +77,11 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         poll_interval: float | None = None,
         presentation: Presentation | None = None,
         tour: Tour | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        # The monotonic clock of the fleet's times (polls, pending actions, the header's
+        # "updated 3s ago" and STALE, the table's elapsed labels): one, so tests can set it.
+        self.clock = clock
         self.presentation = presentation or Presentation()
         self.tour = tour
         self._tour_keys_in_flight: list[events.Key] = []  # pressed by the tour, not yet seen

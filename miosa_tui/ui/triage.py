@@ -14,9 +14,10 @@ its keys; everything else lives here so the screen itself changes by a few lines
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,8 @@ from miosa_tui.fleet.problems import (
 from miosa_tui.ui.alerts import Alerts, driver_writer
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
+
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.screens.dashboard import DashboardScreen
 
@@ -88,6 +91,8 @@ class Triage:
         self._polls = 0
         self.alerts = Alerts(app.config.alerts, None)
         self.screen: DashboardScreen | None = None
+        # Told by a TimelineChanged message when what they show changed (see `timeline_changed`)
+        self.timelines: list[MessagePump] = []
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -117,12 +122,25 @@ class Triage:
         history.on_problem(self._history_failed)
         if not history.available:
             return
-        self.writer = BackgroundWriter(history)
+        self.writer = BackgroundWriter(history, on_written=self._recorded)
         self.sink = WriteThrough(history, source="dashboard", scope=self.scope, writer=self.writer)
         self.app.journal.attach(self.sink)
         self._history_actions = earlier
         if self._polls:
             self.refresh_problems(alert=False)
+        self.timeline_changed(None)  # a timeline read before the history opened was empty
+
+    def _recorded(self, events: Sequence[HistoryEvent]) -> None:
+        """On the history writer's thread: these rows are stored, read them again."""
+        self.timeline_changed(frozenset(e.target_id for e in events if e.target_id))
+
+    def timeline_changed(self, computer_ids: frozenset[str] | None) -> None:
+        """Tell the timelines (thread-safe: only posts messages)."""
+        from miosa_tui.ui.widgets.timeline import TimelineChanged
+
+        for pane in list(self.timelines):
+            with contextlib.suppress(RuntimeError):  # the pane or the loop is gone (shutdown)
+                pane.post_message(TimelineChanged(computer_ids))
 
     def _history_failed(self, sentence: str) -> None:
         """The history turned itself off (locked, damaged, disk full): one warning toast.
@@ -296,14 +314,11 @@ def install(screen: DashboardScreen) -> None:
     table = screen.query_one("#computers", ComputerTable)
     table.attention = triage.recently_changed
     screen.query_one("#left").mount(TriageBar(id="triage-bar"), before=table)
-    screen.query_one("#tab-details").mount(
-        TimelinePane(
-            triage.timeline,
-            lambda ident: triage.problems.get(ident),
-            triage.clock,
-            id="timeline",
-        )
+    timeline = TimelinePane(
+        triage.timeline, lambda ident: triage.problems.get(ident), triage.clock, id="timeline"
     )
+    triage.timelines.append(timeline)
+    screen.query_one("#tab-details").mount(timeline)
 
 
 def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
@@ -312,9 +327,14 @@ def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
     triage = screen.miosa.triage
-    before = set(triage.problems)
+    problems_before = dict(triage.problems)
+    before = set(problems_before)
     marked_before = set(triage.changed_at)
     triage.on_poll(diff)
+    after = triage.problems
+    moved = {i for i in before | set(after) if problems_before.get(i) != after.get(i)}
+    if moved:
+        triage.timeline_changed(frozenset(moved))  # their "Problem:" line
     # The ◆ of rows whose status just changed, and of those whose moment has passed.
     expired = triage.expire_attention()
     fresh = set(triage.changed_at) - marked_before

@@ -123,10 +123,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield FleetHeader(id="fleet-header")
+        app = self.miosa
+        yield FleetHeader(app.fleet, app.clock, id="fleet-header")
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield ComputerTable(id="computers")
+                yield ComputerTable(app.fleet, clock=app.clock, id="computers")
                 yield OrderedInput(
                     placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
                     id="filter-input",
@@ -147,12 +148,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if app.return_code is not None:
             return  # exiting already (a hang-up at start): the children may be gone
         header = self.query_one(FleetHeader)
-        header.update_state(
-            backend=app.backend.label,
-            simulated=app.backend.simulated,
-            interval=app.fleet.policy.interval,
-            read_only=app.read_only,
-        )
+        header.backend = app.backend.label
+        header.simulated = app.backend.simulated
+        header.read_only = app.read_only
         if app.backend.simulated:
             self.notify(simulated_greeting(app), title="Simulated fleet", timeout=8, markup=False)
         for panel in self.query(AccessPanel):
@@ -160,7 +158,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(ComputerTable).focus()
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
-        self.poller = Poller(app.fleet, self._fetch, self._on_poll)
+        self.poller = Poller(app.fleet, self._fetch, self._on_poll, clock=app.clock)
         triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
 
@@ -183,19 +181,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 # once the new rows are on screen: see ui/heap.py
                 self.call_after_refresh(self._settle_heap)
         if diff is None:
-            err = app.fleet.last_error
-            header.update_state(
-                error=_one_line(err),
-                last_success=app.fleet.last_success,
-                # backing off: when the next try really is, not "every 5s"
-                next_poll=header.clock() + app.fleet.next_delay(),
-            )
+            header.error = _one_line(app.fleet.last_error)
+            # backing off: when the next try really is, not "every 5s"
+            header.next_poll = app.clock() + app.fleet.next_delay()
         else:
             if not diff.is_empty:
                 # An unchanged poll touches nothing: re-rendering the panes and the footer on
                 # every poll cost ~25 ms of CPU each time for no visible change.
                 self._apply_diff(diff)
-            header.update_state(error=None, last_success=app.fleet.last_success, next_poll=None)
+            header.error = None
+            header.next_poll = None
+        header.redraw()  # the fleet's freshness and counts changed under it
         for done in settled:
             self._settle(done)
         self._update_header_counts()
@@ -247,10 +243,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         return True
 
     def _settle(self, done: SettledAction) -> None:
-        table = self.query_one(ComputerTable)
         pending = done.pending
-        table.desired.pop(pending.computer_id, None)
-        table.redraw([pending.computer_id])
+        self.query_one(ComputerTable).redraw([pending.computer_id])
         computer = self.miosa.fleet.computers.get(pending.computer_id)
         name = computer.name if computer else pending.computer_id
         outcome = "ok" if done.outcome == "ok" else done.outcome
@@ -294,15 +288,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _update_header_counts(self) -> None:
         table = self.query_one(ComputerTable)
-        self.query_one(FleetHeader).update_state(
-            counts=self.miosa.fleet.counts_by_status(),
-            shown=table.row_count,
-            total=len(self.miosa.fleet.computers),
-            filter_text=self.filter.text,
-            marked=len(table.marked),
-            paused=self.paused,
-            interval=self.miosa.fleet.policy.interval,
-        )
+        header = self.query_one(FleetHeader)
+        header.shown = table.row_count
+        header.filter_text = self.filter.text
+        header.marked = len(table.marked)
+        header.paused = self.paused
+        header.redraw()  # counts and totals are the fleet's: read afresh
 
     def _tick(self) -> None:
         self.query_one(ComputerTable).tick()
@@ -464,7 +455,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             if self.sort_key is None
             else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
         )
-        self.query_one(FleetHeader).update_state(sort=label)
+        self.query_one(FleetHeader).sort = label
         self.notify(f"Sorted by {label}", timeout=2, markup=False)
 
     # -- polling controls --------------------------------------------------------------------
@@ -509,7 +500,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         fleet.policy = dataclasses.replace(
             fleet.policy, interval=seconds, fast_interval=min(fleet.policy.fast_interval, seconds)
         )
-        self.query_one(FleetHeader).update_state(interval=seconds)
+        self.query_one(FleetHeader).redraw()  # "every Ns" is the fleet's policy
         self.notify(f"Refreshing every {seconds:g} s", timeout=2, markup=False)
         if self.poller is not None:
             self.poller.poke()
@@ -645,15 +636,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def action_act(self, verb: str) -> None:
         self.miosa.actions.request(verb, self._targets())
 
-    def show_pending(self, computer_id: str, desired: str | None) -> None:
-        """Called as the API accepts a request: the label counts from now."""
-        table = self.query_one(ComputerTable)
-        if desired is None:
-            table.desired.pop(computer_id, None)
-        else:
-            table.desired[computer_id] = desired
-            table.requested[computer_id] = table.clock()
-        table.redraw([computer_id])
+    def show_pending(self, computer_id: str) -> None:
+        """The API accepted a request the fleet now tracks as pending: draw the row's
+        "stopping → stopped" (from `fleet.pending`) and poll soon to see it move."""
+        self.query_one(ComputerTable).redraw([computer_id])
         if self.poller is not None:
             self.poller.poke()
 

@@ -24,6 +24,7 @@ from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist,
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.diff import RowChanges, row_changes
 from miosa_tui.fleet.humanize import age
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.safe_text import safe
 from miosa_tui.ui.widgets.status_style import status_text
 
@@ -93,15 +94,18 @@ class ComputerTable(DataTable[Text | str]):
     )
 
     def __init__(
-        self, *, clock: Callable[[], float] = time.monotonic, id: str | None = None
+        self,
+        fleet: FleetState | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        id: str | None = None,
     ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        # Pending actions are the fleet's (`FleetState.pending_for`): the STATUS cell draws
+        # them; `clock` is the one their start times come from.
+        self.fleet = fleet if fleet is not None else FleetState()
         self.clock = clock
         self.marked: set[str] = set()
-        self.desired: dict[str, str] = {}
-        # When each pending action was sent: its label counts from the request, not from the
-        # last status change ("stopped → running 52s" right after `s` was wrong).
-        self.requested: dict[str, float] = {}
         self.frame = 0
         self._order: list[str] = []
         self._cells: dict[str, tuple[Text | str, ...]] = {}
@@ -214,14 +218,17 @@ class ComputerTable(DataTable[Text | str]):
 
     # -- writing ---------------------------------------------------------------------------
     def _cells_for(self, c: Computer) -> tuple[Text | str, ...]:
-        since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
+        # A pending action's label counts from the request, not from the last status change
+        # ("stopped → running 52s" right after `s` was wrong).
+        pending = self.fleet.pending_for(c)
+        since = pending.started_at if pending is not None else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
             safe(c.name),
             status_text(
                 c.status,
                 c.raw_status,
-                desired=self.desired.get(c.id),
+                desired=pending.desired if pending is not None else None,
                 since=since,
                 now=self.clock(),
                 frame=self.frame,
@@ -375,8 +382,6 @@ class ComputerTable(DataTable[Text | str]):
         self._since.pop(cid, None)
         self._transitional.discard(cid)
         self.marked.discard(cid)
-        self.desired.pop(cid, None)
-        self.requested.pop(cid, None)
 
     def _unpark(self, c: Computer) -> tuple[Text | str, ...]:
         """The cells of a row coming (back) into view: those it had when it left, when the
@@ -388,7 +393,7 @@ class ComputerTable(DataTable[Text | str]):
             parked is not None
             and parked[0] is c
             and parked[1][0] is NO_MARK
-            and c.id not in self.desired
+            and c.id not in self.fleet.pending
             and c.id not in self._transitional
         ):
             return parked[1]
@@ -407,7 +412,7 @@ class ComputerTable(DataTable[Text | str]):
             self.move_cursor(row=row, animate=False, scroll=False)
 
     def redraw(self, ids: Iterable[str]) -> None:
-        """Recompute the cells of these rows (marks, desired states, spinner frames)."""
+        """Recompute the cells of these rows (marks, pending actions, spinner frames)."""
         known = self._computers
         self._refresh_rows(known[cid] for cid in ids if cid in known)
 
@@ -425,11 +430,12 @@ class ComputerTable(DataTable[Text | str]):
             self.redraw(on_screen)
             return
         moving = [cid for cid in on_screen if cid in self._transitional]
-        for cid in on_screen:
-            want = self.desired.get(cid)
-            c = self._computers.get(cid)
-            if want is not None and c is not None and want != c.status:
-                moving.append(cid)
+        pending, computers = self.fleet.pending, self._computers
+        if pending:
+            for cid in on_screen:
+                c = computers.get(cid) if cid in pending else None
+                if c is not None and cid not in self._transitional and self.fleet.pending_for(c):
+                    moving.append(cid)
         self.redraw(moving)
 
     def _on_screen(self) -> list[str]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.reactive import reactive
+from textual.widget import Widget
 
 from miosa_tui.api.models import FAILED_STATUSES
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.status_style import elapsed, status_colour
 
@@ -19,59 +20,51 @@ KEEP, HIGH, MIDDLE, LOW, LEAST = 5, 4, 3, 2, 1
 ERROR_MIN = 24  # cells the last error keeps however narrow the terminal
 
 
-@dataclass
-class HeaderState:
-    backend: str = ""
-    simulated: bool = False
-    counts: Mapping[str, int] = field(default_factory=dict)
-    last_success: float | None = None
-    interval: float = 5.0
-    stale_after: int = 3
-    read_only: bool = False
-    paused: bool = False
-    filter_text: str = ""
-    shown: int = 0
-    total: int = 0
-    marked: int = 0
-    error: str | None = None
-    sort: str = ""
-    next_poll: float | None = None  # when (header clock) the next poll is, while backing off
+class FleetHeader(Widget):
+    """What the fleet is and how fresh it looks, on one line.
 
+    The fleet's own facts (counts, the last good snapshot, the interval, whether it is stale)
+    are read from `FleetState` whenever the line is drawn; what only the screen knows (filter,
+    marks, pause, sort, the last error) is set through the typed reactives below, and each
+    change repaints the line. Re-read once a second so "updated 3s ago" stays true without a
+    poll; `clock` is the monotonic clock the fleet's times come from (injectable for tests).
+    """
 
-class FleetHeader(Static):
-    """Re-rendered once a second so "updated 3s ago" stays true without a poll."""
+    backend: reactive[str] = reactive("")
+    simulated: reactive[bool] = reactive(False)
+    read_only: reactive[bool] = reactive(False)
+    paused: reactive[bool] = reactive(False)
+    filter_text: reactive[str] = reactive("")
+    shown: reactive[int] = reactive(0)
+    marked: reactive[int] = reactive(0)
+    error: reactive[str | None] = reactive[str | None](None)
+    sort: reactive[str] = reactive("")
+    next_poll: reactive[float | None] = reactive[float | None](None)  # (clock) while backing off
 
     def __init__(
-        self, clock: Callable[[], float] = time.monotonic, *, id: str | None = None
+        self,
+        fleet: FleetState,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        id: str | None = None,
     ) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
+        self.fleet = fleet
         self.clock = clock
-        self.state = HeaderState()
         self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.redraw)
 
-    def update_state(self, **changes: object) -> None:
-        for name, value in changes.items():
-            setattr(self.state, name, value)
-        self.redraw()
-
-    def is_stale(self) -> bool:
-        s = self.state
-        if s.last_success is None:
-            return False
-        return self.clock() - s.last_success > s.stale_after * s.interval
+    def render(self) -> Text:
+        self._shown = self.header_text()
+        return self._shown
 
     def redraw(self) -> None:
-        """Repaint when the text changed. With a fixed height (the app's one line) no layout
-        pass is needed: `Static.update` would otherwise reflow the whole screen each time."""
-        text = self.header_text()
-        if text == self._shown:
-            return
-        self._shown = text
-        height = self.styles.height
-        self.update(text, layout=height is None or not height.is_cells)
+        """Re-read the fleet and the clock; repaint only when the line changed (the header is
+        one fixed line, so no layout pass: the whole screen is not reflowed each second)."""
+        if self.header_text() != self._shown:
+            self.refresh()
 
     def header_text(self, width: int | None = None) -> Text:
         """The line; parts that do not fit in `width` cells (the widget's width by default)
@@ -99,7 +92,8 @@ class FleetHeader(Static):
 
     def header_parts(self) -> list[tuple[int, Text]]:
         """(importance, text) of each part of the header, in display order."""
-        s = self.state
+        s, fleet = self, self.fleet
+        now = self.clock()
         parts: list[tuple[int, Text]] = [(KEEP, Text(" MIOSA ", style="bold reverse"))]
         if s.simulated:
             parts.append((HIGH, Text.assemble(" ", (" SIMULATED ", "bold black on yellow"))))
@@ -108,7 +102,8 @@ class FleetHeader(Static):
             parts.append((LOW, Text.assemble(" ", (printable(s.backend, limit=60), "bold"))))
         parts.append((LEAST, Text(" ")))
         failed_first = sorted(
-            s.counts.items(), key=lambda kv: (kv[0] not in FAILED_STATUSES, -kv[1], kv[0])
+            fleet.counts_by_status().items(),
+            key=lambda kv: (kv[0] not in FAILED_STATUSES, -kv[1], kv[0]),
         )
         for index, (status, count) in enumerate(failed_first):
             rank = HIGH if status in FAILED_STATUSES or index == 0 else MIDDLE - (index > 2)
@@ -127,36 +122,40 @@ class FleetHeader(Static):
                 (
                     HIGH,
                     Text.assemble(
-                        "  ", (f"filter '{printable(s.filter_text)}' {s.shown}/{s.total}", "cyan")
+                        "  ",
+                        (
+                            f"filter '{printable(s.filter_text)}' {s.shown}/{len(fleet.computers)}",
+                            "cyan",
+                        ),
                     ),
                 )
             )
         if s.marked:
             parts.append((HIGH, Text.assemble("  ", (f"{s.marked} marked", "bold magenta"))))
-        if s.last_success is None:
+        age = fleet.age(now)
+        if age is None:
             parts.append((HIGH, Text.assemble("  ", ("loading…", "dim"))))
         else:
-            ago = elapsed(self.clock() - s.last_success)
+            ago = elapsed(age)
             parts.append((HIGH, Text.assemble("  ", (f"updated {ago} ago", "dim"))))
         if s.next_poll is not None:
-            wait = max(0.0, s.next_poll - self.clock())
+            wait = max(0.0, s.next_poll - now)
             parts.append((MIDDLE, Text.assemble(" ", (f"· retry in {elapsed(wait)}", "yellow"))))
         else:
-            parts.append((LOW, Text.assemble(" ", (f"· every {s.interval:g}s", "dim"))))
+            parts.append((LOW, Text.assemble(" ", (f"· every {fleet.policy.interval:g}s", "dim"))))
         if s.sort:
             parts.append((LEAST, Text.assemble(" ", (f"· sort {s.sort}", "dim"))))
         if s.paused:
             parts.append((KEEP, Text.assemble(" ", (" PAUSED ", "bold black on cyan"))))
-        if self.is_stale():
+        if fleet.is_stale(now):
             parts.append((KEEP, Text.assemble(" ", (" STALE ", "bold white on red"))))
         if s.read_only:
             parts.append((HIGH, Text.assemble(" ", (" READ-ONLY ", "bold white on blue"))))
         return parts
 
     def error_text(self) -> Text:
-        error = self.state.error
+        error = self.error
         return Text.assemble("  ", (f"⚠ {printable(error)}", "red")) if error else Text()
 
     def on_resize(self) -> None:
-        self._shown = None
-        self.redraw()
+        self.refresh()

@@ -1,6 +1,9 @@
 """Under Details: why the highlighted computer is a problem, and its own history (status
 changes with times, the actions taken on it with their outcome and request id), newest last.
-Read from the persistent history, so it includes what earlier sessions and scripts did."""
+Read from the persistent history, so it includes what earlier sessions and scripts did.
+
+Read again when told so by a `TimelineChanged` message (the history opened, rows about the
+computer were recorded, or its problem changed), never on a timer."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.message import Message
 from textual.widgets import Static
 
 from miosa_tui.api.models import Computer
@@ -56,6 +60,18 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
     return text
 
 
+class TimelineChanged(Message):
+    """What the timeline of these computers shows changed (None: of any computer): posted to
+    the pane by ui/triage.py when the history opens, when rows are recorded and when problems
+    change. May be posted from the history writer's thread (`post_message` is thread-safe)."""
+
+    bubble = False
+
+    def __init__(self, computer_ids: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.computer_ids = computer_ids
+
+
 class TimelinePane(Static):
     """Shows the computer the table highlights; the history is read in a thread."""
 
@@ -74,14 +90,11 @@ class TimelinePane(Static):
         self.now = now
         self.computer_id: str | None = None
 
-    def on_mount(self) -> None:
-        # Read again every few seconds: what another session or a script records (and the
-        # history itself, which opens in a thread after start-up) shows up without a poll.
-        self.set_interval(2.0, self._reload)
-
-    def _reload(self) -> None:
-        if self.computer_id is not None:
-            self._refresh_for(self.computer_id)
+    @on(TimelineChanged)
+    def _changed(self, message: TimelineChanged) -> None:
+        ident = self.computer_id
+        if ident is not None and (message.computer_ids is None or ident in message.computer_ids):
+            self._refresh_for(ident)
 
     def show_computer(self, computer: Computer | None) -> None:
         self.computer_id = computer.id if computer else None

@@ -1,7 +1,9 @@
 """The line above the table: how many computers need attention, and the fleet's trend.
 
 Problems come first (the on-call reads left to right); the two sparklines show the running and
-problem counts over the session's polls.
+problem counts over the session's polls. When the line is too narrow for all of it the trends
+go first (running, then problems) and the kinds after the count are cut with an ellipsis: the
+problem count itself is never cut.
 """
 
 from __future__ import annotations
@@ -11,22 +13,58 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Sparkline, Static
+
+# The trends in the order they are dropped when the line is too narrow: (label id, sparkline id).
+TRENDS = (("running", "trend-running"), ("problems", "trend-problems"))
 
 
 class TriageBar(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._summary = Text("")
+
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-summary")
-        yield Static("running", classes="trend-label")
-        yield Sparkline([], id="trend-running")
-        yield Static("problems", classes="trend-label")
-        yield Sparkline([], id="trend-problems")
+        for label, spark in TRENDS:
+            yield Static(label, id=f"{spark}-label", classes="trend-label")
+            yield Sparkline([], id=spark)
 
     def show(self, summary: Text, running: Sequence[float], problems: Sequence[float]) -> None:
         shown = summary if summary.plain else Text(" no problems", style="green")
+        shown = shown.copy()
+        shown.no_wrap, shown.overflow = True, "ellipsis"  # the kinds go, never the count
+        self._summary = shown
         self.query_one("#triage-summary", Static).update(shown)
         # One point is no trend (a sparkline draws it as a full bar): wait for the second poll.
         self.query_one("#trend-running", Sparkline).data = list(running) if len(running) > 1 else []
         self.query_one("#trend-problems", Sparkline).data = (
             list(problems) if len(problems) > 1 else []
         )
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the trends that fit beside the whole summary, the more important first."""
+        width = self.size.width
+        if not width:
+            return
+        room = width - self._summary.cell_len
+        for label, spark in reversed(TRENDS):
+            parts = [self.query_one(f"#{spark}-label"), self.query_one(f"#{spark}")]
+            need = _cells(parts[0], len(label)) + _cells(parts[1], 0)
+            fits = room >= need
+            for part in parts:
+                part.display = fits
+            room = room - need if fits else -1  # a less important trend never skips ahead
+
+
+def _cells(widget: Widget, content: int) -> int:
+    """The cells `widget` takes: its CSS width when it is given in cells (else `content`) plus
+    its padding and border."""
+    width = widget.styles.width
+    inner = int(width.value) if width is not None and width.is_cells else content
+    return inner + widget.styles.gutter.width
