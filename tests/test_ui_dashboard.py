@@ -426,6 +426,26 @@ async def test_filter_by_status_and_escape_clears(sim: SimServer, tmp_path: Path
         assert "filter" not in header_text(app)
 
 
+async def test_escape_is_a_binding_the_keymap_remaps(sim: SimServer, tmp_path: Path) -> None:
+    """Escape is `table.back` in the keymap: remapped, the new key clears the filter and the old
+    one no longer does (it was a `key_escape` method that no keymap or help could see)."""
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    app.config.keymap["table.back"] = "f2"
+    app.set_keymap(app.config.keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("slash")
+        box = app.dashboard.query_one("#filter-input", Input)
+        await type_text(pilot, "status:stopped")
+        await wait_for(pilot, lambda: table(app).row_count < 12, "the filter applied")
+        await pilot.press("escape")
+        await pump(pilot, 3)
+        assert app.focused is box and box.value == "status:stopped"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: table(app).row_count == 12, "every row back")
+        assert not box.display and app.focused is table(app)
+
+
 async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path, poll_interval=1.0)
     async with app.run_test(size=SIZE) as pilot:
@@ -642,6 +662,7 @@ async def test_help_lists_keys_by_area(sim: SimServer, tmp_path: Path) -> None:
             ("/", "Filter"),
             ("p", "Pause"),
             ("space", "Mark"),
+            ("esc", "Clear filter, to table"),
         ):
             assert any(f" {key} " in line and f"  {what}" in line for line in lines), what
         await pilot.press("escape")

@@ -81,6 +81,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         # only when the `/` had gone through the table and bubbled back, and keys typed right
         # after it had already been sent to the table (`s` started a computer, `st` was lost).
         Binding("slash", "filter", "Filter", priority=True, id="table.filter"),
+        Binding("escape", "back_to_table", "Clear filter, to table", show=False, id="table.back"),
         Binding("greater_than_sign", "sort(1)", "Sort →", show=False, id="table.sort_next"),
         Binding("less_than_sign", "sort(-1)", "Sort ←", show=False, id="table.sort_prev"),
         Binding("equals_sign", "sort_reverse", "Reverse sort", show=False, id="table.sort_reverse"),
@@ -406,7 +407,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             box.add_class("hidden")
         self.query_one(ComputerTable).focus()
 
-    def key_escape(self) -> None:
+    def action_back_to_table(self) -> None:
         """Escape clears an open filter box, else brings focus back to the table."""
         box = self.query_one("#filter-input", Input)
         table = self.query_one(ComputerTable)
