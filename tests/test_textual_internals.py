@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import inspect
 from importlib.metadata import version
-
-from rich.segment import Segment
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color

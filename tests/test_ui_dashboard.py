@@ -40,6 +40,7 @@ from ui_helpers import (
 )
 
 from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.commands import ACTIONS, ComputerCommands
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.dashboard import DashboardScreen
@@ -444,6 +445,27 @@ async def test_escape_is_a_binding_the_keymap_remaps(sim: SimServer, tmp_path: P
         await pilot.press("f2")
         await wait_for(pilot, lambda: table(app).row_count == 12, "every row back")
         assert not box.display and app.focused is table(app)
+
+
+async def test_action_flow_tells_the_dashboard_by_signals(sim: SimServer, tmp_path: Path) -> None:
+    """ActionFlow never calls the dashboard: the marks used and the accepted request reach it
+    (and anyone else subscribed) as `marks_used` and `pending_shown`, and it shows both."""
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        await highlight(pilot, app, target)
+        used: list[None] = []
+        shown: list[PendingShown] = []
+        app.actions.marks_used.subscribe(app, used.append)
+        app.actions.pending_shown.subscribe(app, shown.append)
+        await pilot.press("space")
+        assert table(app).marked == {target}
+        await pilot.press("s")
+        await wait_for(pilot, lambda: shown, "the start accepted")
+        assert used == [None]
+        assert shown == [PendingShown(target, "running")]
+        await wait_for(pilot, lambda: not table(app).marked, "the marks cleared")
 
 
 async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
+from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
@@ -116,6 +117,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._highlighted: str | None = None
         self.poller: Poller | None = None
         self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
+        self._paused_before_suspend = False
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
 
     @property
@@ -159,6 +161,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         for panel in self.query(AccessPanel):
             panel.reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
+        # What the app and its action flow tell the screen (they never call into it).
+        app.actions.marks_used.subscribe(self, self._marks_used)
+        app.actions.pending_shown.subscribe(self, self._pending_shown)
+        app.app_suspend_signal.subscribe(self, self._suspended)
+        app.app_resume_signal.subscribe(self, self._resumed)
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
         self.poller = Poller(app.fleet, self._fetch, self._on_poll)
@@ -645,6 +652,21 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_act(self, verb: str) -> None:
         self.miosa.actions.request(verb, self._targets())
+
+    def _pending_shown(self, shown: PendingShown) -> None:
+        self.show_pending(shown.computer_id, shown.desired)
+
+    def _marks_used(self, _: None) -> None:
+        self.clear_marks()
+
+    def _suspended(self, _app: object) -> None:
+        """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
+        self._paused_before_suspend = self.paused
+        self.set_paused(True)
+
+    def _resumed(self, _app: object) -> None:
+        """fg: poll at once, unless the user had paused refresh before suspending."""
+        self.set_paused(self._paused_before_suspend)
 
     def show_pending(self, computer_id: str, desired: str | None) -> None:
         """Called as the API accepts a request: the label counts from now."""
