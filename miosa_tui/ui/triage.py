@@ -296,14 +296,14 @@ def install(screen: DashboardScreen) -> None:
     table = screen.query_one("#computers", ComputerTable)
     table.attention = triage.recently_changed
     screen.query_one("#left").mount(TriageBar(id="triage-bar"), before=table)
-    screen.query_one("#tab-details").mount(
-        TimelinePane(
-            triage.timeline,
-            lambda ident: triage.problems.get(ident),
-            triage.clock,
-            id="timeline",
-        )
+    timeline = TimelinePane(
+        triage.timeline,
+        lambda ident: triage.problems.get(ident),
+        triage.clock,
+        id="timeline",
     )
+    screen.query_one("#tab-details").mount(timeline)
+    screen.add_pane(timeline)
 
 
 def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:

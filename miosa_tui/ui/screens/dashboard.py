@@ -7,7 +7,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -31,6 +31,7 @@ from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
+from miosa_tui.ui.widgets.computer_pane import ComputerPane
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
@@ -118,6 +119,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.poller: Poller | None = None
         self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
         self._paused_before_suspend = False
+        self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
 
     @property
@@ -137,13 +139,21 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 )
                 yield Static("", id="filter-error", classes="hidden")
             with Vertical(id="right"):
-                yield ScreenshotPane(id="desktop")
+                desktop = ScreenshotPane(id="desktop")
+                details = DetailsPanel(id="details")
+                access = AccessPanel(id="access")
+                self._panes = [details, desktop, access]
+                yield desktop
                 with TabbedContent(id="tabs"):
                     with TabPane("Details", id="tab-details"):
-                        yield DetailsPanel(id="details")
+                        yield details
                     with TabPane("Access", id="tab-access"):
-                        yield AccessPanel(id="access")
+                        yield access
         yield Footer()
+
+    def add_pane(self, pane: ComputerPane) -> None:
+        """Tell `pane` of every highlight from now on (the timeline, mounted by ui/triage.py)."""
+        self._panes.append(pane)
 
     def on_mount(self) -> None:
         app = self.miosa
@@ -294,10 +304,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         elif current is not None:
             computer = self.miosa.fleet.computers.get(current)
             if computer is not None:
-                for pane in self._panes():
-                    changed = getattr(pane, "computer_changed", None)
-                    if changed is not None:
-                        changed(computer)
+                for pane in self._panes:
+                    pane.computer_changed(computer)
         self.refresh_bindings()
 
     def _update_header_counts(self) -> None:
@@ -316,12 +324,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(ComputerTable).tick()
 
     # -- highlight ---------------------------------------------------------------------------
-    def _panes(self) -> list[Any]:
-        panes: list[Any] = [self.query_one(DetailsPanel)]
-        for selector in ("#desktop", "#access", "#timeline"):
-            panes.extend(self.query(selector))
-        return panes
-
     @on(ComputerTable.MarksChanged)
     def _marks_changed(self) -> None:
         # Without this the header's "N marked" and the greyed keys waited for the next poll.
@@ -339,10 +341,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _highlight(self, computer_id: str | None) -> None:
         self._highlighted = computer_id
         computer = self.miosa.fleet.computers.get(computer_id) if computer_id else None
-        for pane in self._panes():
-            show = getattr(pane, "show_computer", None)
-            if show is not None:
-                show(computer)
+        for pane in self._panes:
+            pane.show_computer(computer)
         self.refresh_bindings()
 
     def visible_computers(self) -> list[Computer]:
@@ -582,14 +582,14 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def action_focus_table(self) -> None:
         self.query_one(ComputerTable).focus()
 
-    def action_desktop(self, name: str) -> None:
-        self.query_one(ScreenshotPane).handle(name)
+    async def action_desktop(self, name: str) -> None:
+        """A desktop key pressed while the table has focus: the pane's action, as if it had
+        focus (its check_action applies)."""
+        await self.query_one(ScreenshotPane).run_action(name)
 
-    def action_access(self, name: str) -> None:
-        for panel in self.query("#access"):
-            method = getattr(panel, f"action_{name}", None)
-            if callable(method):
-                method()
+    async def action_access(self, name: str) -> None:
+        """An access key pressed while the table has focus, on the panel's selected entry."""
+        await self.query_one(AccessPanel).run_action(name)
 
     @on(ScreenshotPane.WallChoice)
     def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:

@@ -53,8 +53,8 @@ class ScreenshotPane(DesktopView, can_focus=True):
     ]
 
     # For the dashboard screen: the same keys routed to this pane while the table has focus.
-    # Add `*ScreenshotPane.SCREEN_BINDINGS` to the screen's BINDINGS and define
-    # `def action_desktop(self, name: str) -> None: self.query_one(ScreenshotPane).handle(name)`.
+    # Add `*ScreenshotPane.SCREEN_BINDINGS` to the screen's BINDINGS and define an
+    # `action_desktop(name)` that runs `await pane.run_action(name)` (so check_action applies).
     SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "desktop('refresh_shot')", "Refresh desktop", id="desktop.refresh"),
         Binding("G", "desktop('toggle_auto')", "Auto-refresh", id="desktop.auto", show=False),
@@ -82,12 +82,6 @@ class ScreenshotPane(DesktopView, can_focus=True):
         def __init__(self, computer_id: str) -> None:
             super().__init__()
             self.computer_id = computer_id
-
-    def handle(self, name: str) -> None:
-        """Run one of this pane's actions by name (for bindings forwarded by the screen)."""
-        method = getattr(self, f"action_{name}", None)
-        if callable(method):
-            method()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that would do nothing here pass through to the screen (e.g. escape)."""
