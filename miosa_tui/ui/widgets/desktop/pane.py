@@ -1,9 +1,9 @@
 """The desktop pane's keys and what they do: refresh, auto refresh, region, save, the wall.
 
-What is shown and fetched is `DesktopView` in `view.py`; this module is the widget the dashboard
-mounts, its bindings (also forwarded from the dashboard screen while the table has focus), and
-the flows the keys start. Saving writes the original PNG, so the file has the full resolution,
-not what fits on screen.
+What is shown and fetched is its base class, `ScreenshotPaneDisplay` in `display.py`; this
+module is the widget the dashboard mounts, its bindings (also forwarded from the dashboard
+screen while the table has focus), and the flows the keys start. Saving writes the original
+PNG, so the file has the full resolution, not what fits on screen.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
 from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
-from miosa_tui.ui.widgets.desktop.view import DesktopView
+from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
 
 
-class ScreenshotPane(DesktopView, can_focus=True):
+class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
     """Shows the highlighted computer's desktop; the dashboard calls `show_computer` on every
     highlight change and `computer_changed` when a poll changes that computer."""
 
