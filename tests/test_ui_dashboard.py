@@ -661,6 +661,8 @@ async def test_journal_records_and_exports_without_the_key(
         await wait_for(pilot, lambda: (out / default).exists(), "the export file")
         assert isinstance(app.screen, DashboardScreen)
     text = (out / default).read_text()
+    # The .txt offered is what is written: the text export (one line per entry), not JSON.
+    assert text.startswith("# miosa-tui action journal (times in UTC)\n")
     assert "start" in text and name in text and target in text
     assert "Now running." in text
     assert API_KEY not in text

@@ -20,8 +20,10 @@ from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
-from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
+from miosa_tui.ui.screens.forms import PathDialog
+from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
+from miosa_tui.ui.widgets.desktop.shot import default_save_name, png_target
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
 
 
@@ -197,8 +199,20 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
             self.app.notify("No screenshot to save yet.", severity="warning", markup=False)
             return
         what = "region of " if shot.region else "desktop of "
-        title = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
-        self.app.push_screen(SavePathScreen(shot.data, default_save_name(shot), title), self._saved)
+        prompt = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
+        data = shot.data
+
+        def write(target: Path) -> Path:
+            return save_png(data, target)
+
+        dialog = PathDialog(
+            "Save screenshot",
+            default_save_name(shot),
+            prompt=prompt,
+            write=write,
+            target=png_target,
+        )
+        self.app.push_screen(dialog, self._saved)
 
     async def save_to(self, path: str | Path) -> Path:
         """Save the shown screenshot's original PNG to `path` (used by tests and commands)."""
@@ -209,18 +223,20 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
         self._saved(saved)
         return saved
 
-    def _saved(self, path: Path | None) -> None:
-        if path is None:
+    def _saved(self, written: str | Path | None) -> None:
+        if written is None:
             return
+        path = Path(written)
         self.saved_path = path
         # Not copied: saving must not replace what the user has on the clipboard.
         saved = f"Saved {path}  (y copies the path)"
         self.query_one("#desktop-saved", Static).update(safe(saved))
         self.app.notify(saved, title="Screenshot", markup=False)
-        journal = getattr(self.app, "journal", None)
         shot = self.shot
-        if journal is not None and shot is not None and hasattr(journal, "record"):
-            journal.record("screenshot", shot.computer_id, shot.name, "ok", f"saved {path}")
+        if shot is not None:
+            services(self).journal.record(
+                "screenshot", shot.computer_id, shot.name, "ok", f"saved {path}"
+            )
 
     def _copy(self, text: str) -> None:
         from miosa_tui.ui.clipboard import copy
