@@ -42,6 +42,7 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import load_config
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import serve
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.image_renderer import prepare_renderer
 from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
@@ -50,6 +51,7 @@ TICK = 0.005
 
 
 class BenchApp(App[None]):
+    CSS_PATH = STYLESHEET  # the pane's style lives in the app's stylesheet
     CSS = "ScreenshotPane { height: 1fr; }"
 
     def __init__(self, base_url: str) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.actions import ActionKind, BulkPlan, plan_bulk
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.screens.dialogs import (
     CloneDialog,
     ConfirmActionDialog,
@@ -72,7 +73,10 @@ class DesktopLike(Static):
 
 
 class Host(App[None]):
-    """Records every dismissed value in `results`."""
+    """Records every dismissed value in `results`; styled by the app's stylesheet, where the
+    dialogs' style lives."""
+
+    CSS_PATH = STYLESHEET
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),

@@ -36,11 +36,15 @@ from miosa_tui.ui.widgets.key_echo import KeyEcho
 from miosa_tui.ui.widgets.tour_caption import TourCaption
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
+# Every screen's and pane's style (DESIGN.md: one stylesheet). Absolute, so a subclass or a test
+# host in another module loads the same file (a relative CSS_PATH resolves next to the subclass).
+STYLESHEET = Path(__file__).with_name("app.tcss")
+
 
 class MiosaApp(ReportsWorkerErrors, App[None]):
     """One dashboard over one backend (the real API or the embedded simulator)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLESHEET
     TITLE = "miosa-tui"
     COMMANDS: ClassVar = App.COMMANDS | {ComputerCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"

@@ -275,26 +275,6 @@ class ResizeDialog(_ChoiceDialog):
 class CreateDialog(_FormDialog[dict[str, str]]):
     """A new computer. Dismisses {"name", "size", "region", "template_type"} or None."""
 
-    DEFAULT_CSS = """
-    CreateDialog .form-row {
-        height: auto;
-    }
-    CreateDialog .form-row:first-of-type {
-        margin-top: 1;
-    }
-    CreateDialog .form-label {
-        width: 10;
-        padding-top: 1;
-        color: $text-muted;
-    }
-    CreateDialog .form-row Input, CreateDialog .form-row Select {
-        width: 1fr;
-    }
-    CreateDialog #name-error {
-        padding-left: 10;
-    }
-    """
-
     ok_label = "Create"
 
     def __init__(

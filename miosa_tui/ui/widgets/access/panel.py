@@ -43,17 +43,6 @@ class AccessPanel(AccessPanelDisplay):
     """The Access tab of the dashboard: `AccessPanelDisplay` plus the keys. A `ComputerPane`:
     the dashboard calls `show_computer` / `computer_changed`."""
 
-    DEFAULT_CSS = """
-    AccessPanel { height: 1fr; padding: 0 1; }
-    AccessPanel #access-title { text-style: bold; }
-    AccessPanel #access-entries { height: 1fr; min-height: 4; }
-    AccessPanel #access-port { height: 1; border: none; padding: 0 1; background: $boost; }
-    AccessPanel #access-port:focus { background: $primary 20%; }
-    AccessPanel #access-port-error { color: $error; height: auto; }
-    AccessPanel #access-status { height: auto; }
-    AccessPanel #access-last { color: $text-muted; height: auto; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "copy_entry", "Copy", id="access.copy"),
         Binding("Y", "copy_menu", "Copy as…", id="access.copy_menu"),

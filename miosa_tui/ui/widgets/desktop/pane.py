@@ -31,18 +31,6 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
     """Shows the highlighted computer's desktop; the dashboard calls `show_computer` on every
     highlight change and `computer_changed` when a poll changes that computer."""
 
-    DEFAULT_CSS = """
-    ScreenshotPane { height: 1fr; min-height: 6; }
-    ScreenshotPane:focus-within { background-tint: $foreground 3%; }
-    ScreenshotPane #desktop-caption { height: 1; color: $text-muted; text-wrap: nowrap;
-        text-overflow: ellipsis; }
-    ScreenshotPane #desktop-frame { height: 1fr; align: center middle; }
-    ScreenshotPane #desktop-image { width: auto; height: auto; }
-    ScreenshotPane #desktop-message { height: auto; padding: 1 1; color: $text-muted; }
-    ScreenshotPane #desktop-message.-error { color: $error; }
-    ScreenshotPane #desktop-saved { height: auto; color: $success; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "refresh_shot", "Refresh desktop", id="desktop.refresh"),
         Binding("G", "toggle_auto", "Auto-refresh desktop", id="desktop.auto"),
