@@ -42,14 +42,16 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import load_config
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import serve
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.image_renderer import prepare_renderer
+from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
-from miosa_tui.ui.widgets.desktop.view import DesktopView
 
 TICK = 0.005
 
 
 class BenchApp(App[None]):
+    CSS_PATH = STYLESHEET  # the pane's style lives in the app's stylesheet
     CSS = "ScreenshotPane { height: 1fr; }"
 
     def __init__(self, base_url: str) -> None:
@@ -95,13 +97,13 @@ async def measure(
 ) -> dict[str, Any]:
     """One app run; with `baseline`, the pane draws with textual-image's widget (lines built
     on the event loop at first paint) instead of strips built in a thread."""
-    shipped = DesktopView._draws_strips
+    shipped = ScreenshotPaneDisplay._draws_strips
     if baseline:
-        DesktopView._draws_strips = lambda self: False  # type: ignore[method-assign]
+        ScreenshotPaneDisplay._draws_strips = lambda self: False  # type: ignore[method-assign]
     try:
         return await _measure(base_url, rounds, size)
     finally:
-        DesktopView._draws_strips = shipped  # type: ignore[method-assign]
+        ScreenshotPaneDisplay._draws_strips = shipped  # type: ignore[method-assign]
 
 
 async def _measure(base_url: str, rounds: int, size: tuple[int, int]) -> dict[str, Any]:

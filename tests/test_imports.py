@@ -173,3 +173,18 @@ def test_the_name_rule_is_a_stdlib_only_leaf() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+# Widgets whose style travels with them (DESIGN.md: DEFAULT_CSS only in widgets meant to be reused
+# on their own). StripImage draws a picture as rows of half-cells; its size is its content's.
+REUSABLE_STYLED = {"ui/widgets/desktop/strips.py"}
+
+
+def test_screen_and_pane_style_lives_in_the_one_stylesheet() -> None:
+    """Every app-specific screen and pane is styled in ui/app.tcss, not in a DEFAULT_CSS."""
+    styled = {
+        str(path.relative_to(ROOT))
+        for path in sorted(ROOT.rglob("*.py"))
+        if "DEFAULT_CSS" in path.read_text(encoding="utf-8")
+    }
+    assert styled == REUSABLE_STYLED

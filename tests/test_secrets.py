@@ -44,7 +44,6 @@ from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.screens.forms import CloneDialog, CreateDialog, PathDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
-from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.details import DetailsPanel
@@ -183,7 +182,7 @@ async def test_every_screen_and_file_is_free_of_secrets(
         await wait_for(pilot, screen_is(DashboardScreen), "the export written")
         await pump(pilot, 4)
         await pilot.press("e")
-        await wait_for(pilot, screen_is(SavePathScreen), "the save dialog")
+        await wait_for(pilot, screen_is(PathDialog), "the save dialog")
         await pump(pilot, 4)
         snap("save-dialog")
         await pilot.press("enter")

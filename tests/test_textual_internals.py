@@ -1,11 +1,13 @@
-"""The Textual internals that ComputerTable and Footer patch still exist, with the shapes we use.
+"""The Textual internals that ComputerTable, Footer and presenter mode use still exist, with the
+shapes we use.
 
 ui/widgets/computer_table.py overrides DataTable's row-layout caches and drops entries of its
 render caches by row; ui/widgets/footer.py prunes dead watchers from Footer's `__watchers` and
-hooks `bindings_changed`. These are private to Textual and checked against textual 8.2.8 (pinned
-in pyproject.toml). If a test here fails after a Textual upgrade, re-read the comments in those two
-files against the new DataTable/Footer source before changing the test: each patch may need to
-change or may no longer be needed.
+hooks `bindings_changed`; ui/app.py (`_present`) appends its stand-in line filter to
+`App._filters`, the list `App.get_line_filters` reads. These are private to Textual and checked
+against textual 8.2.8 (pinned in pyproject.toml). If a test here fails after a Textual upgrade,
+re-read the comments in those files against the new DataTable/Footer/App source before changing
+the test: each patch may need to change or may no longer be needed.
 """
 
 from __future__ import annotations
@@ -14,16 +16,20 @@ import inspect
 from importlib.metadata import version
 from typing import Any, ClassVar
 
+from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.dom import DOMNode
+from textual.filter import LineFilter
 from textual.message_pump import MessagePump
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import RowKey
 
 RECHECK = (
-    "Textual internals changed: re-check ui/widgets/computer_table.py (DataTable caches) and "
-    "ui/widgets/footer.py (Footer recompose and watchers) against textual {}: {}"
+    "Textual internals changed: re-check ui/widgets/computer_table.py (DataTable caches), "
+    "ui/widgets/footer.py (Footer recompose and watchers) and ui/app.py `_present` "
+    "(App._filters) against textual {}: {}"
 )
 
 
@@ -117,3 +123,46 @@ async def test_footer_members_the_footer_patch_uses() -> None:
         for active in app.screen.active_bindings.values():
             assert len(active) == 4, _fail("active_bindings values: node, binding, enabled, tip")
         assert isinstance(App.COMMAND_PALETTE_BINDING, str), _fail("App.COMMAND_PALETTE_BINDING")
+
+
+class _Shout(LineFilter):
+    """Upper-cases every drawn line, as presenter mode's StandInFilter rewrites them."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [Segment(s.text.upper(), s.style, s.control) for s in segments]
+
+
+class _TextApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("quiet words", id="words")
+
+
+async def test_app_filters_is_the_list_of_line_filters_the_screen_applies() -> None:
+    """ui/app.py `_present` appends to and removes from `App._filters`: it must stay a list of
+    LineFilter that `get_line_filters` reads and every drawn line passes through."""
+    app = _TextApp()
+    async with app.run_test(size=(40, 4)) as pilot:
+        filters = app._filters
+        assert isinstance(filters, list), _fail("App._filters is a list")
+        assert all(isinstance(f, LineFilter) for f in filters), _fail(
+            "App._filters holds LineFilter instances"
+        )
+        assert list(app.get_line_filters()) == [f for f in filters if f.enabled], _fail(
+            "App.get_line_filters() returns the enabled members of App._filters"
+        )
+
+        def drawn() -> str:
+            return "\n".join(s.text for s in app.screen._compositor.render_strips())
+
+        assert "quiet words" in drawn()
+        shout = _Shout()
+        filters.append(shout)
+        assert shout in app.get_line_filters(), _fail("an appended filter is in use")
+        app.screen.refresh(repaint=True)
+        app.query_one("#words").refresh()
+        await pilot.pause()
+        assert "QUIET WORDS" in drawn(), _fail("a filter appended to App._filters is applied")
+        filters.remove(shout)
+        app.query_one("#words").refresh()
+        await pilot.pause()
+        assert "quiet words" in drawn(), _fail("a filter removed from App._filters stops applying")

@@ -27,6 +27,7 @@ from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.secrets import MASK
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui import clipboard
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.screens.copy_menu import CopyMenu
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 
@@ -45,7 +46,10 @@ class FakeClock:
 
 
 class Host(App[None]):
-    """The smallest app the panel needs: `client` and `journal`, like MiosaApp."""
+    """The smallest app the panel needs: `client` and `journal`, like MiosaApp, and its
+    stylesheet (the panel's style lives there)."""
+
+    CSS_PATH = STYLESHEET
 
     def __init__(self, settings: ApiSettings, clock: FakeClock, debounce: float = 0.0) -> None:
         super().__init__()

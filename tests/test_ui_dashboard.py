@@ -40,6 +40,7 @@ from ui_helpers import (
 )
 
 from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.commands import ACTIONS, ComputerCommands
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.dashboard import DashboardScreen
@@ -426,6 +427,47 @@ async def test_filter_by_status_and_escape_clears(sim: SimServer, tmp_path: Path
         assert "filter" not in header_text(app)
 
 
+async def test_escape_is_a_binding_the_keymap_remaps(sim: SimServer, tmp_path: Path) -> None:
+    """Escape is `table.back` in the keymap: remapped, the new key clears the filter and the old
+    one no longer does (it was a `key_escape` method that no keymap or help could see)."""
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    app.config.keymap["table.back"] = "f2"
+    app.set_keymap(app.config.keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("slash")
+        box = app.dashboard.query_one("#filter-input", Input)
+        await type_text(pilot, "status:stopped")
+        await wait_for(pilot, lambda: table(app).row_count < 12, "the filter applied")
+        await pilot.press("escape")
+        await pump(pilot, 3)
+        assert app.focused is box and box.value == "status:stopped"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: table(app).row_count == 12, "every row back")
+        assert not box.display and app.focused is table(app)
+
+
+async def test_action_flow_tells_the_dashboard_by_signals(sim: SimServer, tmp_path: Path) -> None:
+    """ActionFlow never calls the dashboard: the marks used and the accepted request reach it
+    (and anyone else subscribed) as `marks_used` and `pending_shown`, and it shows both."""
+    app = make_app(sim, tmp_path, poll_interval=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped")
+        await highlight(pilot, app, target)
+        used: list[None] = []
+        shown: list[PendingShown] = []
+        app.actions.marks_used.subscribe(app, used.append)
+        app.actions.pending_shown.subscribe(app, shown.append)
+        await pilot.press("space")
+        assert table(app).marked == {target}
+        await pilot.press("s")
+        await wait_for(pilot, lambda: shown, "the start accepted")
+        assert used == [None]
+        assert shown == [PendingShown(target)]
+        await wait_for(pilot, lambda: not table(app).marked, "the marks cleared")
+
+
 async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path, poll_interval=1.0)
     async with app.run_test(size=SIZE) as pilot:
@@ -619,6 +661,8 @@ async def test_journal_records_and_exports_without_the_key(
         await wait_for(pilot, lambda: (out / default).exists(), "the export file")
         assert isinstance(app.screen, DashboardScreen)
     text = (out / default).read_text()
+    # The .txt offered is what is written: the text export (one line per entry), not JSON.
+    assert text.startswith("# miosa-tui action journal (times in UTC)\n")
     assert "start" in text and name in text and target in text
     assert "Now running." in text
     assert API_KEY not in text
@@ -642,6 +686,7 @@ async def test_help_lists_keys_by_area(sim: SimServer, tmp_path: Path) -> None:
             ("/", "Filter"),
             ("p", "Pause"),
             ("space", "Mark"),
+            ("esc", "Clear filter, to table"),
         ):
             assert any(f" {key} " in line and f"  {what}" in line for line in lines), what
         await pilot.press("escape")

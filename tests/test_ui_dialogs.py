@@ -19,8 +19,10 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input, OptionList, Select, Static
 
+from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.actions import ActionKind, BulkPlan, plan_bulk
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.screens.dialogs import (
     CloneDialog,
     ConfirmActionDialog,
@@ -71,7 +73,10 @@ class DesktopLike(Static):
 
 
 class Host(App[None]):
-    """Records every dismissed value in `results`."""
+    """Records every dismissed value in `results`; styled by the app's stylesheet, where the
+    dialogs' style lives."""
+
+    CSS_PATH = STYLESHEET
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -478,6 +483,64 @@ async def test_export_dialog_prefills_and_warns_on_overwrite(tmp_path: Path) -> 
         await pilot.press("escape")
         await pilot.pause()
         assert app.results == [None]
+
+
+async def test_path_dialog_replaces_an_existing_file_only_on_a_second_enter(
+    tmp_path: Path,
+) -> None:
+    existing = tmp_path / "old.txt"
+    existing.write_text("x")
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, ExportDialog(str(existing)))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == []
+        assert "exists: enter again to replace it" in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [str(existing)]
+
+
+async def test_path_dialog_that_writes_shows_a_refused_write_in_the_form(tmp_path: Path) -> None:
+    """The screenshot's use: the dialog writes the file; a refusal stays in the form, the name
+    typed is mapped to the file written (`target`), and it dismisses the path written."""
+    calls: list[Path] = []
+
+    def write(target: Path) -> Path:
+        calls.append(target)
+        if len(calls) == 1:
+            raise InvalidInputError("The disk is full.")
+        target.write_bytes(b"png")
+        return target
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        dialog = PathDialog(
+            "Save screenshot",
+            str(tmp_path / "shot"),
+            prompt="Save the desktop of alpha (64x40 PNG) to:",
+            write=write,
+            target=lambda text: Path(text.strip() + ".png"),
+        )
+        await open_dialog(pilot, dialog)
+        assert "Save the desktop of alpha" in screen_text(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "The disk is full." in screen_text(app))
+        assert app.results == [] and app.screen is dialog
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.results != [])
+        assert app.results == [str(tmp_path / "shot.png")]
+        assert calls == [tmp_path / "shot.png"] * 2
+        assert (tmp_path / "shot.png").read_bytes() == b"png"
+
+
+async def wait_until(pilot: Pilot[Any], predicate: Any) -> None:
+    for _ in range(200):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition never held")
 
 
 def test_check_path_cases(tmp_path: Path) -> None:

@@ -21,12 +21,12 @@ from ui_helpers import wait_for
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.region import Region
 from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.screens.forms import PathDialog
 from miosa_tui.ui.screens.region_select import (
     RegionFormScreen,
     RegionSelectScreen,
     region_from_cells,
 )
-from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 SIZE = (160, 48)
@@ -316,15 +316,15 @@ async def test_save_writes_the_original_png(sim: SimServer, tmp_path: Path) -> N
         await pilot.press("e")
         await pilot.pause()
         dialog = app.screen
-        assert isinstance(dialog, SavePathScreen)
-        box = dialog.query_one("#save-path", Input)
+        assert isinstance(dialog, PathDialog)
+        box = dialog.query_one("#path", Input)
         assert box.value.startswith(f"./{running.name}-region-0-0-500-500-")
         assert box.value.endswith(".png")
         box.value = str(tmp_path / "missing-folder" / "x.png")
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog  # refused in the form, with the reason
-        assert "does not exist" in str(dialog.query_one("#save-error", Static).render())
+        assert "No such folder" in str(dialog.query_one("#path-error", Static).render())
         target = tmp_path / "quadrant.png"
         box.value = str(target)
         await pilot.press("enter")

@@ -18,6 +18,7 @@ from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import load_config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState
+from miosa_tui.ui.app import STYLESHEET
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 API_KEY = "msk_u_test_0000"
@@ -26,6 +27,7 @@ API_KEY = "msk_u_test_0000"
 class HostApp(App[None]):
     """Just the desktop pane, over a real client."""
 
+    CSS_PATH = STYLESHEET  # the pane's style lives in the app's stylesheet
     CSS = "ScreenshotPane { height: 1fr; }"
 
     def __init__(

@@ -24,7 +24,7 @@ from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.widgets import computer_table, details
-from miosa_tui.ui.widgets.desktop import view as desktop_view
+from miosa_tui.ui.widgets.desktop import display as desktop_display
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
@@ -49,7 +49,7 @@ def frozen_sim(sim_factory: Callable[..., SimServer], monkeypatch: pytest.Monkey
     """A simulator whose wall clock stands still, and an app side that reads the same instant."""
     monkeypatch.setattr(computer_table, "age", _frozen_age)
     monkeypatch.setattr(details, "age", _frozen_age)
-    monkeypatch.setattr(desktop_view, "datetime", _FrozenDatetime)
+    monkeypatch.setattr(desktop_display, "datetime", _FrozenDatetime)
     return sim_factory(frozen_time=FROZEN.isoformat())
 
 

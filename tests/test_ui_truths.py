@@ -37,10 +37,9 @@ from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.copy_menu import CopyMenu
-from miosa_tui.ui.screens.forms import MoveDialog, ResizeDialog
+from miosa_tui.ui.screens.forms import MoveDialog, PathDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionFormScreen, RegionSelectScreen
-from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 
@@ -322,7 +321,7 @@ async def test_saving_twice_keeps_both_files_and_the_clipboard(
         saved: list[Path] = []
         for _ in range(2):
             await pilot.press("e")
-            await wait_for(pilot, lambda: isinstance(app.screen, SavePathScreen), "save dialog")
+            await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "save dialog")
             await pilot.press("enter")
             await wait_for(pilot, lambda: app.screen is app.dashboard, "saved")
             assert pane.saved_path is not None
@@ -334,11 +333,11 @@ async def test_saving_twice_keeps_both_files_and_the_clipboard(
         first_bytes = saved[0].read_bytes()
         saved[0].write_bytes(b"keep me")
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, SavePathScreen), "save dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "save dialog")
         app.screen.query_one(Input).value = str(saved[0])
         await pilot.press("enter")
         await pump(pilot, 2)
-        assert isinstance(app.screen, SavePathScreen)
+        assert isinstance(app.screen, PathDialog)
         assert "exists: enter again to replace it" in screen_text(app)
         assert saved[0].read_bytes() == b"keep me"
         await pilot.press("enter")

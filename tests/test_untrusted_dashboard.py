@@ -25,10 +25,9 @@ from miosa_tui.safe_text import is_hidden, printable, url_problem
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.copy_menu import CopyMenu
-from miosa_tui.ui.screens.forms import CloneDialog, MoveDialog, ResizeDialog
+from miosa_tui.ui.screens.forms import CloneDialog, MoveDialog, PathDialog, ResizeDialog
 from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
-from miosa_tui.ui.screens.save_dialog import SavePathScreen
 from miosa_tui.ui.screens.wall import WallScreen
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.panel import AccessPanel
@@ -246,11 +245,11 @@ async def test_every_name_clicked_and_every_screen_visited(api: HostileApi, tmp_
         await pilot.press("g")
         await v.until(lambda: v.shows("64x40 · captured"), "the desktop again")
         await pilot.press("e")
-        await v.until(lambda: isinstance(app.screen, SavePathScreen), "the save dialog")
+        await v.until(lambda: isinstance(app.screen, PathDialog), "the save dialog")
         await v.until(lambda: v.shows("Save the desktop of"), "the save dialog's title")
         v.check("save dialog")
         await pilot.press("escape")
-        await v.until(lambda: not isinstance(app.screen, SavePathScreen), "save dialog closed")
+        await v.until(lambda: not isinstance(app.screen, PathDialog), "save dialog closed")
 
         # Destroy: the phrase to type is shown escaped; its id is accepted.
         target = next(c for c in api.computers if str(c["name"]).startswith("osc0\x1b"))

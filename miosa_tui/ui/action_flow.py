@@ -4,14 +4,20 @@ The dashboard hands over a verb and the target computers; this decides whether t
 offered at all (read-only, state), asks what the dialogs need, and runs the requests. Tracking
 to the end state uses the poll (FleetState pending actions), so a bulk stop of 50 computers
 costs 50 POSTs and no extra GETs.
+
+It never calls the dashboard: what the screen shows of an action (the marks used up, a row's
+pending label) is published on two signals, `marks_used` and `pending_shown`, that the dashboard
+subscribes to.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual.notifications import SeverityLevel
+from textual.signal import Signal
 
 from miosa_tui.api.models import FAILED_STATUSES, KNOWN_STATUSES, Computer
 from miosa_tui.api.transport import last_request_id
@@ -75,11 +81,23 @@ def change_sentence(plan: BulkPlan, field: str, value: str) -> tuple[str, str]:
     return question, effect
 
 
+@dataclass(frozen=True, slots=True)
+class PendingShown:
+    """The API accepted a request for `computer_id`: its row shows the pending action (the fleet
+    holds what it heads for)."""
+
+    computer_id: str
+
+
 class ActionFlow:
     def __init__(self, app: MiosaApp) -> None:
         self.app = app
         self.runner = ActionRunner(wait=False, clock=app.clock, on_sent=self._on_sent)
         self.in_flight: set[tuple[str, str]] = set()
+        # Published for the screen showing the fleet (the dashboard subscribes in on_mount):
+        # the marked rows were acted on (clear the marks), and a request was accepted.
+        self.marks_used: Signal[None] = Signal(app, "marks-used")
+        self.pending_shown: Signal[PendingShown] = Signal(app, "pending-shown")
 
     # -- gating ------------------------------------------------------------------------------
     def check(self, verb: str, targets: list[Computer]) -> bool | None:
@@ -235,7 +253,7 @@ class ActionFlow:
         for t in fresh:
             if t is not None:
                 self.in_flight.add((plan.kind.verb, t.id))
-        self.app.dashboard.clear_marks()
+        self.marks_used.publish(None)
         skipped = len(plan.skipped) + len(targets) - len(fresh)
         self.app.run_worker(
             self._run_all(plan.kind, fresh, params, skipped),
@@ -322,4 +340,4 @@ class ActionFlow:
             request_id=last_request_id(),  # this task just had the API accept the request
         )
         if pending is not None:
-            self.app.dashboard.show_pending(follow.id)
+            self.pending_shown.publish(PendingShown(follow.id))

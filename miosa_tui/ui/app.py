@@ -37,11 +37,15 @@ from miosa_tui.ui.widgets.key_echo import KeyEcho
 from miosa_tui.ui.widgets.tour_caption import TourCaption
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
+# Every screen's and pane's style (DESIGN.md: one stylesheet). Absolute, so a subclass or a test
+# host in another module loads the same file (a relative CSS_PATH resolves next to the subclass).
+STYLESHEET = Path(__file__).with_name("app.tcss")
+
 
 class MiosaApp(ReportsWorkerErrors, App[None]):
     """One dashboard over one backend (the real API or the embedded simulator)."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLESHEET
     TITLE = "miosa-tui"
     COMMANDS: ClassVar = App.COMMANDS | {ComputerCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
@@ -55,7 +59,7 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         # its own ctrl+p one (COMMAND_PALETTE_BINDING), which left ctrl+p doing nothing.
         Binding("ctrl+p,colon", "command_palette", "Commands", show=False, id="app.palette"),
         # Textual 8 binds no key to suspend; the terminal's ISIG is off, so ctrl+z arrives as a
-        # key. The app_suspend/resume signals (subscribed in on_mount) pause and resume polling.
+        # key. The dashboard subscribes to the app_suspend/resume signals to pause polling.
         # Without job control (Windows) it is a system binding: left out of the footer and help,
         # and action_suspend_process answers with a toast.
         Binding(
@@ -107,7 +111,6 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         self.terminal_watch = TerminalWatch(self)
         self.heap = HeapSettler()
         self.triage = Triage(self)  # history, problems, alerts: started by the dashboard
-        self._paused_before_suspend = False
         if config.keymap:
             self.set_keymap(config.keymap)
 
@@ -116,8 +119,6 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.push_screen(self.dashboard)
-        self.app_suspend_signal.subscribe(self, self._suspended)
-        self.app_resume_signal.subscribe(self, self._resumed)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
         self._stand_in_filter: StandInFilter | None = None
@@ -151,15 +152,6 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
 
     def _api_host(self) -> str | None:
         return urlsplit(self.backend.settings.base_url).hostname
-
-    def _suspended(self, _app: object = None) -> None:
-        """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
-        self._paused_before_suspend = self.dashboard.paused
-        self.dashboard.set_paused(True)
-
-    def _resumed(self, _app: object = None) -> None:
-        """fg: poll at once, unless the user had paused refresh before suspending."""
-        self.dashboard.set_paused(self._paused_before_suspend)
 
     def notify(
         self,

@@ -12,6 +12,8 @@ from textual.fuzzy import Matcher
 
 from miosa_tui.safe_text import printable
 from miosa_tui.ui.services import miosa_app
+from miosa_tui.ui.widgets.access.panel import AccessPanel
+from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 GO_TO = "Go to "  # the entries that carry API text (a computer's name, status and id)
 
@@ -63,8 +65,9 @@ class ComputerCommands(Provider):
                 found.append((title, partial(screen.action_act, str(params[0])), help_text))
                 continue
             found.append((title, partial(app.run_action, action, screen), help_text))
-        for pane in screen.query("#desktop, #access"):
-            for title, action, help_text in getattr(pane, "PALETTE", ()):
+        desktop, access = screen.query_one(ScreenshotPane), screen.query_one(AccessPanel)
+        for pane, palette in ((desktop, desktop.PALETTE), (access, access.PALETTE)):
+            for title, action, help_text in palette:
                 found.append((title, partial(app.run_action, action, pane), help_text))
         for computer in list(app.fleet.computers.values())[:5000]:
             found.append(

@@ -319,6 +319,7 @@ def install(screen: DashboardScreen) -> None:
     )
     triage.timelines.append(timeline)
     screen.query_one("#tab-details").mount(timeline)
+    screen.add_pane(timeline)
 
 
 def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:

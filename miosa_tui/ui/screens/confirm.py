@@ -83,25 +83,6 @@ def accepted_phrases(phrase: str | None, targets: list[Computer]) -> frozenset[s
 class ConfirmActionDialog(DialogScreen[bool]):
     """Ask before an action. Dismisses True (confirmed) or False (cancelled)."""
 
-    DEFAULT_CSS = """
-    ConfirmActionDialog > #dialog {
-        width: 76;
-    }
-    ConfirmActionDialog #targets {
-        height: auto;
-        border: none;
-        background: $surface-darken-1;
-        padding: 0 1;
-        margin-top: 1;
-    }
-    ConfirmActionDialog #summary, ConfirmActionDialog #consequence {
-        margin-top: 1;
-    }
-    ConfirmActionDialog #typed-prompt {
-        margin-top: 1;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Confirm", id="dialog.confirm"),
         Binding("n", "cancel", "Cancel", id="dialog.no"),

@@ -54,18 +54,6 @@ def copy_hint(count: int) -> str:
 class CopyMenu(ModalScreen[CopyOption | None]):
     """Pick what to copy; dismisses with the chosen option, or None on escape."""
 
-    DEFAULT_CSS = """
-    CopyMenu { align: center middle; }
-    CopyMenu > #copy-box {
-        width: 90%; max-width: 110; height: auto; max-height: 90%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    CopyMenu #copy-title { text-style: bold; margin-bottom: 1; }
-    CopyMenu #copy-options { height: auto; max-height: 10; }
-    CopyMenu #copy-text { height: 5; margin-top: 1; }
-    CopyMenu #copy-hint { color: $text-muted; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_menu", "Close", id="copy_menu.close"),
         Binding("1", "pick(0)", "Copy 1", show=False, id="copy_menu.pick1"),

@@ -7,7 +7,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -27,9 +27,11 @@ from miosa_tui.fleet.poller import Poller, SettledAction
 from miosa_tui.fleet.sorting import select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
+from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
+from miosa_tui.ui.widgets.computer_pane import ComputerPane
 from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
@@ -81,6 +83,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         # only when the `/` had gone through the table and bubbled back, and keys typed right
         # after it had already been sent to the table (`s` started a computer, `st` was lost).
         Binding("slash", "filter", "Filter", priority=True, id="table.filter"),
+        Binding("escape", "back_to_table", "Clear filter, to table", show=False, id="table.back"),
         Binding("greater_than_sign", "sort(1)", "Sort →", show=False, id="table.sort_next"),
         Binding("less_than_sign", "sort(-1)", "Sort ←", show=False, id="table.sort_prev"),
         Binding("equals_sign", "sort_reverse", "Reverse sort", show=False, id="table.sort_reverse"),
@@ -115,6 +118,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._highlighted: str | None = None
         self.poller: Poller | None = None
         self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
+        self._paused_before_suspend = False
+        self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
 
     @property
@@ -135,13 +140,21 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 )
                 yield Static("", id="filter-error", classes="hidden")
             with Vertical(id="right"):
-                yield ScreenshotPane(id="desktop")
+                desktop = ScreenshotPane(id="desktop")
+                details = DetailsPanel(id="details")
+                access = AccessPanel(id="access")
+                self._panes = [details, desktop, access]
+                yield desktop
                 with TabbedContent(id="tabs"):
                     with TabPane("Details", id="tab-details"):
-                        yield DetailsPanel(id="details")
+                        yield details
                     with TabPane("Access", id="tab-access"):
-                        yield AccessPanel(id="access")
+                        yield access
         yield Footer()
+
+    def add_pane(self, pane: ComputerPane) -> None:
+        """Tell `pane` of every highlight from now on (the timeline, mounted by ui/triage.py)."""
+        self._panes.append(pane)
 
     def on_mount(self) -> None:
         app = self.miosa
@@ -156,6 +169,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         for panel in self.query(AccessPanel):
             panel.reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
+        # What the app and its action flow tell the screen (they never call into it).
+        app.actions.marks_used.subscribe(self, self._marks_used)
+        app.actions.pending_shown.subscribe(self, self._pending_shown)
+        app.app_suspend_signal.subscribe(self, self._suspended)
+        app.app_resume_signal.subscribe(self, self._resumed)
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
         self.poller = Poller(app.fleet, self._fetch, self._on_poll, clock=app.clock)
@@ -280,10 +298,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         elif current is not None:
             computer = self.miosa.fleet.computers.get(current)
             if computer is not None:
-                for pane in self._panes():
-                    changed = getattr(pane, "computer_changed", None)
-                    if changed is not None:
-                        changed(computer)
+                for pane in self._panes:
+                    pane.computer_changed(computer)
         self.refresh_bindings()
 
     def _update_header_counts(self) -> None:
@@ -299,12 +315,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(ComputerTable).tick()
 
     # -- highlight ---------------------------------------------------------------------------
-    def _panes(self) -> list[Any]:
-        panes: list[Any] = [self.query_one(DetailsPanel)]
-        for selector in ("#desktop", "#access", "#timeline"):
-            panes.extend(self.query(selector))
-        return panes
-
     @on(ComputerTable.MarksChanged)
     def _marks_changed(self) -> None:
         # Without this the header's "N marked" and the greyed keys waited for the next poll.
@@ -322,10 +332,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def _highlight(self, computer_id: str | None) -> None:
         self._highlighted = computer_id
         computer = self.miosa.fleet.computers.get(computer_id) if computer_id else None
-        for pane in self._panes():
-            show = getattr(pane, "show_computer", None)
-            if show is not None:
-                show(computer)
+        for pane in self._panes:
+            pane.show_computer(computer)
         self.refresh_bindings()
 
     def visible_computers(self) -> list[Computer]:
@@ -397,7 +405,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             box.add_class("hidden")
         self.query_one(ComputerTable).focus()
 
-    def key_escape(self) -> None:
+    def action_back_to_table(self) -> None:
         """Escape clears an open filter box, else brings focus back to the table."""
         box = self.query_one("#filter-input", Input)
         table = self.query_one(ComputerTable)
@@ -565,14 +573,14 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def action_focus_table(self) -> None:
         self.query_one(ComputerTable).focus()
 
-    def action_desktop(self, name: str) -> None:
-        self.query_one(ScreenshotPane).handle(name)
+    async def action_desktop(self, name: str) -> None:
+        """A desktop key pressed while the table has focus: the pane's action, as if it had
+        focus (its check_action applies)."""
+        await self.query_one(ScreenshotPane).run_action(name)
 
-    def action_access(self, name: str) -> None:
-        for panel in self.query("#access"):
-            method = getattr(panel, f"action_{name}", None)
-            if callable(method):
-                method()
+    async def action_access(self, name: str) -> None:
+        """An access key pressed while the table has focus, on the panel's selected entry."""
+        await self.query_one(AccessPanel).run_action(name)
 
     @on(ScreenshotPane.WallChoice)
     def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
@@ -635,6 +643,21 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_act(self, verb: str) -> None:
         self.miosa.actions.request(verb, self._targets())
+
+    def _pending_shown(self, shown: PendingShown) -> None:
+        self.show_pending(shown.computer_id)
+
+    def _marks_used(self, _: None) -> None:
+        self.clear_marks()
+
+    def _suspended(self, _app: object) -> None:
+        """ctrl+z: no polling while stopped (a stale snapshot is flagged, not refreshed)."""
+        self._paused_before_suspend = self.paused
+        self.set_paused(True)
+
+    def _resumed(self, _app: object) -> None:
+        """fg: poll at once, unless the user had paused refresh before suspending."""
+        self.set_paused(self._paused_before_suspend)
 
     def show_pending(self, computer_id: str) -> None:
         """The API accepted a request the fleet now tracks as pending: draw the row's

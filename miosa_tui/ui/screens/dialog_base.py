@@ -57,62 +57,6 @@ def hint_line(*parts: tuple[str, str]) -> Content:
 class DialogScreen(ModalScreen[ResultT]):
     """Base for the dialogs: escape cancels, a result is delivered once even on a double press."""
 
-    DEFAULT_CSS = """
-    DialogScreen {
-        align: center middle;
-    }
-    DialogScreen > #dialog {
-        width: 68;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        border-title-style: bold;
-        border-title-color: $text;
-        background: $surface;
-        padding: 0 1;
-    }
-    DialogScreen > #dialog.-danger {
-        border: round $error;
-    }
-    DialogScreen .field-label {
-        margin-top: 1;
-        color: $text-muted;
-    }
-    DialogScreen .message {
-        width: 100%;
-        height: auto;
-    }
-    DialogScreen .error {
-        width: 100%;
-        height: auto;
-        color: $text-error;
-    }
-    DialogScreen .error.-empty {
-        display: none;
-    }
-    DialogScreen .note {
-        width: 100%;
-        height: auto;
-        color: $text-warning;
-    }
-    DialogScreen .hints {
-        width: 100%;
-        height: 1;
-        color: $text-muted;
-        text-align: right;
-    }
-    DialogScreen .buttons {
-        width: 100%;
-        height: auto;
-        align-horizontal: right;
-        margin-top: 1;
-    }
-    DialogScreen .buttons Button {
-        margin-left: 1;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
     ]

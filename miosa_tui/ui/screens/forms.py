@@ -6,17 +6,19 @@ with a value that passed the same checks `fleet.actions` applies before sending 
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import REGIONS, SIZES, TEMPLATES, Computer, normalize_size
 from miosa_tui.fleet.actions import (
     NAME_MAX,
@@ -273,26 +275,6 @@ class ResizeDialog(_ChoiceDialog):
 class CreateDialog(_FormDialog[dict[str, str]]):
     """A new computer. Dismisses {"name", "size", "region", "template_type"} or None."""
 
-    DEFAULT_CSS = """
-    CreateDialog .form-row {
-        height: auto;
-    }
-    CreateDialog .form-row:first-of-type {
-        margin-top: 1;
-    }
-    CreateDialog .form-label {
-        width: 10;
-        padding-top: 1;
-        color: $text-muted;
-    }
-    CreateDialog .form-row Input, CreateDialog .form-row Select {
-        width: 1fr;
-    }
-    CreateDialog #name-error {
-        padding-left: 10;
-    }
-    """
-
     ok_label = "Create"
 
     def __init__(
@@ -410,13 +392,20 @@ def check_path(text: str) -> str | None:
     return None
 
 
-class PathDialog(_FormDialog[str]):
-    """A file path to write. Dismisses the path (str, `~` expanded) or None."""
+# Writes the file for the dialog (in a thread) and returns the path written; raises MiosaError
+# or OSError with the reason, which the dialog shows under the field.
+WriteFile = Callable[[Path], Path]
 
-    DEFAULT_CSS = """
-    PathDialog > #dialog {
-        width: 76;
-    }
+
+class PathDialog(_FormDialog[str]):
+    """A file path to write: the journal and incident exports, a saved screenshot.
+
+    Dismisses the path (str, `~` expanded) or None. The path is checked as it is typed (a note
+    says when a file is there) and on Enter (`check_path`); the first Enter on an existing file
+    only warns, a second one on the same file replaces it. With `write`, the dialog writes the
+    file itself (in a thread), so a path the write refuses is shown in the form, where it can be
+    corrected, and the dialog dismisses the path written. `target` maps what was typed to the
+    file that will be written (a screenshot adds ".png").
     """
 
     def __init__(
@@ -426,12 +415,17 @@ class PathDialog(_FormDialog[str]):
         *,
         action_label: str = "Save",
         prompt: str = "File path",
+        write: WriteFile | None = None,
+        target: Callable[[str], Path] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.initial = path
         self.ok_label = action_label
         self.prompt = prompt
+        self._write = write
+        self._target = target or (lambda text: Path(os.path.expanduser(text.strip())))
+        self._replace: Path | None = None  # an existing file the user was warned about
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
@@ -450,7 +444,7 @@ class PathDialog(_FormDialog[str]):
     def _show_note(self, value: str) -> None:
         note = ""
         try:
-            if value.strip() and Path(os.path.expanduser(value.strip())).is_file():
+            if value.strip() and self._target(value).is_file():
                 note = "A file exists there; it will be replaced."
         except (OSError, ValueError):
             note = ""
@@ -471,10 +465,40 @@ class PathDialog(_FormDialog[str]):
     def submit(self) -> None:
         value = self.query_one("#path", Input).value
         reason = check_path(value)
-        if reason is not None:
-            self.refuse("path-error", reason)
+        target: Path | None = None
+        if reason is None:
+            try:
+                target = self._target(value)
+            except (OSError, ValueError) as err:
+                reason = f"Cannot use that path: {err}."
+        if reason is None and target is not None and str(target) != value.strip():
+            reason = check_path(str(target))  # the file really written ("x.jpg" -> "x.jpg.png")
+        if reason is not None or target is None:
+            self.refuse("path-error", reason or "Enter a file path.")
             return
-        self.finish(os.path.expanduser(value.strip()))
+        if target.is_file() and target != self._replace:
+            # Never overwrite a file on the first Enter: say so, a second Enter replaces it.
+            self._replace = target
+            self.show_error(
+                "path-error", f"{target} exists: enter again to replace it, or change the name."
+            )
+            return
+        if self._write is None:
+            self.finish(os.path.expanduser(value.strip()))
+        else:
+            self._write_file(self._write, target)
+
+    @work(exclusive=True, group="path-dialog", exit_on_error=False)
+    async def _write_file(self, write: WriteFile, target: Path) -> None:
+        try:
+            written = await asyncio.to_thread(write, target)
+        except MiosaError as err:
+            self.refuse("path-error", str(err))
+            return
+        except OSError as err:
+            self.refuse("path-error", f"Cannot write {target}: {err.strerror or err}.")
+            return
+        self.finish(str(written))
 
 
 class ExportDialog(PathDialog):

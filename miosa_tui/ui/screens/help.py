@@ -181,58 +181,6 @@ def _find_key(areas: list[HelpArea], description: str, fallback: str) -> str:
 class HelpScreen(ModalScreen[None]):
     """Keys by area, filter syntax and marks. Dismisses None."""
 
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
-    HelpScreen > #dialog {
-        width: 84;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        border-title-style: bold;
-        border-title-color: $text;
-        background: $surface;
-        padding: 0 1;
-    }
-    HelpScreen.-wide > #dialog {
-        width: 120;
-    }
-    HelpScreen #help-body {
-        height: auto;
-        scrollbar-gutter: stable;
-    }
-    HelpScreen #areas {
-        height: auto;
-    }
-    HelpScreen .column {
-        width: 1fr;
-        height: auto;
-    }
-    HelpScreen .column.-second {
-        margin-left: 4;
-    }
-    HelpScreen .area {
-        height: auto;
-        margin-bottom: 1;
-    }
-    HelpScreen .area-title, HelpScreen .section-title {
-        text-style: bold underline;
-        color: $text;
-    }
-    HelpScreen .section-text {
-        margin-bottom: 1;
-        color: $text;
-    }
-    HelpScreen .hints {
-        width: 100%;
-        height: 1;
-        color: $text-muted;
-        text-align: right;
-    }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
     ]

@@ -89,18 +89,6 @@ def region_from_cells(a: tuple[int, int], b: tuple[int, int], size: tuple[int, i
 class RegionFormScreen(ModalScreen[Region | None]):
     """Type x, y, width, height; a region the API would refuse is refused here, with why."""
 
-    DEFAULT_CSS = """
-    RegionFormScreen { align: center middle; }
-    RegionFormScreen > Vertical {
-        width: 64; height: auto; padding: 1 2; border: thick $accent; background: $surface;
-    }
-    RegionFormScreen Horizontal { height: auto; }
-    RegionFormScreen Horizontal > Vertical { width: 1fr; height: auto; }
-    RegionFormScreen Input { width: 1fr; }
-    RegionFormScreen #region-form-error { color: $error; height: auto; }
-    RegionFormScreen #region-form-intro { width: 100%; height: auto; }
-    RegionFormScreen .hint { color: $text-muted; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="region.form_cancel"),
     ]
@@ -153,17 +141,6 @@ class RegionFormScreen(ModalScreen[Region | None]):
 
 class RegionSelectScreen(ReportsWorkerErrors, OpaqueScreen[Region | None]):
     """Pick a region of `decoded` (the full desktop); dismisses with it, or None on escape."""
-
-    DEFAULT_CSS = """
-    RegionSelectScreen { layout: vertical; }
-    RegionSelectScreen #region-title { height: 1; padding: 0 1; background: $panel;
-        text-style: bold; }
-    RegionSelectScreen #region-frame { height: 1fr; align: center middle; }
-    RegionSelectScreen #region-image { width: auto; height: auto; }
-    RegionSelectScreen #region-coords { height: 1; padding: 0 1; background: $panel; }
-    RegionSelectScreen #region-error { height: auto; padding: 0 1; color: $error; }
-    RegionSelectScreen #region-help { height: auto; padding: 0 1; color: $text-muted; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1, 0)", "Move", id="region.left", show=False),

@@ -52,6 +52,9 @@ class WallTile(Vertical, can_focus=True):
 
     def __init__(self, computer: Computer, renderer: str | None) -> None:
         super().__init__(classes="wall-tile")  # no id: API ids need not be identifiers
+        # Sizes from the constants the wall computes with (the rest of its style is in app.tcss).
+        self.styles.width = TILE_WIDTH
+        self.styles.height = TILE_IMAGE_ROWS + 3
         self.computer = computer
         self.renderer = renderer
         self.original_size: tuple[int, int] | None = None
@@ -61,7 +64,9 @@ class WallTile(Vertical, can_focus=True):
         image_widget: Widget = limit_size(
             image_class(self.renderer)(classes="wall-image"), self.renderer
         )
-        with Container(classes="wall-frame"):
+        frame = Container(classes="wall-frame")
+        frame.styles.height = TILE_IMAGE_ROWS
+        with frame:
             yield image_widget
             yield Static("waiting for its turn…", classes="wall-note")
         yield Static(safe(self.label), classes="wall-label")
@@ -98,21 +103,6 @@ class WallTile(Vertical, can_focus=True):
 class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
     """Thumbnails of running computers; Enter dismisses with the chosen id, escape with None."""
 
-    DEFAULT_CSS = f"""
-    WallScreen #wall-title {{ height: 1; padding: 0 1; background: $panel; text-style: bold; }}
-    WallScreen #wall-scroll {{ height: 1fr; }}
-    WallScreen #wall-grid {{ grid-size: 4; grid-gutter: 0 1; height: auto;
-        grid-columns: {TILE_WIDTH}; grid-rows: {TILE_IMAGE_ROWS + 3}; }}
-    WallScreen .wall-tile {{ width: {TILE_WIDTH}; height: {TILE_IMAGE_ROWS + 3};
-        border: round $panel-lighten-2; }}
-    WallScreen .wall-tile:focus {{ border: round $accent; }}
-    WallScreen .wall-frame {{ height: {TILE_IMAGE_ROWS}; align: center middle; }}
-    WallScreen .wall-image {{ width: auto; height: auto; }}
-    WallScreen .wall-note {{ color: $text-muted; height: auto; }}
-    WallScreen .wall-label {{ height: 1; text-wrap: nowrap; text-overflow: ellipsis; }}
-    WallScreen #wall-more {{ height: auto; padding: 0 1; color: $text-muted; }}
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "step(-1, 0)", "Left", id="wall.left", show=False, priority=True),
         Binding("right", "step(1, 0)", "Right", id="wall.right", show=False, priority=True),
@@ -144,7 +134,10 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static("Wall · loading the fleet…", id="wall-title")
         with VerticalScroll(id="wall-scroll", can_focus=False):
-            yield Grid(id="wall-grid")
+            grid = Grid(id="wall-grid")
+            grid.styles.grid_columns = str(TILE_WIDTH)
+            grid.styles.grid_rows = str(TILE_IMAGE_ROWS + 3)
+            yield grid
             yield Static("", id="wall-more")
         yield Footer()
 

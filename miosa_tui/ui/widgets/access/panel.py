@@ -5,8 +5,9 @@ revealed (`v`, a few seconds). Copy (`y`) puts the real value on the clipboard b
 the "last copied" line show the mask. Time comes from an injected clock, and the one-second
 timer only calls `tick()`, so tests drive reveals and token expiry by moving the clock.
 
-This module is what the user can do here (keys, palette entries, the preview-port field, a new
-stream token); what is shown and fetched is `AccessView` in `view.py`.
+This module is the widget the dashboard mounts and what the user can do here (keys, palette
+entries, the preview-port field, a new stream token); what is shown and fetched is its base
+class, `AccessPanelDisplay` in `display.py`.
 """
 
 from __future__ import annotations
@@ -29,28 +30,18 @@ from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.copy_options import copy_options
+from miosa_tui.ui.widgets.access.display import AccessPanelDisplay
 from miosa_tui.ui.widgets.access.entry import AccessEntry
 from miosa_tui.ui.widgets.access.preview_ports import read_port
-from miosa_tui.ui.widgets.access.view import AccessView
 
 URL_KINDS = frozenset(
     {AccessKind.PUBLIC_URL, AccessKind.NAMED_URL, AccessKind.PREVIEW_URL, AccessKind.VNC_URL}
 )
 
 
-class AccessPanel(AccessView):
-    """The Access tab of the dashboard. The dashboard calls `show_computer` / `computer_changed`."""
-
-    DEFAULT_CSS = """
-    AccessPanel { height: 1fr; padding: 0 1; }
-    AccessPanel #access-title { text-style: bold; }
-    AccessPanel #access-entries { height: 1fr; min-height: 4; }
-    AccessPanel #access-port { height: 1; border: none; padding: 0 1; background: $boost; }
-    AccessPanel #access-port:focus { background: $primary 20%; }
-    AccessPanel #access-port-error { color: $error; height: auto; }
-    AccessPanel #access-status { height: auto; }
-    AccessPanel #access-last { color: $text-muted; height: auto; }
-    """
+class AccessPanel(AccessPanelDisplay):
+    """The Access tab of the dashboard: `AccessPanelDisplay` plus the keys. A `ComputerPane`:
+    the dashboard calls `show_computer` / `computer_changed`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "copy_entry", "Copy", id="access.copy"),

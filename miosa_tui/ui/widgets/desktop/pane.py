@@ -1,9 +1,9 @@
 """The desktop pane's keys and what they do: refresh, auto refresh, region, save, the wall.
 
-What is shown and fetched is `DesktopView` in `view.py`; this module is the widget the dashboard
-mounts, its bindings (also forwarded from the dashboard screen while the table has focus), and
-the flows the keys start. Saving writes the original PNG, so the file has the full resolution,
-not what fits on screen.
+What is shown and fetched is its base class, `ScreenshotPaneDisplay` in `display.py`; this
+module is the widget the dashboard mounts, its bindings (also forwarded from the dashboard
+screen while the table has focus), and the flows the keys start. Saving writes the original
+PNG, so the file has the full resolution, not what fits on screen.
 """
 
 from __future__ import annotations
@@ -20,26 +20,16 @@ from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
-from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
-from miosa_tui.ui.widgets.desktop.view import DesktopView
+from miosa_tui.ui.screens.forms import PathDialog
+from miosa_tui.ui.services import services
+from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
+from miosa_tui.ui.widgets.desktop.shot import default_save_name, png_target
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
 
 
-class ScreenshotPane(DesktopView, can_focus=True):
+class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
     """Shows the highlighted computer's desktop; the dashboard calls `show_computer` on every
     highlight change and `computer_changed` when a poll changes that computer."""
-
-    DEFAULT_CSS = """
-    ScreenshotPane { height: 1fr; min-height: 6; }
-    ScreenshotPane:focus-within { background-tint: $foreground 3%; }
-    ScreenshotPane #desktop-caption { height: 1; color: $text-muted; text-wrap: nowrap;
-        text-overflow: ellipsis; }
-    ScreenshotPane #desktop-frame { height: 1fr; align: center middle; }
-    ScreenshotPane #desktop-image { width: auto; height: auto; }
-    ScreenshotPane #desktop-message { height: auto; padding: 1 1; color: $text-muted; }
-    ScreenshotPane #desktop-message.-error { color: $error; }
-    ScreenshotPane #desktop-saved { height: auto; color: $success; }
-    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "refresh_shot", "Refresh desktop", id="desktop.refresh"),
@@ -53,8 +43,8 @@ class ScreenshotPane(DesktopView, can_focus=True):
     ]
 
     # For the dashboard screen: the same keys routed to this pane while the table has focus.
-    # Add `*ScreenshotPane.SCREEN_BINDINGS` to the screen's BINDINGS and define
-    # `def action_desktop(self, name: str) -> None: self.query_one(ScreenshotPane).handle(name)`.
+    # Add `*ScreenshotPane.SCREEN_BINDINGS` to the screen's BINDINGS and define an
+    # `action_desktop(name)` that runs `await pane.run_action(name)` (so check_action applies).
     SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "desktop('refresh_shot')", "Refresh desktop", id="desktop.refresh"),
         Binding("G", "desktop('toggle_auto')", "Auto-refresh", id="desktop.auto", show=False),
@@ -82,12 +72,6 @@ class ScreenshotPane(DesktopView, can_focus=True):
         def __init__(self, computer_id: str) -> None:
             super().__init__()
             self.computer_id = computer_id
-
-    def handle(self, name: str) -> None:
-        """Run one of this pane's actions by name (for bindings forwarded by the screen)."""
-        method = getattr(self, f"action_{name}", None)
-        if callable(method):
-            method()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that would do nothing here pass through to the screen (e.g. escape)."""
@@ -203,8 +187,20 @@ class ScreenshotPane(DesktopView, can_focus=True):
             self.app.notify("No screenshot to save yet.", severity="warning", markup=False)
             return
         what = "region of " if shot.region else "desktop of "
-        title = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
-        self.app.push_screen(SavePathScreen(shot.data, default_save_name(shot), title), self._saved)
+        prompt = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
+        data = shot.data
+
+        def write(target: Path) -> Path:
+            return save_png(data, target)
+
+        dialog = PathDialog(
+            "Save screenshot",
+            default_save_name(shot),
+            prompt=prompt,
+            write=write,
+            target=png_target,
+        )
+        self.app.push_screen(dialog, self._saved)
 
     async def save_to(self, path: str | Path) -> Path:
         """Save the shown screenshot's original PNG to `path` (used by tests and commands)."""
@@ -215,18 +211,20 @@ class ScreenshotPane(DesktopView, can_focus=True):
         self._saved(saved)
         return saved
 
-    def _saved(self, path: Path | None) -> None:
-        if path is None:
+    def _saved(self, written: str | Path | None) -> None:
+        if written is None:
             return
+        path = Path(written)
         self.saved_path = path
         # Not copied: saving must not replace what the user has on the clipboard.
         saved = f"Saved {path}  (y copies the path)"
         self.query_one("#desktop-saved", Static).update(safe(saved))
         self.app.notify(saved, title="Screenshot", markup=False)
-        journal = getattr(self.app, "journal", None)
         shot = self.shot
-        if journal is not None and shot is not None and hasattr(journal, "record"):
-            journal.record("screenshot", shot.computer_id, shot.name, "ok", f"saved {path}")
+        if shot is not None:
+            services(self).journal.record(
+                "screenshot", shot.computer_id, shot.name, "ok", f"saved {path}"
+            )
 
     def _copy(self, text: str) -> None:
         from miosa_tui.ui.clipboard import copy

@@ -1,10 +1,11 @@
-"""What the desktop pane shows, and when: the picture, a message instead of it, the caption.
+"""The display half of the desktop pane: what it shows, and when (the picture, a message instead of
+it, the caption). `ScreenshotPane` (pane.py) is the widget: this display plus the keys.
 
-The base of `ScreenshotPane`. Moving the table cursor must stay instant however slow screenshots
-are, so it waits for the cursor to rest (debounce), fetches only for the latest computer in an
-exclusive worker (a newer highlight cancels the older fetch), and decodes and scales the PNG in a
-thread. What the keys *do* (refresh, auto refresh, region, save, wall) is the subclass in
-`pane.py`, so this half reads top to bottom as "state in, screen out".
+The base class of `ScreenshotPane`. Moving the table cursor must stay instant however slow
+screenshots are, so it waits for the cursor to rest (debounce), fetches only for the latest
+computer in an exclusive worker (a newer highlight cancels the older fetch), and decodes and
+scales the PNG in a thread. What the keys *do* (refresh, auto refresh, region, save, wall) is
+the subclass in `pane.py`, so this half reads top to bottom as "state in, screen out".
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ AUTO_INTERVAL = 10.0  # seconds between automatic refreshes when switched on (G)
 LIVE_INTERVAL = 0.5  # live mode (L): at most two pictures a second
 
 
-class DesktopView(ReportsWorkerErrors, Vertical):
-    """The shown computer's desktop and its state; `ScreenshotPane` adds the keys."""
+class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
+    """The display half: the shown computer's desktop and its state (no bindings, no actions).
+    `ScreenshotPane` is the widget to mount: it adds the keys and what they do."""
 
     def __init__(
         self,

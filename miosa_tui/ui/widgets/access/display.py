@@ -1,10 +1,11 @@
-"""What the Access panel knows about the shown computer, and how it draws it.
+"""The display half of the Access panel: what it knows about the shown computer, and how it draws
+it. `AccessPanel` (panel.py) is the widget: this display plus the keys.
 
-The base of `AccessPanel`: it holds what has been fetched (named URLs, VNC credentials, the stream
-token, errors, what is loading), fetches it after a short debounce in an exclusive worker, and
-keeps the title, the rows and the status lines in step. What the keys *do* (copy, open, reveal,
-new token, the port field) is the subclass in `panel.py`, so this half reads top to bottom as
-"state in, screen out".
+The base class of `AccessPanel`: it holds what has been fetched (named URLs, VNC credentials,
+the stream token, errors, what is loading), fetches it after a short debounce in an exclusive
+worker, and keeps the title, the rows and the status lines in step. What the keys *do* (copy,
+open, reveal, new token, the port field) is the subclass in `panel.py`, so this half reads top
+to bottom as "state in, screen out".
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from miosa_tui.ui.widgets.access.status_lines import status_text
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 
-class AccessView(ReportsWorkerErrors, Vertical):
-    """The fetched state and its rendering; `AccessPanel` adds the keys and what they do."""
+class AccessPanelDisplay(ReportsWorkerErrors, Vertical):
+    """The display half: the fetched state and its rendering (no bindings, no actions).
+    `AccessPanel` is the widget to mount: it adds the keys and what they do."""
 
     DEBOUNCE = 0.3
 
