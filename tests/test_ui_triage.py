@@ -286,3 +286,29 @@ async def test_history_locked_during_the_session_is_one_warning_and_nothing_brea
         await pilot.press("j")  # the pane falls back to this session's journal
         await wait_for(pilot, lambda: app.dashboard.query("#journal"), "the pane")
         assert toasts(app).count("History is off for this session") == 1
+
+
+async def test_a_refused_action_is_said_but_does_not_flag_the_computer(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """The API answering 409 (start on a computer already starting) is a refusal, not a
+    failure of the computer: a toast and a journal line say so, and no "action failed"."""
+    control = Sim(sim)
+    # Steady polls only when asked (ctrl+r): the table keeps what it saw until then.
+    app = make_app(sim, tmp_path, poll_interval=3600.0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        target = first_with(app, "stopped", skip=app.triage.problems)
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        control.force_status(target, "starting")  # started elsewhere: the row still says stopped
+        await pilot.press("s")
+        await wait_for(pilot, lambda: f"Start {name} refused" in screen_text(app), "the toast")
+        assert control.sent("POST", "/start", target), "the start reached the API"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "starting" in cell(app, target, "status"), "the new status")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: f"{name} refused" in screen_text(app), "the journal line")
+        assert "action failed" not in bar_text(app)
+        assert "action failed" not in screen_text(app)
+        assert target not in app.triage.problems

@@ -18,6 +18,7 @@ OUTCOME_STYLES = {
     "timed out": "red",
     "unknown outcome": "bold yellow",
     "skipped": "dim",
+    "refused": "yellow",
 }
 
 
