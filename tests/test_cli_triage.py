@@ -171,6 +171,13 @@ def test_journal_since_markdown_and_offline(
     assert "evil\\|name &lt;img src=x>\\\\u001b\\[31m" in row
     assert "disk \\*full\\* \\[see\\](http://x)" in row and "running -> error" in row
     assert row.count(" | ") == 5  # the name's | did not add a column
+    # every computer asked about has a summary row, one without events too
+    code, out, _ = invoke("journal", "comp_x", "comp_quiet", "--markdown")
+    assert code == 0 and "| comp\\_quiet | no events recorded | 0 | 0 |" in out
+    assert "evil\\|name" in out
+    code, out, _ = invoke("journal", "comp_quiet", "--markdown")
+    assert code == 0 and "| comp\\_quiet | no events recorded | 0 | 0 |" in out
+    assert "No actions or status changes were recorded" in out
     code, out, err = invoke("journal", "--since", "soon")
     assert code == 2 and "use a duration such as 30m" in err
     code, out, _ = invoke("journal", "nobody", "--since", "1h")

@@ -312,3 +312,36 @@ async def test_a_refused_action_is_said_but_does_not_flag_the_computer(
         assert "action failed" not in bar_text(app)
         assert "action failed" not in screen_text(app)
         assert target not in app.triage.problems
+
+
+async def test_the_incident_export_lists_every_marked_computer_events_or_not(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """A marked computer with nothing in the history used to be left out of the export: it has
+    a summary row saying so."""
+    control = Sim(sim)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        changed = first_with(app, "running", skip=app.triage.problems)
+        quiet = first_with(app, "stopped", skip=app.triage.problems)
+        quiet_name = app.fleet.computers[quiet].name
+        for ident in (changed, quiet):
+            await highlight(pilot, app, ident)
+            await pilot.press("space")
+        control.force_status(changed, "paused")
+        await wait_for(pilot, lambda: "paused" in cell(app, changed, "status"), "the change")
+        await pilot.press("J")
+        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the export dialog")
+        out = tmp_path / "incident.md"
+        app.screen.query_one("#path", Input).value = str(out)
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, "the Markdown file")
+        await wait_for(pilot, lambda: "Journal exported to" in screen_text(app), "the toast")
+    text = out.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert any(changed.replace("_", "\\_") in row and "paused" in row for row in rows), rows
+    quiet_rows = [row for row in rows if quiet.replace("_", "\\_") in row]
+    assert len(quiet_rows) == 1, f"{quiet} is not in the summary: {rows}"
+    assert quiet_name.replace("_", "\\_") in quiet_rows[0]
+    assert "no events recorded" in quiet_rows[0]

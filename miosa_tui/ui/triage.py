@@ -263,7 +263,11 @@ class Triage:
             if self.history is not None
             else []
         )
-        text = incident_markdown(events, now=self.clock(), targets=targets, scope=self.scope)
+        known = self.app.fleet.computers
+        names = {ident: known[ident].name for ident in targets if ident in known}
+        text = incident_markdown(
+            events, now=self.clock(), targets=targets, scope=self.scope, names=names
+        )
         target = Path(path).expanduser()
         target.write_text(text, encoding="utf-8")
         return target
