@@ -169,7 +169,7 @@ def test_journal_since_markdown_and_offline(
     row = next(line for line in lines if line.startswith("| 20"))
     # (the backslash of the visible escape is itself escaped, so Markdown shows \u001b)
     assert "evil\\|name &lt;img src=x>\\\\u001b\\[31m" in row
-    assert "disk \\*full\\* \\[see\\](http://x)" in row and "running -> error" in row
+    assert "disk \\*full\\* \\[see\\](http://x)" in row and "running → error" in row
     assert row.count(" | ") == 5  # the name's | did not add a column
     # every computer asked about has a summary row, one without events too
     code, out, _ = invoke("journal", "comp_x", "comp_quiet", "--markdown")

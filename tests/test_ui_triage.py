@@ -167,7 +167,7 @@ async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
 async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path) -> None:
     control = Sim(sim)
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "stopped")
         name = app.fleet.computers[target].name
@@ -175,9 +175,9 @@ async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path
         await pilot.press("W")
         await wait_for(pilot, lambda: f"Watching {name}" in toasts(app), "watching")
         control.force_status(target, "paused")
-        await wait_for(
-            pilot, lambda: f"Watched {name}: stopped -> paused" in toasts(app), "the change"
-        )
+        # drawn with the arrow every other status change uses (the toast had "->")
+        watched = f"Watched {name}: stopped → paused"
+        await wait_for(pilot, lambda: watched in screen_text(app), "the change")
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen), "describe")
         await wait_for(pilot, lambda: f'"id": "{target}"' in screen_text(app), "the JSON")
@@ -202,10 +202,10 @@ async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path
         app.screen.query_one("#path", Input).value = str(second)
         await pilot.press("enter")
         await wait_for(pilot, second.exists, "the second Markdown file")
-        assert "stopped -> paused" in second.read_text()
+        assert "stopped → paused" in second.read_text()
     text = out.read_text()
     assert text.startswith(f"# Incident timeline: {target.replace('_', chr(92) + '_')}")
-    assert "stopped -> paused" in text
+    assert "stopped → paused" in text
 
 
 def test_describe_masks_secret_fields_and_known_secrets() -> None:

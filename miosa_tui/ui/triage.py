@@ -34,6 +34,7 @@ from miosa_tui.fleet.history import (
     scope_for,
     status_events,
 )
+from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import (
     LastAction,
     Problem,
@@ -211,8 +212,9 @@ class Triage:
         self.alerts.announce(f"miosa-tui: {title}", problem.reason)
 
     def _announce_watch(self, computer: Computer, old_status: str) -> None:
-        self._toast(f"Watched {computer.name}: {old_status} -> {computer.status}", "information")
-        self.alerts.announce(f"miosa-tui: {computer.name}", f"{old_status} -> {computer.status}")
+        change = transition(old_status, computer.status)
+        self._toast(f"Watched {computer.name}: {change}", "information")
+        self.alerts.announce(f"miosa-tui: {computer.name}", change)
 
     def _toast(self, message: str, severity: SeverityLevel, timeout: float = 10.0) -> None:
         if self.alerts.level == "off" and severity != "warning":
