@@ -716,3 +716,21 @@ async def test_junk_keys_crash_nothing(
         assert finished  # the hook does see workers end (screenshots, details, actions)
         assert app.dashboard.poller is not None and app.fleet.last_success is not None
     assert app.return_code in (None, 0)
+
+
+async def test_a_long_name_is_cut_with_an_ellipsis(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    """A name wider than the NAME column ends in "…" (it was cut mid-word with no sign)."""
+    target = next(iter(ctl.names().values()))
+    long_name = "research-agent-with-a-rather-long-name-0042"
+    ctl.rename(target, long_name)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for(pilot, lambda: target in table_text(app), "the row")
+        line = next(line for line in table_text(app).splitlines() if target in line)
+        shown = line.split(long_name[:10], 1)[1].split()[0]
+        assert long_name not in line
+        assert shown.endswith("…"), line
+        assert long_name.startswith(long_name[:10] + shown[:-1]), line

@@ -265,6 +265,14 @@ class Sim:
         response.raise_for_status()
         return {c["name"]: c["id"] for c in response.json()["data"]}
 
+    def rename(self, computer_id: str, name: str) -> None:
+        """Rename through the API, as another client would."""
+        self.http.patch(
+            f"/api/v1/computers/{computer_id}",
+            json={"name": name},
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        ).raise_for_status()
+
     def force_status(self, computer_id: str, status: str) -> None:
         self.http.post(
             f"/_sim/computers/{computer_id}/status", json={"status": status}

@@ -217,7 +217,7 @@ class ComputerTable(DataTable[Text | str]):
         since = self.requested.get(c.id) if c.id in self.desired else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
-            safe(c.name),
+            safe(c.name, overflow="ellipsis"),
             status_text(
                 c.status,
                 c.raw_status,
