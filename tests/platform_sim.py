@@ -168,9 +168,17 @@ def seconds_since_update(output: bytes) -> int:
 class PtySession:
     """`argv` as the session leader of a fresh pty (its controlling terminal)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], *, block_sighup: bool) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        block_sighup: bool,
+        size: tuple[int, int] = (40, 140),
+    ) -> None:
+        """`size`: the terminal's (rows, columns)."""
         self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
 
         def child_setup() -> None:
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes the controlling terminal
