@@ -1,6 +1,6 @@
 """Where the MIOSA docs are silent (moving or resizing a running computer) the dashboard offers the
 action and lets the server decide; a refusal reaches the user as an error toast carrying the
-server's sentence, and the journal keeps the request id.
+server's sentence, and the journal keeps it as "refused" with the request id.
 
 The action is started through the app's action flow (the step after the move dialog), so the
 test does not depend on how the dialog asks.
@@ -59,13 +59,13 @@ async def test_a_live_move_is_offered_and_the_servers_refusal_is_shown(
         [request] = ctl.sent("POST", "/move", target)
         assert request["status"] == 409
         [toast] = [t for t in toast_texts(app) if sentence in t]
-        assert toast.startswith(f"Move {computer.name} failed:")
+        assert toast.startswith(f"Move {computer.name} refused:")
         # The toast is given the request id; while notify() reads its text as markup the
         # " [request req_…]" suffix is eaten on screen (issue 11's markup-safe text fixes that).
         given = [str(n.message) for n in app._notifications if sentence in str(n.message)]
         assert given and given[0].endswith(f"[request {request['request_id']}]")
         [entry] = [e for e in app.journal.entries if e.action == "move"]
-        assert (entry.outcome, entry.request_id) == ("failed", request["request_id"])
+        assert (entry.outcome, entry.request_id) == ("refused", request["request_id"])
         assert sentence in entry.message
         assert ctl.computer(target)["region"] == computer.region  # type: ignore[index]
         assert ctl.mutating() == ["POST /computers/{id}/move x1"]

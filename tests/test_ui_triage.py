@@ -345,3 +345,24 @@ async def test_the_incident_export_lists_every_marked_computer_events_or_not(
     assert len(quiet_rows) == 1, f"{quiet} is not in the summary: {rows}"
     assert quiet_name.replace("_", "\\_") in quiet_rows[0]
     assert "no events recorded" in quiet_rows[0]
+
+
+async def test_a_bulk_action_counts_refusals_apart_from_failures(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    control = Sim(sim)
+    app = make_app(sim, tmp_path, poll_interval=3600.0)  # the table keeps what it saw
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        stopped = [c for c in row_ids(app) if app.fleet.computers[c].status == "stopped"][:2]
+        assert len(stopped) == 2
+        for ident in stopped:
+            await highlight(pilot, app, ident)
+            await pilot.press("space")
+        control.force_status(stopped[0], "starting")  # started elsewhere meanwhile
+        await pilot.press("s")
+        expected = "Started 1, 1 refused: see the journal (j)."
+        await wait_for(pilot, lambda: expected in screen_text(app), expected)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "starting" in cell(app, stopped[0], "status"), "the poll")
+        assert stopped[0] not in app.triage.problems
