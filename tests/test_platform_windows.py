@@ -164,7 +164,8 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
                 await wait_for(pilot, lambda: toasts, "the toast")
                 out["after_ctrl_z"] = toasts
                 out["running_after_ctrl_z"] = app.is_running
-                await open_screen(pilot, app, "question_mark", HelpScreen, "help")
+                await pilot.press("question_mark")
+                await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
                 await pilot.pause()
                 out["help"] = screen_text(app)
             return out
