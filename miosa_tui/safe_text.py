@@ -16,11 +16,15 @@ loading Textual.
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import OverflowMethod
 
 ELLIPSIS = "\u2026"
 
@@ -103,9 +107,14 @@ def safe(
     *,
     limit: int | None = None,
     multiline: bool = False,
+    overflow: OverflowMethod | None = None,
 ) -> Text:
-    """A Rich `Text` showing `value` literally: never markup, hidden characters visibly escaped."""
-    return Text(printable(value, limit=limit, multiline=multiline), style=style)
+    """A Rich `Text` showing `value` literally: never markup, hidden characters visibly escaped.
+    `overflow="ellipsis"` ends it in "…" where it is cut to fit (a table cell)."""
+    text = printable(value, limit=limit, multiline=multiline)
+    if overflow is None:
+        return Text(text, style=style)
+    return Text(text, style=style, overflow=overflow, no_wrap=True)
 
 
 def safe_line(*parts: str | tuple[object, str | Style], limit: int | None = None) -> Text:

@@ -8,7 +8,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -17,6 +17,9 @@ os.environ["MIOSA_TUI_IMAGE_RENDERER"] = "halfcell"
 
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import SimServer
+
+if TYPE_CHECKING:
+    from ui_helpers import Sim
 
 API_KEY = "msk_u_test_0000"
 
@@ -46,9 +49,20 @@ def sim_factory() -> Iterator[Callable[..., SimServer]]:
 
 
 @pytest.fixture
-def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
-    """A started simulator: seed 7, 12 computers, speed 50 (an 8 s boot takes 0.16 s)."""
-    return sim_factory()
+def sim(request: pytest.FixtureRequest, sim_factory: Callable[..., SimServer]) -> SimServer:
+    """A started simulator: seed 7, 12 computers, speed 50 (an 8 s boot takes 0.16 s), with the
+    test module's `SIM_OPTIONS` (e.g. ui_helpers.SMALL_DESKTOPS) if it has them."""
+    return sim_factory(**getattr(request.module, "SIM_OPTIONS", {}))
+
+
+@pytest.fixture
+def ctl(sim: SimServer) -> Iterator[Sim]:
+    """The simulator's control routes (ui_helpers.Sim), closed after the test."""
+    from ui_helpers import Sim  # imported here: most tests never load the UI
+
+    control = Sim(sim)
+    yield control
+    control.close()
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,9 @@
   which Linux cannot; a stand-in with the same three functions takes the place of its `_posix`
   helpers (what `_win32` does when no console answers: size unknown, queries time out).
 - `PtySession`: a command as the session leader of a fresh pty, its controlling terminal, so
-  closing the master side is a real hang-up (what sshd or tmux does when the session goes away).
+  closing the master side is a real hang-up (what sshd or tmux does when the session goes away);
+  with `proc_state`/`wait_exit` (state and CPU time from /proc) the hang-up tests of macOS and
+  of tests/test_terminal_life.py share it.
 """
 
 from __future__ import annotations
@@ -166,9 +168,17 @@ def seconds_since_update(output: bytes) -> int:
 class PtySession:
     """`argv` as the session leader of a fresh pty (its controlling terminal)."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], *, block_sighup: bool) -> None:
+    def __init__(
+        self,
+        argv: list[str],
+        env: dict[str, str],
+        *,
+        block_sighup: bool,
+        size: tuple[int, int] = (40, 140),
+    ) -> None:
+        """`size`: the terminal's (rows, columns)."""
         self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
 
         def child_setup() -> None:
             fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes the controlling terminal
@@ -211,6 +221,17 @@ class PtySession:
             f"gave up waiting for {what}; exit code {self.proc.poll()}; "
             f"last output {bytes(self.output[-600:])!r}"
         )
+
+    def drain(self) -> None:
+        """Read what the app has written so far, without waiting (a full pty blocks it)."""
+        while select.select([self.master], [], [], 0)[0]:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk
 
     def send(self, data: bytes) -> None:
         os.write(self.master, data)

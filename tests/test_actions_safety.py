@@ -20,9 +20,12 @@ from ui_helpers import (
     cell,
     first_with,
     highlight,
+    highlight_first,
     loaded,
     make_app,
+    open_screen,
     pump,
+    toasts,
     wait_for,
 )
 
@@ -41,10 +44,6 @@ FAULTS_OFF = FaultConfig().to_json()  # every fault off
 
 def set_faults(ctl: Sim, **changes: Any) -> None:
     ctl.http.put("/_sim/faults", json={**FAULTS_OFF, **changes}).raise_for_status()
-
-
-def toasts(app: Any) -> list[str]:
-    return [str(n.message) for n in app._notifications]
 
 
 # -- the transport and the runner, no UI ----------------------------------------------------------
@@ -116,8 +115,7 @@ async def test_stop_under_a_fault_is_sent_once_journaled_and_settled(
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await loaded(pilot, app)
-            target = first_with(app, "running")
-            await highlight(pilot, app, target)
+            target = await highlight_first(pilot, app, "running")
             await pump(pilot, 6)
             ctl.reset()
             set_faults(ctl, **fault)
@@ -179,13 +177,11 @@ async def test_every_confirmed_action_ends_in_the_journal(sim: SimServer, tmp_pa
             await highlight(pilot, app, stopped)
             await pilot.press("s")
             await highlight(pilot, app, running)
-            await pilot.press("r")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+            await open_screen(pilot, app, "r", ConfirmActionDialog, "confirm")
             await pilot.press("y")
             await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmActionDialog), "closed")
             await highlight(pilot, app, source)
-            await pilot.press("c")
-            await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+            await open_screen(pilot, app, "c", CloneDialog, "the clone dialog")
             await pilot.press("enter")
             await wait_for(
                 pilot,
@@ -217,8 +213,7 @@ async def test_confirming_again_while_in_flight_is_journaled_not_resent(
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await loaded(pilot, app)
-            target = first_with(app, "stopped")
-            await highlight(pilot, app, target)
+            target = await highlight_first(pilot, app, "stopped")
             ctl.reset()
             set_faults(ctl, latency_ms=[1500, 1500])  # the first start is still out...
             await burst(pilot, "s", "s")  # ...when the user presses start again

@@ -17,7 +17,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from ui_helpers import SIZE, Sim, burst, first_with, highlight, loaded, make_app, pump
+from ui_helpers import (
+    SIZE,
+    Sim,
+    burst,
+    first_with,
+    highlight,
+    highlight_first,
+    loaded,
+    make_app,
+    pump,
+)
 
 from miosa_tui import cli
 from miosa_tui.api.errors import InvalidInputError, MiosaError
@@ -394,8 +404,7 @@ async def test_forms_refuse_garbage_and_send_nothing(sim: SimServer, tmp_path: P
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await loaded(pilot, app)
-            running = first_with(app, "running")
-            await highlight(pilot, app, running)
+            await highlight_first(pilot, app, "running")
             await pump(pilot, 6)  # the panes' first fetches
             before = ctl.mutating()
             for text in ["Bad Name", "9lives", "a_b", "x-", "名前", "a" * 64]:
@@ -411,8 +420,7 @@ async def test_forms_refuse_garbage_and_send_nothing(sim: SimServer, tmp_path: P
                 assert not isinstance(app.screen, DashboardScreen), f"{text!r} was accepted"
                 await burst(pilot, "escape")
             # move and resize choices: random keys, then escape
-            stopped = first_with(app, "stopped")
-            await highlight(pilot, app, stopped)
+            await highlight_first(pilot, app, "stopped")
             for key in ("m", "z"):
                 await burst(pilot, key)
                 await burst(pilot, *"qwerty!@#", "up", "up", "up")

@@ -113,17 +113,16 @@ def test_cli_actions_are_in_the_journal_with_outcome_and_request_id(
     rows = json.loads(out)
     assert [(r["id"], r["action"], r["outcome"], r["source"]) for r in rows] == [
         (target["id"], "stop", "sent", "cli"),
-        (stopped["id"], "restart", "failed", "cli"),
+        (stopped["id"], "restart", "refused", "cli"),
     ]
     assert rows[1]["request_id"] == request_id
     assert rows[0]["scope"] == scope_for(sim.base_url)
     code, out, _ = invoke("journal", stopped["name"])
     assert code == 0 and len(out.splitlines()) == 1
-    assert "restart failed" in out and request_id in out and "(cli)" in out
-    # ... and a failed action makes the computer a problem until something fixes it.
+    assert "restart refused" in out and request_id in out and "(cli)" in out
+    # ... and a refusal is not a failure of the computer: it is no problem.
     code, out, _ = invoke("ls", "--problems", "--json")
-    problem = next(p for p in json.loads(out) if p["id"] == stopped["id"])
-    assert problem["problem"] == "action failed" and problem["request_id"] == request_id
+    assert code == 0 and stopped["id"] not in {p["id"] for p in json.loads(out)}
 
 
 def test_journal_since_markdown_and_offline(
@@ -170,8 +169,15 @@ def test_journal_since_markdown_and_offline(
     row = next(line for line in lines if line.startswith("| 20"))
     # (the backslash of the visible escape is itself escaped, so Markdown shows \u001b)
     assert "evil\\|name &lt;img src=x>\\\\u001b\\[31m" in row
-    assert "disk \\*full\\* \\[see\\](http://x)" in row and "running -> error" in row
+    assert "disk \\*full\\* \\[see\\](http://x)" in row and "running → error" in row
     assert row.count(" | ") == 5  # the name's | did not add a column
+    # every computer asked about has a summary row, one without events too
+    code, out, _ = invoke("journal", "comp_x", "comp_quiet", "--markdown")
+    assert code == 0 and "| comp\\_quiet | no events recorded | 0 | 0 |" in out
+    assert "evil\\|name" in out
+    code, out, _ = invoke("journal", "comp_quiet", "--markdown")
+    assert code == 0 and "| comp\\_quiet | no events recorded | 0 | 0 |" in out
+    assert "No actions or status changes were recorded" in out
     code, out, err = invoke("journal", "--since", "soon")
     assert code == 2 and "use a duration such as 30m" in err
     code, out, _ = invoke("journal", "nobody", "--since", "1h")

@@ -304,17 +304,18 @@ async def test_unknown_outcome_is_never_resent() -> None:
     assert journal.entries[0].request_id == "req_9"
 
 
-async def test_api_refusal_is_failed_with_request_id() -> None:
+async def test_api_refusal_is_refused_with_request_id() -> None:
+    """A 409 is the API saying no, not the computer failing: journalled as refused."""
     vm = comp("a", "running")
     client, journal = FakeClient([vm]), Journal()
     client.send_error = ValidationError(
         "Computer is not stopped.", status=409, code="INVALID_STATE", request_id="req_1"
     )
     result = await ActionRunner().run(K.STOP, vm, client, journal)
-    assert result.outcome == "failed" and result.request_id == "req_1"
+    assert result.outcome == "refused" and result.request_id == "req_1" and result.sent
     assert client.sends() == ["stop"]
     entry = journal.entries[-1]
-    assert entry.outcome == "failed" and entry.message == "Computer is not stopped."
+    assert entry.outcome == "refused" and entry.message == "Computer is not stopped."
     assert entry.request_id == "req_1"
 
 

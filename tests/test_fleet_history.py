@@ -246,7 +246,7 @@ def test_status_changes_of_a_poll_become_rows() -> None:
     assert [(r.target_id, r.target_name, r.old_status, r.new_status) for r in gone] == [
         ("b", "db", "stopped", None)
     ]
-    assert gone[0].what == "stopped -> gone" and rows[1].what == "running -> error"
+    assert gone[0].what == "stopped → gone" and rows[1].what == "running → error"
 
 
 def test_since_and_scope_parsing() -> None:

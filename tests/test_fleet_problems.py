@@ -124,16 +124,19 @@ def test_an_action_problem_clears_when_the_computer_gets_there_or_it_is_old() ->
     assert judge(box("running"), now=at(60), rules=RULES, last_action=ok) is None
 
 
-def test_last_actions_skip_what_was_never_sent_and_what_is_not_an_action() -> None:
+def test_last_actions_skip_what_was_never_sent_or_done_and_what_is_not_an_action() -> None:
     journal = Journal()
-    journal.record("stop", "comp_1", "web", "failed", "refused", "req_1", at=at(1))
+    journal.record("stop", "comp_1", "web", "failed", "it broke", "req_1", at=at(1))
     journal.record("stop", "comp_1", "web", "skipped", "Not sent: already stopped.", at=at(2))
-    journal.record("screenshot", "comp_1", "web", "ok", "saved x.png", at=at(3))
+    journal.record("start", "comp_1", "web", "refused", "already starting", "req_2", at=at(3))
+    journal.record("screenshot", "comp_1", "web", "ok", "saved x.png", at=at(4))
     journal.record("start", "comp_2", "db", "failed", at=at(1))
     journal.record("start", "comp_2", "db", "ok", at=at(2))
+    journal.record("start", "comp_3", "ci", "refused", "already starting", at=at(1))
     found = last_actions(journal)
-    assert found["comp_1"] == LastAction("stop", "failed", at(1), "refused", "req_1")
+    assert found["comp_1"] == LastAction("stop", "failed", at(1), "it broke", "req_1")
     assert found["comp_2"].outcome == "ok"
+    assert "comp_3" not in found  # a refusal alone makes no problem
 
 
 def test_each_computer_has_its_most_serious_problem_and_the_list_is_ordered() -> None:

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from ui_helpers import Sim, first_with, highlight, loaded, make_app, screen_text, wait_for
+from ui_helpers import (
+    Sim,
+    first_with,
+    highlight,
+    loaded,
+    make_app,
+    open_screen,
+    screen_text,
+    wait_for,
+)
 
 from miosa_tui.sim.faults import FaultConfig
 from miosa_tui.sim.server import SimServer
@@ -74,36 +83,35 @@ async def test_live_pane_refreshes_up_to_twice_a_second_one_at_a_time(
 
 
 async def test_live_pane_stops_when_hidden_and_when_the_computer_stops(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    control = Sim(sim)
     app = make_app(sim, tmp_path, poll_interval=0.5)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "running")
-        await live_pane(pilot, app, control, target)
-        start = len(shots(control, target))
-        await wait_for(pilot, lambda: len(shots(control, target)) >= start + 2, "live frames")
+        await live_pane(pilot, app, ctl, target)
+        start = len(shots(ctl, target))
+        await wait_for(pilot, lambda: len(shots(ctl, target)) >= start + 2, "live frames")
         # Hidden under the help screen: no more pictures (one may have been on its way).
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: app.screen is not app.dashboard, "help on top")
-        hidden_at = len(shots(control, target))
-        await polls_pass(pilot, control)
-        assert len(shots(control, target)) <= hidden_at + 1
+        hidden_at = len(shots(ctl, target))
+        await polls_pass(pilot, ctl)
+        assert len(shots(ctl, target)) <= hidden_at + 1
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is app.dashboard, "help closed")
-        back = len(shots(control, target))
-        await wait_for(pilot, lambda: len(shots(control, target)) >= back + 2, "live again")
+        back = len(shots(ctl, target))
+        await wait_for(pilot, lambda: len(shots(ctl, target)) >= back + 2, "live again")
         # The computer stops: no more pictures either.
-        control.force_status(target, "stopped")
+        ctl.force_status(target, "stopped")
         await wait_for(
             pilot,
             lambda: (c := app.fleet.computers.get(target)) is not None and c.status == "stopped",
             "the poll saw it stop",
         )
-        stopped_at = len(shots(control, target))
-        await polls_pass(pilot, control)
-        assert len(shots(control, target)) <= stopped_at + 1
+        stopped_at = len(shots(ctl, target))
+        await polls_pass(pilot, ctl)
+        assert len(shots(ctl, target)) <= stopped_at + 1
 
 
 async def test_live_skips_frames_whose_bytes_did_not_change(
@@ -111,37 +119,37 @@ async def test_live_skips_frames_whose_bytes_did_not_change(
 ) -> None:
     """A frozen clock keeps desktops still: live frames arrive but are not decoded or drawn."""
     server = sim_factory(frozen_time="2026-12-01T12:00:00Z")
-    control = Sim(server)
+    ctl = Sim(server)
     app = make_app(server, tmp_path, poll_interval=1.0)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "running")
-        pane = await live_pane(pilot, app, control, target)
+        pane = await live_pane(pilot, app, ctl, target)
         shown = pane.shot
         await wait_for(pilot, lambda: pane.live_skipped >= 3, "three unchanged frames skipped")
         assert pane.shot is shown  # the picture on screen is still the first one
 
 
-async def test_live_wall_refreshes_the_focused_tile_only(sim: SimServer, tmp_path: Path) -> None:
-    control = Sim(sim)
+async def test_live_wall_refreshes_the_focused_tile_only(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
     app = make_app(sim, tmp_path, poll_interval=1.0)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot, app)
-        await pilot.press("w")
-        await wait_for(pilot, lambda: isinstance(app.screen, WallScreen), "the wall")
+        await open_screen(pilot, app, "w", WallScreen, "the wall")
         wall = app.screen
         assert isinstance(wall, WallScreen)
         await wait_for(pilot, lambda: wall.focused_id is not None, "a focused tile")
         await pilot.press("L")
         focused = wall.focused_id
         assert focused is not None
-        start = len(control.requests())
+        start = len(ctl.requests())
         await wait_for(
             pilot,
-            lambda: len([r for r in control.requests()[start:] if focused in r["path"]]) >= 4,
+            lambda: len([r for r in ctl.requests()[start:] if focused in r["path"]]) >= 4,
             "four live pictures of the focused tile",
         )
-        recent = [r for r in control.requests()[start:] if r["route"].endswith(SHOT)]
+        recent = [r for r in ctl.requests()[start:] if r["route"].endswith(SHOT)]
         # At most one other tile's fetch was already on its way when L was pressed.
         assert len([r for r in recent if focused not in r["path"]]) <= 1
         assert_at_most_two_a_second([r["at"] for r in recent if focused in r["path"]])

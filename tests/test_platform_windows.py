@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from platform_sim import WINDOWS_PRELUDE
-from ui_helpers import make_app, screen_text, wait_for
+from ui_helpers import make_app, open_screen, screen_text, wait_for
 
 from miosa_tui.cli import doctor
 from miosa_tui.config import load_config
@@ -196,8 +196,7 @@ async def test_linux_help_lists_suspend(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        await open_screen(pilot, app, "question_mark", HelpScreen, "help")
         await pilot.pause()
         assert "Suspend" in screen_text(app)
 

@@ -6,27 +6,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_helpers import Sim, first_with, highlight, loaded, make_app, screen_text, wait_for
+from ui_helpers import (
+    Sim,
+    highlight_first,
+    loaded,
+    make_app,
+    screen_text,
+    wait_for,
+)
 
 from miosa_tui.sim.server import SimServer
 
 
 async def test_a_started_computer_journals_the_start_requests_id(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    control = Sim(sim)
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
+        target = await highlight_first(pilot, app, "stopped")
         await pilot.press("s")
         await wait_for(
             pilot,
             lambda: any(e.outcome == "ok" and e.target_id == target for e in app.journal.entries),
             "the start confirmed",
         )
-        (post,) = control.sent("POST", "/start", target)
+        (post,) = ctl.sent("POST", "/start", target)
         rid = post["request_id"]
         assert rid
         lines = [e for e in app.journal.entries if e.target_id == target]

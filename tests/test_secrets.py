@@ -22,8 +22,7 @@ from textual.widgets import Input, TabbedContent
 from ui_helpers import (
     SIZE,
     burst,
-    first_with,
-    highlight,
+    highlight_first,
     loaded,
     pump,
     screen_text,
@@ -121,8 +120,7 @@ async def test_every_screen_and_file_is_free_of_secrets(
                     await burst(pilot, "escape")
 
         await loaded(pilot, app)
-        running = first_with(app, "running")
-        await highlight(pilot, app, running)
+        await highlight_first(pilot, app, "running")
         panel = app.dashboard.query_one(AccessPanel)
         await wait_for(pilot, lambda: bool(seen["vnc"]), "the VNC credentials")
         await pilot.press("a")  # the access panel

@@ -8,19 +8,23 @@ goes away. Each test then watches the child's exit and its CPU time (from /proc/
 
 from __future__ import annotations
 
-import fcntl
 import os
-import select
 import signal
-import struct
-import subprocess
 import sys
-import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from platform_sim import (
+    CPU_LIMIT,
+    EXIT_LIMIT,
+    PtySession,
+    painted,
+    proc_state,
+    python_env,
+    wait_exit,
+)
 from ui_helpers import Sim, make_app, pump, wait_for
 
 from miosa_tui.sim.server import SimServer
@@ -30,134 +34,34 @@ pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="needs Linux ptys and /proc"
 )
 
-EXIT_LIMIT = 10.0  # seconds a hung-up app may take to exit (it takes about one)
-CPU_LIMIT = 3.0  # CPU seconds it may burn meanwhile (a spinning input thread burns ~1 per second)
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def proc_state(pid: int) -> tuple[str, float] | None:
-    """(state letter, user+system CPU seconds) of a process, None once it is gone."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return None
-    return fields[0], (int(fields[11]) + int(fields[12])) / TICK
-
-
-class PtyApp:
-    """`python -m miosa_tui ...` as the session leader of a fresh pty, like a login shell's job."""
-
-    def __init__(self, args: list[str], env: dict[str, str], *, block_sighup: bool = False) -> None:
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 140, 0, 0))
-
-        def child_setup() -> None:
-            fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes the controlling terminal
-            if block_sighup:
-                # Stands in for every way SIGHUP fails to arrive (a parent shell that dies
-                # without forwarding it, nohup, a revoked tty): only the watchdog can notice.
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
-
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "miosa_tui", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-            preexec_fn=child_setup,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
-        self.closed = False
-
-    def read_until(self, predicate: Callable[[bytes], bool], limit: float = 30.0) -> None:
-        end = time.monotonic() + limit
-        while time.monotonic() < end:
-            ready, _, _ = select.select([self.master], [], [], 0.2)
-            if ready:
-                try:
-                    self.output += os.read(self.master, 65536)
-                except OSError:
-                    break
-            if predicate(bytes(self.output)):
-                return
-        raise AssertionError(f"the app did not paint in time: {bytes(self.output[-400:])!r}")
-
-    def drain(self) -> None:
-        while select.select([self.master], [], [], 0)[0]:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:
-                return
-            if not chunk:
-                return
-            self.output += chunk
-
-    def send(self, data: bytes) -> None:
-        os.write(self.master, data)
-
-    def hang_up(self) -> None:
-        os.close(self.master)
-        self.closed = True
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(10)
-        if not self.closed:
-            os.close(self.master)
-
 
 @pytest.fixture
-def spawn(tmp_path: Path) -> Iterator[Callable[..., PtyApp]]:
-    started: list[PtyApp] = []
+def spawn(tmp_path: Path) -> Iterator[Callable[..., PtySession]]:
+    """`python -m miosa_tui ARGS` as the session leader of a fresh pty, like a login shell's job."""
+    started: list[PtySession] = []
 
-    def make(*args: str, block_sighup: bool = False, **env_extra: str) -> PtyApp:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
-        env.update(
-            TERM="xterm-256color",
-            COLORTERM="truecolor",
+    def make(*args: str, block_sighup: bool = False, **env_extra: str) -> PtySession:
+        env = python_env(
             MIOSA_TUI_IMAGE_RENDERER="halfcell",
             MIOSA_TUI_CONFIG=str(tmp_path / "config.toml"),
             **env_extra,
         )
-        app = PtyApp(list(args), env, block_sighup=block_sighup)
-        started.append(app)
-        return app
+        argv = [sys.executable, "-m", "miosa_tui", *args]
+        session = PtySession(argv, env, block_sighup=block_sighup)
+        started.append(session)
+        return session
 
     yield make
-    for app in started:
-        app.close()
-
-
-def wait_exit(pid: int, limit: float) -> tuple[bool, float, float]:
-    """Poll /proc until `pid` exits (or becomes a zombie): (exited, seconds, CPU it used)."""
-    first = proc_state(pid)
-    assert first is not None
-    cpu0 = last = first[1]
-    start = time.monotonic()
-    while time.monotonic() - start < limit:
-        state = proc_state(pid)
-        if state is None or state[0] == "Z":
-            return True, time.monotonic() - start, last - cpu0
-        last = state[1]
-        time.sleep(0.05)
-    return False, time.monotonic() - start, last - cpu0
-
-
-def painted(output: bytes) -> bool:
-    return b"SIMULATED" in output and b"running" in output
+    for session in started:
+        session.close()
 
 
 @pytest.mark.parametrize("block_sighup", [False, True], ids=["sighup", "watchdog"])
 def test_hang_up_ends_the_app_without_spinning(
-    spawn: Callable[..., PtyApp], block_sighup: bool
+    spawn: Callable[..., PtySession], block_sighup: bool
 ) -> None:
     app = spawn("--demo", block_sighup=block_sighup)
-    app.read_until(painted)
+    app.read_until(painted, "the first paint")
     time.sleep(0.5)  # a few polls and repaints into its life
     app.drain()
     app.hang_up()
@@ -168,14 +72,14 @@ def test_hang_up_ends_the_app_without_spinning(
 
 
 def test_ctrl_z_suspends_polling_and_fg_resumes_it(
-    spawn: Callable[..., PtyApp], sim: SimServer
+    spawn: Callable[..., PtySession], sim: SimServer
 ) -> None:
     ctl = Sim(sim)
     try:
         app = spawn(
             "--poll-interval", "0.5", MIOSA_API_KEY="msk_u_test_0000", MIOSA_BASE_URL=sim.base_url
         )
-        app.read_until(lambda out: b"running" in out and ctl.list_count() >= 2)
+        app.read_until(lambda out: b"running" in out and ctl.list_count() >= 2, "polls")
         app.send(b"\x1a")  # ctrl+z, as the terminal sends it (ISIG is off in the app)
         deadline = time.monotonic() + 10
         while (proc_state(app.proc.pid) or ("?",))[0] != "T" and time.monotonic() < deadline:

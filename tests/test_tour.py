@@ -13,6 +13,7 @@ from ui_helpers import Sim, loaded, make_app, pump, screen_text, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.forms import CloneDialog
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
 from miosa_tui.ui.tour import STEPS, Tour
 from miosa_tui.ui.widgets.tour_caption import TourCaption
@@ -30,6 +31,15 @@ def caption_says(app: MiosaApp, number: int) -> bool:
 
 async def at_step(pilot: Pilot[None], app: MiosaApp, number: int) -> None:
     await wait_for(pilot, lambda: caption_says(app, number), f"the caption of step {number}")
+
+
+async def to_the_clone_form(pilot: Pilot[None], app: MiosaApp) -> None:
+    """From the tour's start, space to step 6 and wait for its clone form."""
+    await loaded(pilot, app)
+    await at_step(pilot, app, 1)
+    await pilot.press(*["space"] * 5)
+    await at_step(pilot, app, 6)
+    await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
 
 
 async def test_auto_tour_reaches_its_last_step_and_exits_0(sim: SimServer, tmp_path: Path) -> None:
@@ -130,15 +140,9 @@ async def test_leaving_the_clone_step_sends_the_proposed_name_and_opens_the_jour
     """Space on step 6: the clone form is sent with the name it proposed (the next step's `j`
     once landed in the name field first, creating a computer named `j`), then step 7's journal
     opens on the dashboard."""
-    from miosa_tui.ui.screens.forms import CloneDialog
-
     app = touring(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await loaded(pilot, app)
-        await at_step(pilot, app, 1)
-        await pilot.press(*["space"] * 5)
-        await at_step(pilot, app, 6)
-        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await to_the_clone_form(pilot, app)
         await pilot.press("space")
         await at_step(pilot, app, 7)
         await wait_for(pilot, lambda: Sim(sim).sent("POST", "/clone"), "the clone request")
@@ -178,15 +182,9 @@ async def test_back_or_escape_from_the_clone_step_clones_nothing(
 ) -> None:
     """← on step 6 (to read step 5 again) and escape (to end the tour) used to press Enter in
     the clone form, creating a computer; they cancel it. Only going on sends the clone."""
-    from miosa_tui.ui.screens.forms import CloneDialog
-
     app = touring(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await loaded(pilot, app)
-        await at_step(pilot, app, 1)
-        await pilot.press(*["space"] * 5)
-        await at_step(pilot, app, 6)
-        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone form")
+        await to_the_clone_form(pilot, app)
         await pilot.press("left")
         await at_step(pilot, app, 5)
         await wait_for(pilot, lambda: app.screen is app.dashboard, "the clone form closed")

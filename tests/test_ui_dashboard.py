@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import random
-from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -20,15 +19,19 @@ from textual.worker import Worker, WorkerState
 from ui_helpers import (
     API_KEY,
     SIZE,
+    SMALL_DESKTOPS,
     Sim,
     burst,
     cell,
     first_with,
     header_text,
     highlight,
+    highlight_first,
     highlighted,
     loaded,
+    loaded_app,
     make_app,
+    open_screen,
     pump,
     row_ids,
     screen_text,
@@ -57,18 +60,7 @@ from miosa_tui.ui.widgets.journal_pane import JournalPane
 STREAM_TOKEN = "POST /computers/{id}/stream-token"
 
 
-@pytest.fixture
-def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
-    """The usual seeded fleet on small desktops: these tests never look at the pictures, and
-    smaller PNGs keep the CPU (and so every key press in Pilot) quick."""
-    return sim_factory(width=320, height=200)
-
-
-@pytest.fixture
-def ctl(sim: SimServer) -> Iterator[Sim]:
-    control = Sim(sim)
-    yield control
-    control.close()
+SIM_OPTIONS = SMALL_DESKTOPS
 
 
 def journal_lines(app: object) -> list[str]:
@@ -82,11 +74,8 @@ def journal_lines(app: object) -> list[str]:
 async def test_start_sends_one_request_and_the_row_follows(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await highlight_first(pilot, app, "stopped")
         ctl.reset()
         await pilot.press("s")
         await wait_for(pilot, lambda: ctl.status(target) == "running", "the sim to run it")
@@ -101,15 +90,12 @@ async def test_start_sends_one_request_and_the_row_follows(
 async def test_stop_asks_first_with_cancel_focused(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "running")
         name = app.fleet.computers[target].name
         await highlight(pilot, app, target)
         ctl.reset()
-        await pilot.press("S")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "S", ConfirmActionDialog, "the dialog")
         assert app.focused is not None and app.focused.id == "cancel"
         text = screen_text(app)
         assert f"Stop {name}?" in text
@@ -130,14 +116,10 @@ async def test_stop_asks_first_with_cancel_focused(
 
 
 async def test_restart_confirmed_with_y(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "running")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await highlight_first(pilot, app, "running")
         ctl.reset()
-        await pilot.press("r")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "r", ConfirmActionDialog, "the dialog")
         await pilot.press("y")
         await wait_for(pilot, lambda: ctl.sent("POST", "/restart", target), "the restart request")
         # restart goes through stopping/starting and back to running; the row ends there too
@@ -154,15 +136,12 @@ async def test_restart_confirmed_with_y(sim: SimServer, ctl: Sim, tmp_path: Path
 
 
 async def test_destroy_needs_the_typed_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = shortest_named(app, "running")  # fewer keys to type
         name = app.fleet.computers[target].name
         await highlight(pilot, app, target)
         ctl.reset()
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "d", ConfirmActionDialog, "the dialog")
         dialog = app.screen
         assert f"Type {name} to confirm" in screen_text(app)
         assert dialog.query_one("#confirm", Button).disabled
@@ -187,9 +166,7 @@ async def test_destroy_needs_the_typed_name(sim: SimServer, ctl: Sim, tmp_path: 
 
 
 async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "running")
         stopped = first_with(app, "stopped")
         ctl.reset()
@@ -200,8 +177,7 @@ async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_pat
         cases += [(target, ("enter", "n", "escape"))]
         for cid, keys in cases:
             await highlight(pilot, app, cid)
-            await pilot.press("d")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "dialog")
+            await open_screen(pilot, app, "d", ConfirmActionDialog, "dialog")
             await pilot.press(*keys)
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "it to close")
         await pump(pilot, 4)
@@ -217,15 +193,12 @@ async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_pat
 
 
 async def test_clone_with_the_default_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         source = first_with(app, "running")
         name = app.fleet.computers[source].name
         await highlight(pilot, app, source)
         ctl.reset()
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+        await open_screen(pilot, app, "c", CloneDialog, "the clone dialog")
         box = app.screen.query_one("#name", Input)
         assert box.value == f"{name}-clone"
         assert app.focused is box
@@ -242,12 +215,9 @@ async def test_clone_with_the_default_name(sim: SimServer, ctl: Sim, tmp_path: P
 
 
 async def test_clone_refuses_a_bad_name(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         ctl.reset()
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CloneDialog), "the clone dialog")
+        await open_screen(pilot, app, "c", CloneDialog, "the clone dialog")
         dialog = app.screen
         await pilot.press("home", "ctrl+k")
         await type_text(pilot, "Bad Name!")
@@ -256,8 +226,7 @@ async def test_clone_refuses_a_bad_name(sim: SimServer, ctl: Sim, tmp_path: Path
         await pump(pilot, 2)
         assert app.screen is dialog  # refused: still open
         assert "Name must start with a lowercase letter." in screen_text(app)
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "it to close")
+        await open_screen(pilot, app, "escape", DashboardScreen, "it to close")
         await pump(pilot, 4)
         assert ctl.mutating() == []
         assert table(app).row_count == 12
@@ -274,65 +243,43 @@ async def choose(pilot: object, app: object, steps: int) -> str:
     return option.id
 
 
-async def test_move_a_stopped_computer(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+@pytest.mark.parametrize(
+    ("key", "dialog", "field", "steps"),
+    [("m", MoveDialog, "region", 1), ("z", ResizeDialog, "size", 2)],
+    ids=["move", "resize"],
+)
+async def test_move_or_resize_a_stopped_computer(
+    sim: SimServer, ctl: Sim, tmp_path: Path, key: str, dialog: type, field: str, steps: int
+) -> None:
+    """The form opens on the current value; the choice is confirmed before one request goes."""
+    verb = {"region": "move", "size": "resize"}[field]
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "stopped")
-        before = app.fleet.computers[target].region
+        before = getattr(app.fleet.computers[target], field)
         await highlight(pilot, app, target)
         ctl.reset()
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, MoveDialog), "the move dialog")
-        assert f"Current region: {before}" in screen_text(app)
-        region = await choose(pilot, app, 1)
-        assert region != before
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, dialog), f"the {verb} dialog")
+        assert f"Current {field}: {before}" in screen_text(app)
+        chosen = await choose(pilot, app, steps)
+        assert chosen != before
+        await open_screen(pilot, app, "enter", ConfirmActionDialog, "confirm")
         name = app.fleet.computers[target].name
-        assert f"Move {name} from {before} to {region}?" in screen_text(app)
+        assert f"{verb.capitalize()} {name} from {before} to {chosen}?" in screen_text(app)
         assert ctl.mutating() == []  # nothing is sent before the answer
         await pilot.press("y")
-        await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("region") == region, "move")
-        await wait_for(pilot, lambda: cell(app, target, "region") == region, "the region cell")
+        await wait_for(pilot, lambda: (ctl.computer(target) or {}).get(field) == chosen, verb)
+        await wait_for(pilot, lambda: cell(app, target, field) == chosen, f"the {field} cell")
         assert ctl.status(target) == "stopped"
-        [request] = ctl.sent("POST", "/move")
-        assert request["json"]["region"] == region
-        assert ctl.mutating() == ["POST /computers/{id}/move x1"]
-
-
-async def test_resize(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        before = app.fleet.computers[target].size
-        await highlight(pilot, app, target)
-        ctl.reset()
-        await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResizeDialog), "the resize dialog")
-        size = await choose(pilot, app, 2)
-        assert size != before
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
-        name = app.fleet.computers[target].name
-        assert f"Resize {name} from {before} to {size}?" in screen_text(app)
-        assert ctl.mutating() == []  # nothing is sent before the answer
-        await pilot.press("y")
-        await wait_for(pilot, lambda: (ctl.computer(target) or {}).get("size") == size, "resize")
-        await wait_for(pilot, lambda: cell(app, target, "size") == size, "the size cell")
-        [request] = ctl.sent("POST", "/resize") + ctl.sent("PATCH", "/resize")
-        assert request["json"]["size"] == size
+        [request] = ctl.sent("POST", f"/{verb}") + ctl.sent("PATCH", f"/{verb}")
+        assert request["json"][field] == chosen
         assert len(ctl.mutating()) == 1
 
 
 async def test_create_from_the_form(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         ctl.reset()
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, CreateDialog), "the create dialog")
+        await open_screen(pilot, app, "n", CreateDialog, "the create dialog")
         dialog = app.screen
         await type_text(pilot, "lab-new")
         # each Select: open it, move down, pick; then on to the next field
@@ -365,9 +312,7 @@ async def test_create_from_the_form(sim: SimServer, ctl: Sim, tmp_path: Path) ->
 
 
 async def test_bulk_stop_skips_the_stopped_one(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         first = first_with(app, "running")
         second = first_with(app, "running", skip=[first])
         stopped = first_with(app, "stopped")
@@ -379,8 +324,7 @@ async def test_bulk_stop_skips_the_stopped_one(sim: SimServer, ctl: Sim, tmp_pat
             assert f"{count} marked" in header_text(app)
         await pilot.press("p")
         ctl.reset()
-        await pilot.press("S")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "S", ConfirmActionDialog, "the dialog")
         text = screen_text(app)
         assert "2 will stop, 1 skipped: already stopped" in text
         assert "Stop 2 computers?" in text
@@ -406,9 +350,7 @@ async def test_bulk_stop_skips_the_stopped_one(sim: SimServer, ctl: Sim, tmp_pat
 
 
 async def test_filter_by_status_and_escape_clears(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path, poll_interval=1.0)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=1.0) as (app, pilot):
         stopped = {c.id for c in app.fleet.computers.values() if c.status == "stopped"}
         assert 0 < len(stopped) < 12
         await pilot.press("slash")
@@ -469,9 +411,7 @@ async def test_action_flow_tells_the_dashboard_by_signals(sim: SimServer, tmp_pa
 
 
 async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path, poll_interval=1.0)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=1.0) as (app, pilot):
         api_order = row_ids(app)
         target = api_order[2]
         await highlight(pilot, app, target)
@@ -495,9 +435,7 @@ async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) 
 async def test_pause_stops_polling_and_resume_restarts_it(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path, poll_interval=0.2)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=0.2) as (app, pilot):
         start = ctl.list_count()
         await wait_for(pilot, lambda: ctl.list_count() >= start + 2, "polling to run")
         await pilot.press("p")
@@ -522,9 +460,7 @@ async def test_read_only_sends_nothing_that_changes_anything(
     monkeypatch.delenv("DISPLAY", raising=False)  # "open in browser" must not find one
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.delenv("BROWSER", raising=False)
-    app = make_app(sim, tmp_path, read_only=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, read_only=True) as (app, pilot):
         assert "READ-ONLY" in header_text(app)
         footer = screen_text(app).splitlines()[-1]
         for label in ("Start", "Stop", "Destroy", "Clone", "New"):
@@ -576,9 +512,7 @@ async def test_read_only_sends_nothing_that_changes_anything(
 async def test_status_changes_show_and_the_cursor_stays(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path, poll_interval=0.2)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=0.2) as (app, pilot):
         ids = row_ids(app)
         target = next(cid for cid in ids[2:] if app.fleet.computers[cid].status == "running")
         above = ids[0]
@@ -610,11 +544,8 @@ async def test_journal_opened_late_shows_what_happened_before(
     sim: SimServer, tmp_path: Path
 ) -> None:
     """The pane is made on the first `j`: actions taken before then must be on it."""
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await highlight_first(pilot, app, "stopped")
         await pilot.press("s")
         await wait_for(
             pilot,
@@ -633,9 +564,7 @@ async def test_journal_records_and_exports_without_the_key(
     out = tmp_path / "out"
     out.mkdir()
     monkeypatch.chdir(out)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         assert not app.dashboard.query(JournalPane)  # made when first asked for
         await pilot.press("j")
         pane = app.dashboard.query_one(JournalPane)
@@ -653,8 +582,7 @@ async def test_journal_records_and_exports_without_the_key(
             "a journal line with the outcome",
         )
         await wait_for(pilot, lambda: "Now running" in "\n".join(journal_lines(app)), "settled")
-        await pilot.press("J")
-        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the export dialog")
+        await open_screen(pilot, app, "J", PathDialog, "the export dialog")
         default = app.screen.query_one("#path", Input).value
         assert default.startswith("miosa-journal-") and default.endswith(".txt")
         await pilot.press("enter")
@@ -670,11 +598,8 @@ async def test_journal_records_and_exports_without_the_key(
 
 
 async def test_help_lists_keys_by_area(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path, poll_interval=1.0)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+    async with loaded_app(sim, tmp_path, poll_interval=1.0) as (app, pilot):
+        await open_screen(pilot, app, "question_mark", HelpScreen, "the help screen")
         text = screen_text(app)
         for title in ("Keys", "Table", "Desktop", "Dialogs", "Filter syntax", "Marks"):
             assert title in text, title
@@ -689,14 +614,11 @@ async def test_help_lists_keys_by_area(sim: SimServer, tmp_path: Path) -> None:
             ("esc", "Clear filter, to table"),
         ):
             assert any(f" {key} " in line and f"  {what}" in line for line in lines), what
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "help to close")
+        await open_screen(pilot, app, "escape", DashboardScreen, "help to close")
 
 
 async def test_palette_go_to_a_computer(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path, poll_interval=1.0)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=1.0) as (app, pilot):
         first = highlighted(app)
         target = min(
             (cid for cid in row_ids(app) if cid != first),
@@ -761,3 +683,19 @@ async def test_junk_keys_crash_nothing(
         assert finished  # the hook does see workers end (screenshots, details, actions)
         assert app.dashboard.poller is not None and app.fleet.last_success is not None
     assert app.return_code in (None, 0)
+
+
+async def test_a_long_name_is_cut_with_an_ellipsis(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    """A name wider than the NAME column ends in "…" (it was cut mid-word with no sign)."""
+    target = next(iter(ctl.names().values()))
+    long_name = "research-agent-with-a-rather-long-name-0042"
+    ctl.rename(target, long_name)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await wait_for(pilot, lambda: target in table_text(app), "the row")
+        line = next(line for line in table_text(app).splitlines() if target in line)
+        shown = line.split(long_name[:10], 1)[1].split()[0]
+        assert long_name not in line
+        assert shown.endswith("…"), line
+        assert long_name.startswith(long_name[:10] + shown[:-1]), line

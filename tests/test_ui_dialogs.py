@@ -6,7 +6,9 @@ uses them; "refused" means: the reason is on screen and nothing was recorded.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -102,10 +104,27 @@ def screen_text(app: App[Any]) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
+@contextlib.asynccontextmanager
+async def hosting(screen: Screen[Any]) -> AsyncIterator[tuple[Host, Pilot[Any]]]:
+    """A 100x30 `Host` running under the Pilot with `screen` open on it."""
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_dialog(pilot, screen)
+        yield app, pilot
+
+
 async def open_dialog(pilot: Pilot[Any], screen: Screen[Any]) -> None:
     assert isinstance(pilot.app, Host)
     pilot.app.open(screen)
     await pilot.pause()
+
+
+async def results_after(pilot: Pilot[Any], *keys: str) -> list[Any]:
+    """Press `keys`, let the app settle, and return every value dismissed so far."""
+    assert isinstance(pilot.app, Host)
+    await pilot.press(*keys)
+    await pilot.pause()
+    return pilot.app.results
 
 
 async def type_text(pilot: Pilot[Any], text: str) -> None:
@@ -116,45 +135,37 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
 
 
 async def test_confirm_focuses_cancel_so_enter_cancels() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
+    async with hosting(ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH]))) as (app, pilot):
         assert isinstance(app.screen, ConfirmActionDialog)
         assert isinstance(app.focused, Button) and app.focused.id == "cancel"
         text = screen_text(app)
         assert "Stop research-desk?" in text
         assert "y Stop" in text and "n/esc Cancel" in text  # the confirm keys are visible
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == [False]
+        assert await results_after(pilot, "enter") == [False]
         assert not isinstance(app.screen, ConfirmActionDialog)
 
 
 @pytest.mark.parametrize(("keys", "expected"), [(["y"], True), (["n"], False), (["escape"], False)])
 async def test_confirm_keys(keys: list[str], expected: bool) -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
-        await pilot.press(*keys)
-        await pilot.pause()
-        assert app.results == [expected]
+    async with hosting(ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH]))) as (
+        _app,
+        pilot,
+    ):
+        assert await results_after(pilot, *keys) == [expected]
 
 
 async def test_confirm_double_y_dismisses_once() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.RESTART, [RESEARCH])))
-        await pilot.press("y", "y")
-        await pilot.pause()
-        assert app.results == [True]
+    async with hosting(ConfirmActionDialog(plan_bulk(ActionKind.RESTART, [RESEARCH]))) as (
+        _app,
+        pilot,
+    ):
+        assert await results_after(pilot, "y", "y") == [True]
 
 
 async def test_confirm_lists_every_target_and_the_skipped_ones() -> None:
     fleet = [computer(n, f"vm-{n}") for n in range(100, 140)] + [OLD]
     plan = plan_bulk(ActionKind.STOP, fleet)
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan))
+    async with hosting(ConfirmActionDialog(plan)) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, ConfirmActionDialog)
         text = screen_text(app)
@@ -178,9 +189,7 @@ async def test_confirm_lists_every_target_and_the_skipped_ones() -> None:
 
 async def test_confirm_shows_names_literally() -> None:
     odd = computer(9, "[bold]x[/")
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [odd])))
+    async with hosting(ConfirmActionDialog(plan_bulk(ActionKind.STOP, [odd]))) as (app, _pilot):
         assert "[bold]x[/" in screen_text(app)
 
 
@@ -188,9 +197,7 @@ async def test_typed_confirmation_blocks_y_and_click_until_exact_text() -> None:
     plan = plan_bulk(ActionKind.DESTROY, [RESEARCH, WEB])
     phrase = typed_phrase_for(plan)
     assert phrase == "destroy 2"
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan, require_typed=phrase))
+    async with hosting(ConfirmActionDialog(plan, require_typed=phrase)) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, ConfirmActionDialog)
         text = screen_text(app)
@@ -213,9 +220,7 @@ async def test_typed_confirmation_blocks_y_and_click_until_exact_text() -> None:
         await pilot.pause()
         assert dialog.query_one("#typed", Input).value == "destroy 3"
         assert confirm.disabled
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == []
+        assert await results_after(pilot, "enter") == []
         assert "Type exactly destroy 2 to confirm." in screen_text(app)
 
         await pilot.press("backspace", "2")
@@ -229,15 +234,11 @@ async def test_typed_confirmation_blocks_y_and_click_until_exact_text() -> None:
 async def test_typed_confirmation_enter_in_field_confirms() -> None:
     plan = plan_bulk(ActionKind.DESTROY, [RESEARCH])
     assert typed_phrase_for(plan) == "research-desk"
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan, require_typed="research-desk"))
+    async with hosting(ConfirmActionDialog(plan, require_typed="research-desk")) as (app, pilot):
         assert "Type research-desk to confirm" in screen_text(app)
         assert app.focused is app.screen.query_one("#typed")  # no tab needed
         await type_text(pilot, "research-desk")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == [True]
+        assert await results_after(pilot, "enter") == [True]
 
 
 async def test_typed_phrase_rule() -> None:
@@ -251,38 +252,24 @@ async def test_confirm_keys_follow_the_keymap() -> None:
         app.set_keymap({"dialog.confirm": "c"})
         await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [RESEARCH])))
         assert "c Stop" in screen_text(app)
-        await pilot.press("y")
-        await pilot.pause()
-        assert app.results == []
-        await pilot.press("c")
-        await pilot.pause()
-        assert app.results == [True]
+        assert await results_after(pilot, "y") == []
+        assert await results_after(pilot, "c") == [True]
 
 
 async def test_confirm_with_nothing_to_do_cannot_confirm() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ConfirmActionDialog(plan_bulk(ActionKind.STOP, [OLD])))
+    async with hosting(ConfirmActionDialog(plan_bulk(ActionKind.STOP, [OLD]))) as (app, pilot):
         assert "Nothing to do" in screen_text(app)
-        await pilot.press("y")
-        await pilot.pause()
-        assert app.results == []
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.results == [False]
+        assert await results_after(pilot, "y") == []
+        assert await results_after(pilot, "escape") == [False]
 
 
 # -- CloneDialog ------------------------------------------------------------------------------
 
 
 async def test_clone_default_name_returned_on_enter() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, CloneDialog(RESEARCH, existing_names={"research-desk"}))
+    async with hosting(CloneDialog(RESEARCH, existing_names={"research-desk"})) as (app, pilot):
         assert app.screen.query_one("#name", Input).value == "research-desk-clone"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == ["research-desk-clone"]
+        assert await results_after(pilot, "enter") == ["research-desk-clone"]
 
 
 @pytest.mark.parametrize(
@@ -298,9 +285,7 @@ async def test_clone_default_name_returned_on_enter() -> None:
     ],
 )
 async def test_clone_refuses_invalid_names_in_the_form(typed: str, reason: str) -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, CloneDialog(RESEARCH, existing_names={"taken"}))
+    async with hosting(CloneDialog(RESEARCH, existing_names={"taken"})) as (app, pilot):
         app.screen.query_one("#name", Input).value = typed
         await pilot.pause()
         await pilot.press("enter")
@@ -312,12 +297,8 @@ async def test_clone_refuses_invalid_names_in_the_form(typed: str, reason: str) 
 
 
 async def test_clone_escape_returns_none() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, CloneDialog("web-1"))
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.results == [None]
+    async with hosting(CloneDialog("web-1")) as (_app, pilot):
+        assert await results_after(pilot, "escape") == [None]
 
 
 def test_clone_name_is_trimmed_and_numbered() -> None:
@@ -331,9 +312,7 @@ def test_clone_name_is_trimmed_and_numbered() -> None:
 
 
 async def test_move_opens_on_the_current_region_and_enter_there_changes_nothing() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, MoveDialog(RESEARCH))
+    async with hosting(MoveDialog(RESEARCH)) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, MoveDialog)
         text = screen_text(app)
@@ -347,15 +326,11 @@ async def test_move_opens_on_the_current_region_and_enter_there_changes_nothing(
         assert app.screen is dialog
         assert "Already in us-mia: choose another region." in screen_text(app)
         assert app.results == []
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        assert app.results == ["us-nyc"]
+        assert await results_after(pilot, "down", "enter") == ["us-nyc"]
 
 
 async def test_move_refuses_the_current_region() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, MoveDialog("us-mia", count=3))
+    async with hosting(MoveDialog("us-mia", count=3)) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, MoveDialog)
         assert "Move 3 computers" in screen_text(app)
@@ -366,9 +341,7 @@ async def test_move_refuses_the_current_region() -> None:
 
 
 async def test_resize_shows_specs_note_and_refuses_current() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ResizeDialog(RESEARCH))
+    async with hosting(ResizeDialog(RESEARCH)) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, ResizeDialog)
         text = screen_text(app)
@@ -390,33 +363,26 @@ async def test_resize_shows_specs_note_and_refuses_current() -> None:
 
 
 async def test_resize_custom_note() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ResizeDialog("small", note="Stopped computers resize at once."))
+    async with hosting(ResizeDialog("small", note="Stopped computers resize at once.")) as (
+        app,
+        pilot,
+    ):
         assert "Stopped computers resize at once." in screen_text(app)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.results == [None]
+        assert await results_after(pilot, "escape") == [None]
 
 
 # -- CreateDialog -----------------------------------------------------------------------------
 
 
 async def test_create_requires_a_valid_name_then_returns_the_dict() -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, CreateDialog(existing_names={"web-1"}))
+    async with hosting(CreateDialog(existing_names={"web-1"})) as (app, pilot):
         dialog = app.screen
         assert isinstance(dialog, CreateDialog)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == []
+        assert await results_after(pilot, "enter") == []
         assert "Name is required." in screen_text(app)
 
         await type_text(pilot, "web-1")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == []
+        assert await results_after(pilot, "enter") == []
         assert "A computer named web-1 already exists." in screen_text(app)
 
         await pilot.press("backspace", "2")
@@ -435,9 +401,7 @@ async def test_create_defaults() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_dialog(pilot, CreateDialog())
         await type_text(pilot, "fresh")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == [
+        assert await results_after(pilot, "enter") == [
             {"name": "fresh", "size": "small", "region": "us-mia", "template_type": "miosa-desktop"}
         ]
 
@@ -446,9 +410,7 @@ async def test_create_defaults() -> None:
 
 
 async def test_path_dialog_refusals_then_accepts(tmp_path: Path) -> None:
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, PathDialog("Export the journal", str(tmp_path / "j.txt")))
+    async with hosting(PathDialog("Export the journal", str(tmp_path / "j.txt"))) as (app, pilot):
         field = app.screen.query_one("#path", Input)
         for typed, reason in [
             ("", "Enter a file path."),
@@ -459,30 +421,22 @@ async def test_path_dialog_refusals_then_accepts(tmp_path: Path) -> None:
         ]:
             field.value = typed
             await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            assert app.results == [], typed
+            assert await results_after(pilot, "enter") == [], typed
             assert reason in screen_text(app), typed
             error = app.screen.query_one("#path-error", Static)
             assert error.display and reason in str(error.visual)
         field.value = str(tmp_path / "journal.txt")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == [str(tmp_path / "journal.txt")]
+        assert await results_after(pilot, "enter") == [str(tmp_path / "journal.txt")]
 
 
 async def test_export_dialog_prefills_and_warns_on_overwrite(tmp_path: Path) -> None:
     existing = tmp_path / "old.txt"
     existing.write_text("x")
-    app = Host()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await open_dialog(pilot, ExportDialog(str(existing)))
+    async with hosting(ExportDialog(str(existing))) as (app, pilot):
         text = screen_text(app)
         assert "Export the journal" in text
         assert "it will be replaced" in text
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.results == [None]
+        assert await results_after(pilot, "escape") == [None]
 
 
 async def test_path_dialog_replaces_an_existing_file_only_on_a_second_enter(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets._footer import FooterKey
-from ui_helpers import SIZE, highlight, loaded, make_app, pump, wait_for
+from ui_helpers import highlight, loaded_app, pump, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
@@ -25,9 +25,7 @@ def same_kind(app: MiosaApp, status: str) -> list[str]:
 async def test_footer_follows_the_highlight_without_rebuilding_needlessly(
     sim: SimServer, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         footer = app.dashboard.query_one(Footer)
         running = same_kind(app, "running")
         stopped = same_kind(app, "stopped")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from ui_helpers import SIZE, loaded, make_app
+from ui_helpers import loaded_app
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.heap import YOUNG_PER_ROW, HeapSettler
@@ -32,9 +32,7 @@ async def test_the_dashboard_settles_after_its_first_poll_and_releases_on_exit(
     sim: SimServer, tmp_path: Path
 ) -> None:
     before = gc.get_threshold()
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         await pilot.pause()
         assert app.heap.settled_at == 12
         assert gc.get_freeze_count() > 0

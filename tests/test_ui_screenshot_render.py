@@ -1,6 +1,7 @@
 """Renderer choice and the PIL helpers: names map to textual-image classes, auto falls back to
 halfcell where detection is known to pick badly, bad bytes become a typed error, and the faster
-halfcell draws exactly the cells the stock one draws."""
+halfcell (and the desktop pane's strips, made by the same encoder) draw exactly the cells the
+stock one draws."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from miosa_tui.ui.image_renderer import (
     prepare_renderer,
     thumbnail_png,
 )
+from miosa_tui.ui.widgets.desktop.strips import halfcell_strips
 
 
 def png_bytes(size: tuple[int, int] = (64, 40)) -> bytes:
@@ -96,3 +98,27 @@ def test_fast_halfcell_draws_the_same_cells(size: tuple[int, int]) -> None:
     fast = list(fast_renderable(image, "auto", "auto").__rich_console__(console, options))
     assert cells(fast) == cells(stock)
     assert len(fast) < len(stock)  # runs of equal cells are merged
+
+
+@pytest.mark.parametrize("size", [(64, 40), (33, 18)])
+def test_pane_strips_draw_the_stock_cells(size: tuple[int, int]) -> None:
+    """The desktop pane's strips (made in a thread) and textual-image's stock halfcell draw the
+    same cells for an image already scaled to the pane."""
+    image = Image.open(io.BytesIO(png_bytes(size)))
+    console = Console(width=size[0], color_system="truecolor", file=io.StringIO())
+    rows = size[1] // 2
+    options = console.options.update(width=size[0], height=rows)
+    stock = list(StockHalfcell(image, size[0], rows).__rich_console__(console, options))
+    strips = halfcell_strips(image)
+    assert len(strips) == rows
+    drawn = [segment for strip in strips for segment in [*strip, Segment("\n")]]
+    assert cells(drawn) == cells(stock)
+
+
+def test_pane_strips_draw_an_odd_last_row_over_black() -> None:
+    image = Image.new("RGB", (5, 3), (200, 10, 10))
+    strips = halfcell_strips(image)
+    assert len(strips) == 2
+    last = cells(list(strips[1]))
+    assert len(last) == 5
+    assert {(fg.triplet, bg.triplet) for _, fg, bg in last} == {((200, 10, 10), (0, 0, 0))}

@@ -1,6 +1,6 @@
 """Where the MIOSA docs are silent (moving or resizing a running computer) the dashboard offers the
 action and lets the server decide; a refusal reaches the user as an error toast carrying the
-server's sentence, and the journal keeps the request id.
+server's sentence, and the journal keeps it as "refused" with the request id.
 
 The action is started through the app's action flow (the step after the move dialog), so the
 test does not depend on how the dialog asks.
@@ -8,43 +8,19 @@ test does not depend on how the dialog asks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from textual.widgets._toast import Toast
-from ui_helpers import SIZE, Sim, first_with, loaded, make_app, screen_text, wait_for
+from ui_helpers import Sim, first_with, loaded_app, toast_texts, wait_for
 
 from miosa_tui.api.models import REGIONS
 from miosa_tui.fleet.actions import ActionKind, BulkPlan, allowed
 from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.app import MiosaApp
-
-
-@pytest.fixture
-def ctl(sim: SimServer) -> Iterator[Sim]:
-    control = Sim(sim)
-    yield control
-    control.close()
-
-
-def toast_texts(app: MiosaApp) -> list[str]:
-    """The text inside each toast on screen, its wrapped lines joined with spaces."""
-    lines = screen_text(app).splitlines()
-    texts = []
-    for toast in app.screen.query(Toast):
-        r = toast.region
-        inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
-        texts.append(" ".join(inside))
-    return [" ".join(t.split()) for t in texts]
 
 
 async def test_a_live_move_is_offered_and_the_servers_refusal_is_shown(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts drawn
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):  # toasts drawn
         app.clear_notifications()
         target = first_with(app, "running")
         computer = app.fleet.computers[target]
@@ -59,13 +35,13 @@ async def test_a_live_move_is_offered_and_the_servers_refusal_is_shown(
         [request] = ctl.sent("POST", "/move", target)
         assert request["status"] == 409
         [toast] = [t for t in toast_texts(app) if sentence in t]
-        assert toast.startswith(f"Move {computer.name} failed:")
+        assert toast.startswith(f"Move {computer.name} refused:")
         # The toast is given the request id; while notify() reads its text as markup the
         # " [request req_…]" suffix is eaten on screen (issue 11's markup-safe text fixes that).
         given = [str(n.message) for n in app._notifications if sentence in str(n.message)]
         assert given and given[0].endswith(f"[request {request['request_id']}]")
         [entry] = [e for e in app.journal.entries if e.action == "move"]
-        assert (entry.outcome, entry.request_id) == ("failed", request["request_id"])
+        assert (entry.outcome, entry.request_id) == ("refused", request["request_id"])
         assert sentence in entry.message
         assert ctl.computer(target)["region"] == computer.region  # type: ignore[index]
         assert ctl.mutating() == ["POST /computers/{id}/move x1"]
@@ -74,9 +50,7 @@ async def test_a_live_move_is_offered_and_the_servers_refusal_is_shown(
 async def test_a_live_resize_is_offered_and_accepted(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "running")
         computer = app.fleet.computers[target]
         assert allowed(ActionKind.RESIZE, computer) is None

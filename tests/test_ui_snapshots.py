@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
-from ui_helpers import SIZE, make_app, static_text, table, wait_for
+from ui_helpers import SIZE, make_app, open_screen, static_text, table, wait_for
 
 from miosa_tui.fleet.humanize import age
 from miosa_tui.sim.server import SimServer
@@ -102,8 +102,7 @@ def test_destroy_dialog_for_two_marked(
         await settle(pilot, app)
         await pilot.press("space", "space")  # marks the first two rows, the cursor moves on
         await settle(pilot, app)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "d", ConfirmActionDialog, "the dialog")
         await settle(pilot, app)
         assert len(table(app).marked) == 2
 
@@ -115,8 +114,7 @@ def test_help_screen(frozen_sim: SimServer, tmp_path: Any, snap_compare: Any) ->
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await settle(pilot, app)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        await open_screen(pilot, app, "question_mark", HelpScreen, "the help screen")
         await settle(pilot, app)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

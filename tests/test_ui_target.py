@@ -8,18 +8,19 @@ clipboard got, against the real app and simulator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
-import pytest
+from textual.pilot import Pilot
 from ui_helpers import (
+    SMALL_DESKTOPS,
     Sim,
     burst,
-    first_with,
-    highlight,
+    highlight_first,
     highlighted,
-    loaded,
-    make_app,
+    loaded_app,
+    open_screen,
+    region_text,
     row_ids,
     screen_text,
     table,
@@ -34,26 +35,12 @@ from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 
-SIZE = (160, 48)
-
-
-@pytest.fixture
-def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
-    return sim_factory(width=320, height=200)
-
-
-@pytest.fixture
-def ctl(sim: SimServer) -> Iterator[Sim]:
-    control = Sim(sim)
-    yield control
-    control.close()
+SIM_OPTIONS = SMALL_DESKTOPS
 
 
 def right_text(app: MiosaApp) -> str:
     """What the right-hand column (desktop pane, Details/Access tabs) shows on screen."""
-    region = app.dashboard.query_one("#right").region
-    lines = screen_text(app).splitlines()[region.y : region.bottom]
-    return "\n".join(line[region.x : region.right] for line in lines)
+    return region_text(app, app.dashboard.query_one("#right").region)
 
 
 def panes_show(app: MiosaApp, computer_id: str | None) -> bool:
@@ -77,6 +64,13 @@ async def shown(pilot: object, app: MiosaApp, computer_id: str | None, what: str
     await wait_for(pilot, lambda: panes_show(app, computer_id), what)  # type: ignore[arg-type]
 
 
+async def on_first(pilot: Pilot[Any], app: MiosaApp, status: str) -> str:
+    """Highlight the first row with `status` and wait for every pane to show it; its id."""
+    target = await highlight_first(pilot, app, status)
+    await shown(pilot, app, target, "the panes on the highlighted computer")
+    return target
+
+
 def other_region(app: MiosaApp, cid: str) -> str:
     region = app.fleet.computers[cid].region
     regions = sorted({c.region for c in app.fleet.computers.values() if c.region != region})
@@ -93,12 +87,8 @@ async def filter_to(pilot: object, app: MiosaApp, text: str) -> None:
 async def test_filter_that_hides_the_highlighted_one_moves_panes_copy_and_keys(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        before = first_with(app, "running")
-        await highlight(pilot, app, before)
-        await shown(pilot, app, before, "the panes on the highlighted computer")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        before = await on_first(pilot, app, "running")
         region = other_region(app, before)
         await filter_to(pilot, app, f"region:{region}")
         await wait_for(pilot, lambda: before not in row_ids(app), "the filter applied")
@@ -113,8 +103,7 @@ async def test_filter_that_hides_the_highlighted_one_moves_panes_copy_and_keys(
         assert app.clipboard == app.client.public_url(app.fleet.computers[now])
         # an action goes to the highlighted one too
         ctl.reset()
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "d", ConfirmActionDialog, "the dialog")
         dialog = app.screen
         assert isinstance(dialog, ConfirmActionDialog)
         assert [c.id for c in dialog.targets] == [now]
@@ -125,12 +114,8 @@ async def test_filter_that_hides_the_highlighted_one_moves_panes_copy_and_keys(
 async def test_filter_that_empties_the_table_shows_nothing_selected(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
-        before = first_with(app, "running")
-        await highlight(pilot, app, before)
-        await shown(pilot, app, before, "the panes on the highlighted computer")
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
+        await on_first(pilot, app, "running")
         await filter_to(pilot, app, "name:no-such-computer-anywhere")
         await wait_for(pilot, lambda: table(app).row_count == 0, "an empty table")
         assert highlighted(app) is None
@@ -154,12 +139,8 @@ async def test_filter_that_empties_the_table_shows_nothing_selected(
 async def test_sort_keeps_panes_and_keys_on_the_same_computer(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
-        await shown(pilot, app, target, "the panes on the highlighted computer")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await on_first(pilot, app, "stopped")
         order = row_ids(app)
         for _ in range(3):
             await pilot.press("greater_than_sign")
@@ -178,12 +159,8 @@ async def test_sort_keeps_panes_and_keys_on_the_same_computer(
 async def test_poll_that_changes_the_highlighted_computer_updates_the_panes(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "running")
-        await highlight(pilot, app, target)
-        await shown(pilot, app, target, "the panes on the highlighted computer")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await on_first(pilot, app, "running")
         ctl.force_status(target, "error")
         details = app.dashboard.query_one(DetailsPanel)
         await wait_for(
@@ -199,12 +176,8 @@ async def test_poll_that_changes_the_highlighted_computer_updates_the_panes(
 async def test_poll_that_removes_the_highlighted_computer_moves_everything(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
-        await shown(pilot, app, target, "the panes on the highlighted computer")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await on_first(pilot, app, "stopped")
         # another client destroys it
         ctl.http.delete(f"{sim.base_url}/computers/{target}", headers=_auth()).raise_for_status()
         await wait_for(pilot, lambda: target not in row_ids(app), "the poll removed the row")
@@ -223,11 +196,8 @@ async def test_re_add_does_not_pull_the_panes_away(
 ) -> None:
     """A computer that leaves the filtered set and comes back (the filter widened again) is a
     new row: the highlight and the panes stay on what the user is looking at."""
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        first = first_with(app, "running")
-        await highlight(pilot, app, first)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        first = await highlight_first(pilot, app, "running")
         await filter_to(pilot, app, "status:stopped")
         await wait_for(pilot, lambda: first not in row_ids(app), "the filter applied")
         now = highlighted(app)

@@ -20,10 +20,13 @@ from ui_helpers import (
     highlight,
     highlighted,
     loaded,
+    loaded_app,
     make_app,
+    open_screen,
     row_ids,
     screen_text,
     static_text,
+    toasts,
     type_text,
     wait_for,
 )
@@ -41,8 +44,9 @@ def bar_text(app: MiosaApp) -> str:
     return static_text(app.dashboard.query_one("#triage-summary", Static))
 
 
-def toasts(app: MiosaApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+def said(app: MiosaApp) -> str:
+    """Every toast message so far, as one text."""
+    return "\n".join(toasts(app))
 
 
 def capture(app: MiosaApp) -> list[str]:
@@ -61,19 +65,16 @@ def capture(app: MiosaApp) -> list[str]:
 
 
 async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    control = Sim(sim)
-    app = make_app(sim, tmp_path, alerts="desktop")
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, alerts="desktop") as (app, pilot):
         written = capture(app)
         before = set(app.triage.problems)
         target = first_with(app, "running", skip=before)
         name = app.fleet.computers[target].name
-        control.force_status(target, "error")
+        ctl.force_status(target, "error")
         await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
-        assert f"{name} is in error" in toasts(app)
+        assert f"{name} is in error" in said(app)
         count = len(before) + 1
         await wait_for(pilot, lambda: f"{count} problem" in bar_text(app), "the bar's count")
         sent = "".join(written)
@@ -108,16 +109,15 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
 
 
 async def test_the_problem_count_is_drawn_whole_at_120_columns(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     """At 120 columns the left column is ~60 cells: the trends give way, never the count (it
     was drawn as "⚠ 2" and the rest cut off behind the sparklines)."""
-    control = Sim(sim)
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "running", skip=app.triage.problems)
-        control.force_status(target, "error")
+        ctl.force_status(target, "error")
         await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
         bar = app.dashboard.query_one(TriageBar)
 
@@ -133,17 +133,16 @@ async def test_the_problem_count_is_drawn_whole_at_120_columns(
 
 
 async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    control = Sim(sim)
     app = make_app(sim, tmp_path)  # alerts = "toast", the default
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
         written = capture(app)
         target = first_with(app, "running", skip=app.triage.problems)
         name = app.fleet.computers[target].name
-        control.force_status(target, "error")
-        await wait_for(pilot, lambda: f"{name} is in error" in toasts(app), "the toast")
+        ctl.force_status(target, "error")
+        await wait_for(pilot, lambda: f"{name} is in error" in said(app), "the toast")
         sent = "".join(written)
         assert "\x07" not in sent and "\x1b]9;" not in sent and "\x1b]777;" not in sent
 
@@ -180,9 +179,7 @@ def earlier_action(
 async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
     sim: SimServer, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "running")
         name = app.fleet.computers[target].name
     # A script (or the previous on-call) acted on it meanwhile.
@@ -203,7 +200,7 @@ async def test_the_journal_pane_and_details_show_what_earlier_sessions_did(
 
 
 async def test_the_timeline_reads_the_history_once_it_opens(
-    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sim: SimServer, ctl: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The history opens in a thread after start-up: a timeline read before that says
     "nothing recorded yet", and must show the history as soon as it is open, without the
@@ -238,34 +235,29 @@ async def test_the_timeline_reads_the_history_once_it_opens(
             )
             assert highlighted(app) == first
             # a change this session records reaches the timeline once it is written
-            Sim(sim).force_status(first, "paused")
+            ctl.force_status(first, "paused")
             await wait_for(pilot, lambda: "→ paused" in static_text(timeline), "the new row")
     finally:
         gate.set()
 
 
-async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path) -> None:
-    control = Sim(sim)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+async def test_watch_describe_and_markdown_export(sim: SimServer, ctl: Sim, tmp_path: Path) -> None:
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
         target = first_with(app, "stopped")
         name = app.fleet.computers[target].name
         await highlight(pilot, app, target)
         await pilot.press("W")
-        await wait_for(pilot, lambda: f"Watching {name}" in toasts(app), "watching")
-        control.force_status(target, "paused")
-        await wait_for(
-            pilot, lambda: f"Watched {name}: stopped -> paused" in toasts(app), "the change"
-        )
-        await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen), "describe")
+        await wait_for(pilot, lambda: f"Watching {name}" in said(app), "watching")
+        ctl.force_status(target, "paused")
+        # drawn with the arrow every other status change uses (the toast had "->")
+        watched = f"Watched {name}: stopped → paused"
+        await wait_for(pilot, lambda: watched in screen_text(app), "the change")
+        await open_screen(pilot, app, "D", DescribeScreen, "describe")
         await wait_for(pilot, lambda: f'"id": "{target}"' in screen_text(app), "the JSON")
         assert '"status": "paused"' in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, DescribeScreen), "closed")
-        await pilot.press("J")
-        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the export dialog")
+        await open_screen(pilot, app, "J", PathDialog, "the export dialog")
         out = tmp_path / "incident.md"
         app.screen.query_one("#path", Input).value = str(out)
         await pilot.press("enter")
@@ -274,18 +266,17 @@ async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path
         await pilot.press("ctrl+p")
         await type_text(pilot, "incident timeline")
         await wait_for(pilot, lambda: "Export incident timeline" in screen_text(app), "the hit")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "the palette's export")
+        await open_screen(pilot, app, "enter", PathDialog, "the palette's export")
         default = app.screen.query_one("#path", Input).value
         assert default.startswith("miosa-incident-") and default.endswith(".md")
         second = tmp_path / "second.md"
         app.screen.query_one("#path", Input).value = str(second)
         await pilot.press("enter")
         await wait_for(pilot, second.exists, "the second Markdown file")
-        assert "stopped -> paused" in second.read_text()
+        assert "stopped → paused" in second.read_text()
     text = out.read_text()
     assert text.startswith(f"# Incident timeline: {target.replace('_', chr(92) + '_')}")
-    assert "stopped -> paused" in text
+    assert "stopped → paused" in text
 
 
 def test_describe_masks_secret_fields_and_known_secrets() -> None:
@@ -308,10 +299,8 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
     path = default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"not a database" * 100)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        await wait_for(pilot, lambda: "was damaged; it was kept as" in toasts(app), "warning")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await wait_for(pilot, lambda: "was damaged; it was kept as" in said(app), "warning")
         await burst(pilot, "down")
         assert len(row_ids(app)) == 12
     kept = [p for p in path.parent.iterdir() if ".corrupt-" in p.name and "-" in p.suffix]
@@ -319,18 +308,15 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
 
 
 async def test_a_row_whose_status_changed_is_marked_for_a_while(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    control = Sim(sim)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         clock = [1000.0]
         app.triage.monotonic = lambda: clock[0]
         target = first_with(app, "stopped")
         other = first_with(app, "stopped", skip=[target])
         assert cell(app, target, "mark") == " "
-        control.force_status(target, "paused")
+        ctl.force_status(target, "paused")
         await wait_for(pilot, lambda: cell(app, target, "mark") == "◆", "the attention mark")
         assert cell(app, other, "mark") == " "
         clock[0] += 31  # the moment passes: the next poll takes the mark away
@@ -338,16 +324,13 @@ async def test_a_row_whose_status_changed_is_marked_for_a_while(
 
 
 async def test_history_locked_during_the_session_is_one_warning_and_nothing_breaks(
-    sim: SimServer, tmp_path: Path
+    sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     import sqlite3
 
     from miosa_tui.fleet.history import default_path
 
-    control = Sim(sim)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         await wait_for(pilot, lambda: app.triage.writer is not None, "the history open")
         history = app.triage.history
         assert history is not None
@@ -356,13 +339,85 @@ async def test_history_locked_during_the_session_is_one_warning_and_nothing_brea
         blocker.execute("BEGIN EXCLUSIVE")
         try:
             target = first_with(app, "stopped")
-            control.force_status(target, "paused")  # its status row cannot be written
-            await wait_for(pilot, lambda: "History is off for this session" in toasts(app), "it")
+            ctl.force_status(target, "paused")  # its status row cannot be written
+            await wait_for(pilot, lambda: "History is off for this session" in said(app), "it")
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        control.force_status(target, "stopped")
+        ctl.force_status(target, "stopped")
         await wait_for(pilot, lambda: app.fleet.computers[target].status == "stopped", "a poll")
         await pilot.press("j")  # the pane falls back to this session's journal
         await wait_for(pilot, lambda: app.dashboard.query("#journal"), "the pane")
-        assert toasts(app).count("History is off for this session") == 1
+        assert said(app).count("History is off for this session") == 1
+
+
+async def test_a_refused_action_is_said_but_does_not_flag_the_computer(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    """The API answering 409 (start on a computer already starting) is a refusal, not a
+    failure of the computer: a toast and a journal line say so, and no "action failed"."""
+    # Steady polls only when asked (ctrl+r): the table keeps what it saw until then.
+    async with loaded_app(sim, tmp_path, poll_interval=3600.0, notifications=True) as (app, pilot):
+        target = first_with(app, "stopped", skip=app.triage.problems)
+        name = app.fleet.computers[target].name
+        await highlight(pilot, app, target)
+        ctl.force_status(target, "starting")  # started elsewhere: the row still says stopped
+        await pilot.press("s")
+        await wait_for(pilot, lambda: f"Start {name} refused" in screen_text(app), "the toast")
+        assert ctl.sent("POST", "/start", target), "the start reached the API"
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "starting" in cell(app, target, "status"), "the new status")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: f"{name} refused" in screen_text(app), "the journal line")
+        assert "action failed" not in bar_text(app)
+        assert "action failed" not in screen_text(app)
+        assert target not in app.triage.problems
+
+
+async def test_the_incident_export_lists_every_marked_computer_events_or_not(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    """A marked computer with nothing in the history used to be left out of the export: it has
+    a summary row saying so."""
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
+        changed = first_with(app, "running", skip=app.triage.problems)
+        quiet = first_with(app, "stopped", skip=app.triage.problems)
+        quiet_name = app.fleet.computers[quiet].name
+        for ident in (changed, quiet):
+            await highlight(pilot, app, ident)
+            await pilot.press("space")
+        ctl.force_status(changed, "paused")
+        await wait_for(pilot, lambda: "paused" in cell(app, changed, "status"), "the change")
+        await open_screen(pilot, app, "J", PathDialog, "the export dialog")
+        out = tmp_path / "incident.md"
+        app.screen.query_one("#path", Input).value = str(out)
+        await pilot.press("enter")
+        await wait_for(pilot, out.exists, "the Markdown file")
+        await wait_for(pilot, lambda: "Journal exported to" in screen_text(app), "the toast")
+    text = out.read_text()
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert any(changed.replace("_", "\\_") in row and "paused" in row for row in rows), rows
+    quiet_rows = [row for row in rows if quiet.replace("_", "\\_") in row]
+    assert len(quiet_rows) == 1, f"{quiet} is not in the summary: {rows}"
+    assert quiet_name.replace("_", "\\_") in quiet_rows[0]
+    assert "no events recorded" in quiet_rows[0]
+
+
+async def test_a_bulk_action_counts_refusals_apart_from_failures(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path, poll_interval=3600.0)  # the table keeps what it saw
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot, app)
+        stopped = [c for c in row_ids(app) if app.fleet.computers[c].status == "stopped"][:2]
+        assert len(stopped) == 2
+        for ident in stopped:
+            await highlight(pilot, app, ident)
+            await pilot.press("space")
+        ctl.force_status(stopped[0], "starting")  # started elsewhere meanwhile
+        await pilot.press("s")
+        expected = "Started 1, 1 refused: see the journal (j)."
+        await wait_for(pilot, lambda: expected in screen_text(app), expected)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "starting" in cell(app, stopped[0], "status"), "the poll")
+        assert stopped[0] not in app.triage.problems

@@ -6,27 +6,34 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, TabbedContent
 from ui_helpers import (
     API_KEY,
     SIZE,
+    SMALL_DESKTOPS,
     Sim,
     burst,
     cell,
     first_with,
     header_text,
     highlight,
+    highlight_first,
     highlighted,
-    loaded,
+    loaded_app,
     make_app,
+    open_screen,
     pump,
     row_ids,
     screen_text,
     table,
+    toasts,
     wait_for,
 )
 
@@ -42,17 +49,7 @@ from miosa_tui.ui.screens.help import HelpScreen
 from miosa_tui.ui.screens.region_select import RegionFormScreen, RegionSelectScreen
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
-
-@pytest.fixture
-def sim(sim_factory: Callable[..., SimServer]) -> SimServer:
-    return sim_factory(width=320, height=200)
-
-
-@pytest.fixture
-def ctl(sim: SimServer) -> Iterator[Sim]:
-    control = Sim(sim)
-    yield control
-    control.close()
+SIM_OPTIONS = SMALL_DESKTOPS
 
 
 def words(app: MiosaApp) -> str:
@@ -69,10 +66,6 @@ def svg_lines(app: MiosaApp) -> str:
     return html.unescape(" ".join(spans)).replace("\xa0", " ")
 
 
-def toasts(app: MiosaApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
-
-
 def resize_requests(ctl: Sim) -> list[dict[str, object]]:
     return ctl.sent("POST", "/resize") + ctl.sent("PATCH", "/resize")
 
@@ -80,34 +73,39 @@ def resize_requests(ctl: Sim) -> list[dict[str, object]]:
 # -- resize and move: open on the current value, one sentence, confirmed like stop -------------
 
 
+async def choose_another(
+    pilot: Pilot[Any], app: MiosaApp, ctl: Sim, target: str, dialog: type[Screen[Any]], field: str
+) -> str:
+    """Open `dialog` on `target`: it opens on the current value, where Enter only says why
+    not; ↓ picks another value, whose id is returned (the dialog still open)."""
+    current = getattr(app.fleet.computers[target], field)
+    await highlight(pilot, app, target)
+    ctl.reset()
+    await open_screen(pilot, app, "z" if field == "size" else "m", dialog, f"the {field} dialog")
+    options = app.screen.query_one(OptionList)
+    assert options.highlighted_option is not None
+    assert options.highlighted_option.id == current
+    await pilot.press("enter")  # Enter on the current value: nothing happens but a reason
+    await pump(pilot, 2)
+    assert isinstance(app.screen, dialog)
+    already = f"Already {current}" if field == "size" else f"Already in {current}"
+    assert f"{already}: choose another {field}." in screen_text(app)
+    await pilot.press("down")
+    chosen = options.highlighted_option
+    assert chosen is not None and chosen.id is not None and chosen.id != current
+    return chosen.id
+
+
 async def test_resize_opens_on_the_current_size_and_asks_before_sending(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "running")
         computer = app.fleet.computers[target]
-        await highlight(pilot, app, target)
-        ctl.reset()
-        await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResizeDialog), "the resize dialog")
-        options = app.screen.query_one(OptionList)
-        assert options.highlighted_option is not None
-        assert options.highlighted_option.id == computer.size
-        await pilot.press("enter")  # Enter on the current size: nothing happens but a reason
-        await pump(pilot, 2)
-        assert isinstance(app.screen, ResizeDialog)
-        assert f"Already {computer.size}: choose another size." in screen_text(app)
-        await pilot.press("down")
-        chosen = options.highlighted_option
-        assert chosen is not None and chosen.id not in (None, computer.size)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+        chosen = await choose_another(pilot, app, ctl, target, ResizeDialog, "size")
+        await open_screen(pilot, app, "enter", ConfirmActionDialog, "confirm")
         text = screen_text(app)
-        assert f"Resize {computer.name} from {computer.size} to {chosen.id}? It will reboot." in (
-            text
-        )
+        assert f"Resize {computer.name} from {computer.size} to {chosen}? It will reboot." in text
         assert app.focused is not None and app.focused.id == "cancel"
         await pump(pilot, 4)
         assert ctl.mutating() == []  # nothing before the answer
@@ -116,64 +114,44 @@ async def test_resize_opens_on_the_current_size_and_asks_before_sending(
         await pump(pilot, 4)
         assert ctl.mutating() == []
         # and confirmed: one request, the chosen size
-        await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResizeDialog), "the dialog again")
+        await open_screen(pilot, app, "z", ResizeDialog, "the dialog again")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
         await pilot.press("y")
         await wait_for(pilot, lambda: resize_requests(ctl), "the resize request")
         [request] = resize_requests(ctl)
-        assert request["json"] == {"size": chosen.id}
+        assert request["json"] == {"size": chosen}
         assert f"/computers/{target}/" in str(request["path"])
 
 
 async def test_move_says_what_a_move_does_and_sends_nothing_until_confirmed(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         target = first_with(app, "stopped")
         computer = app.fleet.computers[target]
-        await highlight(pilot, app, target)
-        ctl.reset()
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, MoveDialog), "the move dialog")
-        options = app.screen.query_one(OptionList)
-        assert options.highlighted_option is not None
-        assert options.highlighted_option.id == computer.region
-        await pilot.press("enter")
-        await pump(pilot, 2)
-        assert f"Already in {computer.region}: choose another region." in screen_text(app)
-        await pilot.press("down")
-        region = options.highlighted_option
-        assert region is not None and region.id != computer.region
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "confirm")
+        region = await choose_another(pilot, app, ctl, target, MoveDialog, "region")
+        await open_screen(pilot, app, "enter", ConfirmActionDialog, "confirm")
         assert (
-            f"Move {computer.name} from {computer.region} to {region.id}? It gets a new host and"
+            f"Move {computer.name} from {computer.region} to {region}? It gets a new host and"
             " a new IP address in that region. It stays stopped."
         ) in words(app)
         await pump(pilot, 4)
         assert ctl.mutating() == []
         await pilot.press("y")
         await wait_for(pilot, lambda: ctl.sent("POST", "/move"), "the move request")
-        assert [r["json"] for r in ctl.sent("POST", "/move", target)] == [{"region": region.id}]
-        await wait_for(pilot, lambda: cell(app, target, "region") == region.id, "the new region")
+        assert [r["json"] for r in ctl.sent("POST", "/move", target)] == [{"region": region}]
+        await wait_for(pilot, lambda: cell(app, target, "region") == region, "the new region")
         assert cell(app, target, "ip") != computer.ip_address  # a new IP, as the dialog said
 
 
 async def test_resize_without_confirm_stop_sends_after_the_choice(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path, confirm_stop=False)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path, confirm_stop=False) as (app, pilot):
+        await highlight_first(pilot, app, "stopped")
         ctl.reset()
-        await pilot.press("z")
-        await wait_for(pilot, lambda: isinstance(app.screen, ResizeDialog), "the resize dialog")
+        await open_screen(pilot, app, "z", ResizeDialog, "the resize dialog")
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: resize_requests(ctl), "sent without a second question")
         assert len(resize_requests(ctl)) == 1
@@ -185,9 +163,7 @@ async def test_resize_without_confirm_stop_sends_after_the_choice(
 async def test_keys_and_palette_on_an_error_computer_say_why(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
         target = first_with(app, "error")
         name = app.fleet.computers[target].name
         await highlight(pilot, app, target)
@@ -221,9 +197,7 @@ async def test_keys_and_palette_on_an_error_computer_say_why(
 async def test_read_only_keys_say_so_and_help_shows_them_disabled(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path, read_only=True)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, read_only=True, notifications=True) as (app, pilot):
         await highlight(pilot, app, first_with(app, "running"))
         ctl.reset()
         await pilot.press("d")
@@ -237,8 +211,7 @@ async def test_read_only_keys_say_so_and_help_shows_them_disabled(
         assert app.screen is app.dashboard
         assert ctl.mutating() == []
         app.clear_notifications()
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+        await open_screen(pilot, app, "question_mark", HelpScreen, "help")
         await wait_for(pilot, lambda: "Keys" in screen_text(app), "the help box drawn")
         text = screen_text(app)
         for label in ("Start", "Stop", "Destroy", "Resize", "Move"):
@@ -249,11 +222,8 @@ async def test_read_only_keys_say_so_and_help_shows_them_disabled(
 async def test_help_lists_o_and_G_once_and_mutating_keys_plainly(
     sim: SimServer, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await open_screen(pilot, app, "question_mark", HelpScreen, "help")
         lines = screen_text(app).splitlines()
         for key in ("o", "G"):
             rows = [line for line in lines if re.search(rf"(^|[│\s]){key}\s{{2,}}\S", line)]
@@ -272,8 +242,7 @@ async def test_pending_label_counts_from_the_request(
     app = make_app(slow, tmp_path, clock=lambda: now[0])
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: table(app).row_count == 12, "the first poll")
-        target = first_with(app, "stopped")
-        await highlight(pilot, app, target)
+        target = await highlight_first(pilot, app, "stopped")
         now[0] += 52.0  # the row has shown "stopped" for 52 s
         await pilot.press("s")
         await wait_for(pilot, lambda: "→ running" in cell(app, target, "status"), "pending")
@@ -285,9 +254,7 @@ async def test_pending_label_counts_from_the_request(
 async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path, poll_interval=0.3)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=0.3, notifications=True) as (app, pilot):
         await pilot.press("p")
         assert "PAUSED" in header_text(app)
         await pump(pilot, 6)  # a request already on the wire finishes
@@ -308,11 +275,8 @@ async def test_saving_twice_keeps_both_files_and_the_clipboard(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "running")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        target = await highlight_first(pilot, app, "running")
         pane = app.dashboard.query_one(ScreenshotPane)
         await wait_for(
             pilot, lambda: pane.shot is not None and pane.shot.computer_id == target, "a shot"
@@ -320,8 +284,7 @@ async def test_saving_twice_keeps_both_files_and_the_clipboard(
         app.copy_to_clipboard("what the user copied before")
         saved: list[Path] = []
         for _ in range(2):
-            await pilot.press("e")
-            await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "save dialog")
+            await open_screen(pilot, app, "e", PathDialog, "save dialog")
             await pilot.press("enter")
             await wait_for(pilot, lambda: app.screen is app.dashboard, "saved")
             assert pane.saved_path is not None
@@ -332,8 +295,7 @@ async def test_saving_twice_keeps_both_files_and_the_clipboard(
         # typing an existing name: the first Enter warns, the file is untouched
         first_bytes = saved[0].read_bytes()
         saved[0].write_bytes(b"keep me")
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, PathDialog), "save dialog")
+        await open_screen(pilot, app, "e", PathDialog, "save dialog")
         app.screen.query_one(Input).value = str(saved[0])
         await pilot.press("enter")
         await pump(pilot, 2)
@@ -374,14 +336,10 @@ async def test_no_key_greeting_unchanged(sim: SimServer, tmp_path: Path) -> None
 async def test_typed_destroy_opens_in_the_name_field(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
-        target = first_with(app, "running")
-        await highlight(pilot, app, target)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await highlight_first(pilot, app, "running")
         ctl.reset()
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmActionDialog), "the dialog")
+        await open_screen(pilot, app, "d", ConfirmActionDialog, "the dialog")
         assert app.focused is not None and app.focused.id == "typed"
         await burst(pilot, "y", "enter")  # lands in the field: not the name, nothing happens
         await pump(pilot, 4)
@@ -391,12 +349,9 @@ async def test_typed_destroy_opens_in_the_name_field(
 
 
 async def test_copy_menu_hint_matches_its_entries(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         await highlight(pilot, app, first_with(app, "running"))
-        await pilot.press("Y")
-        await wait_for(pilot, lambda: isinstance(app.screen, CopyMenu), "the copy menu")
+        await open_screen(pilot, app, "Y", CopyMenu, "the copy menu")
         count = app.screen.query_one(OptionList).option_count
         assert 1 < count <= 5
         text = screen_text(app)
@@ -405,16 +360,12 @@ async def test_copy_menu_hint_matches_its_entries(sim: SimServer, tmp_path: Path
 
 
 async def test_region_numbers_sentence_is_whole(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         await highlight(pilot, app, first_with(app, "running"))
         pane = app.dashboard.query_one(ScreenshotPane)
         await wait_for(pilot, lambda: pane.shot is not None, "a desktop shot")
-        await pilot.press("x")
-        await wait_for(pilot, lambda: isinstance(app.screen, RegionSelectScreen), "select")
-        await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, RegionFormScreen), "the form")
+        await open_screen(pilot, app, "x", RegionSelectScreen, "select")
+        await open_screen(pilot, app, "n", RegionFormScreen, "the form")
         # From the SVG export: the compositor read-back of this modal over the region picker
         # omits the form (the export shows what the terminal gets).
         await wait_for(pilot, lambda: "Region in 0-1000" in svg_lines(app), "painted", tries=40)
@@ -426,9 +377,7 @@ async def test_region_numbers_sentence_is_whole(sim: SimServer, tmp_path: Path) 
 
 
 async def test_i_switches_to_details_from_the_access_panel(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         tabs = app.dashboard.query_one(TabbedContent)
         await pilot.press("a")
         await wait_for(pilot, lambda: tabs.active == "tab-access", "the Access tab")
@@ -442,9 +391,7 @@ async def test_i_switches_to_details_from_the_access_panel(sim: SimServer, tmp_p
 
 
 async def test_home_and_end_move_to_the_first_and_last_row(sim: SimServer, tmp_path: Path) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path) as (app, pilot):
         rows = row_ids(app)
         await highlight(pilot, app, rows[4])
         await pilot.press("end")
@@ -457,9 +404,7 @@ async def test_home_and_end_move_to_the_first_and_last_row(sim: SimServer, tmp_p
 async def test_bulk_action_gives_one_summary_toast(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
         stopped = [cid for cid in row_ids(app) if app.fleet.computers[cid].status == "stopped"]
         assert len(stopped) >= 2
         await pilot.press("p")  # the app keeps its view while another client destroys one

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import SIZE, header_text, loaded, make_app, screen_text, wait_for
+from ui_helpers import header_text, loaded_app, screen_text, wait_for
 
 from miosa_tui.fleet import poller
 from miosa_tui.sim.server import SimServer
@@ -27,9 +27,7 @@ async def test_a_poller_bug_is_shown_and_journaled(
         return await real_poll_once(*args, **kwargs)
 
     monkeypatch.setattr(poller, "poll_once", poll_once_with_a_bug)
-    app = make_app(sim, tmp_path, poll_interval=0.2)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await loaded(pilot, app)
+    async with loaded_app(sim, tmp_path, poll_interval=0.2, notifications=True) as (app, pilot):
         await wait_for(
             pilot,
             lambda: "Background task 'poller' stopped" in screen_text(app),

@@ -288,7 +288,7 @@ async def test_an_error_toast_shows_its_request_id(api: HostileApi, tmp_path: Pa
         await pilot.press("s")
         await wait_for(pilot, lambda: "[request req_abc123]" in "".join(toasts(app)), "toast")
         text = next(t for t in toasts(app) if "req_abc123" in t)
-        assert "failed: refused [bold]" in text  # the markup shown as sent, not read
+        assert "refused: refused [bold]" in text  # the markup shown as sent, not read
         assert text.endswith("[request req_abc123]")
         assert drawn_problems(app) == []
     assert [r.method for r in api.actions()] == ["POST"]

@@ -10,21 +10,18 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
-import select
 import shutil
-import struct
 import subprocess
 import sys
-import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hostile_api import TITLE_MARK, HostileApi
+from platform_sim import PtySession
 
 import miosa_tui
 
@@ -54,41 +51,6 @@ def app_env(api: HostileApi, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-class Pty:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 160, 0, 0))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "miosa_tui"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-            close_fds=True,
-        )
-        os.close(slave)
-        self.output = bytearray()
-
-    def read_until(self, predicate: Callable[[bytes], bool], what: str) -> None:
-        end = time.monotonic() + WAIT
-        while time.monotonic() < end:
-            if select.select([self.master], [], [], 0.1)[0]:
-                try:
-                    self.output += os.read(self.master, 65536)
-                except OSError:
-                    break
-            if predicate(bytes(self.output)):
-                return
-        raise AssertionError(f"gave up waiting for {what}: {bytes(self.output[-300:])!r}")
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(10)
-        os.close(self.master)
-
-
 def foreign_sequences(out: bytes) -> list[bytes]:
     """Escape sequences and control bytes that Textual itself never writes."""
     found: list[bytes] = []
@@ -108,7 +70,8 @@ def foreign_sequences(out: bytes) -> list[bytes]:
 
 
 def test_the_app_writes_no_sequence_from_the_data(api: HostileApi, tmp_path: Path) -> None:
-    pty = Pty(app_env(api, tmp_path))
+    argv = [sys.executable, "-m", "miosa_tui"]
+    pty = PtySession(argv, app_env(api, tmp_path), block_sighup=False, size=(45, 160))
     try:
         pty.read_until(lambda out: SHOWN in out, "the hostile fleet on screen")
         for key in KEYS:

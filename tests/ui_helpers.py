@@ -1,23 +1,28 @@
 """Shared helpers for the dashboard UI tests (no tests in here).
 
-`make_app` builds the real MiosaApp against a running simulator; `wait_for` pumps the event
-loop until a condition holds (never a timing assertion: the limit only stops a hung test);
-`Sim` reads and steers the simulator over its /_sim control routes; `screen_text` is what the
-terminal shows, modal dialogs included.
+`make_app` builds the real MiosaApp against a running simulator (`loaded_app` runs it under the
+Pilot with its table filled); `wait_for` pumps the event loop until a condition holds (never a
+timing assertion: the limit only stops a hung test); `Sim` reads and steers the simulator over
+its /_sim control routes (the `ctl` fixture in conftest.py); `screen_text` is what the terminal
+shows, modal dialogs included, and `toast_texts` the toasts on it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
 from textual import events
+from textual.geometry import Region
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -31,6 +36,10 @@ from miosa_tui.ui.widgets.fleet_header import FleetHeader
 API_KEY = "msk_u_test_0000"
 SIZE = (160, 48)
 MUTATING = ("POST", "PATCH", "PUT", "DELETE")
+# `SIM_OPTIONS = SMALL_DESKTOPS` in a test module: its `sim` (tests/conftest.py) paints small
+# desktops. For tests that never look at the pictures: smaller PNGs keep the CPU (and so every
+# key press in Pilot) quick.
+SMALL_DESKTOPS = {"width": 320, "height": 200}
 
 
 def make_app(
@@ -54,6 +63,23 @@ def make_app(
     return MiosaApp(backend=backend, config=config, poll_interval=poll_interval)
 
 
+@contextlib.asynccontextmanager
+async def loaded_app(
+    sim: SimServer,
+    tmp_path: Path,
+    *,
+    size: tuple[int, int] = SIZE,
+    notifications: bool = False,
+    **settings: Any,
+) -> AsyncIterator[tuple[MiosaApp, Pilot[Any]]]:
+    """`make_app(sim, tmp_path, **settings)` running under the Pilot, its table `loaded`.
+    `notifications=True` draws toasts (Textual's run_test hides them by default)."""
+    app = make_app(sim, tmp_path, **settings)
+    async with app.run_test(size=size, notifications=notifications) as pilot:
+        await loaded(pilot, app)
+        yield app, pilot
+
+
 async def wait_for(
     pilot: Pilot[Any], predicate: Callable[[], Any], what: str = "condition", tries: int = 400
 ) -> None:
@@ -71,6 +97,14 @@ async def wait_for(
             f"gave up waiting for: {what}\nscreen {app.screen!r}\njournal {lines}\n"
             + "\n".join(s.text.rstrip() for s in app.screen._compositor.render_strips())
         )
+
+
+async def open_screen(
+    pilot: Pilot[Any], app: MiosaApp, key: str, screen: type[Screen[Any]], what: str
+) -> None:
+    """Press `key` and wait until a `screen` (a dialog, help...) is on top."""
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(app.screen, screen), what)
 
 
 async def pump(pilot: Pilot[Any], times: int) -> None:
@@ -148,11 +182,32 @@ def screen_text(app: MiosaApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def table_text(app: MiosaApp) -> str:
-    """The part of the screen the computers table covers."""
-    region = table(app).region
+def toasts(app: MiosaApp) -> list[str]:
+    """The messages the app gave to notify(), oldest first (drawn or not: see `toast_texts`)."""
+    return [str(n.message) for n in app._notifications]
+
+
+def toast_texts(app: MiosaApp) -> list[str]:
+    """The text inside each toast on screen, its wrapped lines joined with spaces (toasts are
+    drawn only under `run_test(notifications=True)`)."""
+    lines = screen_text(app).splitlines()
+    texts = []
+    for toast in app.screen.query(Toast):
+        r = toast.region
+        inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
+        texts.append(" ".join(inside))
+    return [" ".join(t.split()) for t in texts]
+
+
+def region_text(app: MiosaApp, region: Region) -> str:
+    """The part of the screen `region` covers."""
     lines = screen_text(app).splitlines()[region.y : region.bottom]
     return "\n".join(line[region.x : region.right] for line in lines)
+
+
+def table_text(app: MiosaApp) -> str:
+    """The part of the screen the computers table covers."""
+    return region_text(app, table(app).region)
 
 
 def static_text(widget: Static) -> str:
@@ -181,6 +236,15 @@ async def highlight(pilot: Pilot[Any], app: MiosaApp, computer_id: str) -> None:
     steps = t.get_row_index(computer_id) - t.cursor_row
     await burst(pilot, *(["down"] * steps if steps > 0 else ["up"] * -steps))
     await wait_for(pilot, lambda: highlighted(app) == computer_id, f"{computer_id} highlighted")
+
+
+async def highlight_first(
+    pilot: Pilot[Any], app: MiosaApp, status: str, skip: Iterable[str] = ()
+) -> str:
+    """Highlight the first row with `status` (see `first_with`) with the arrow keys; its id."""
+    computer_id = first_with(app, status, skip)
+    await highlight(pilot, app, computer_id)
+    return computer_id
 
 
 def first_with(app: MiosaApp, status: str, skip: Iterable[str] = ()) -> str:
@@ -267,6 +331,14 @@ class Sim:
         response = self.http.get("/_sim/computers")
         response.raise_for_status()
         return {c["name"]: c["id"] for c in response.json()["data"]}
+
+    def rename(self, computer_id: str, name: str) -> None:
+        """Rename through the API, as another client would."""
+        self.http.patch(
+            f"/api/v1/computers/{computer_id}",
+            json={"name": name},
+            headers={"Authorization": f"Bearer {API_KEY}"},
+        ).raise_for_status()
 
     def force_status(self, computer_id: str, status: str) -> None:
         self.http.post(

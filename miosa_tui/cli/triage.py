@@ -26,6 +26,7 @@ from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
 from miosa_tui.config import Config
+from miosa_tui.fleet.actions import refused
 from miosa_tui.fleet.history import (
     History,
     HistoryEvent,
@@ -142,6 +143,8 @@ def _failure(err: MiosaError) -> tuple[str, str]:
         return "timed out", err.message
     if isinstance(err, ComputerFailedError):
         return "failed", err.message
+    if refused(err):
+        return "refused", err.message
     if isinstance(err, ResponseFormatError) and err.status is not None and 200 <= err.status < 300:
         return "unknown outcome", f"The API accepted it but its answer could not be read: {err}"
     return "failed", err.message

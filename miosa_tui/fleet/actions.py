@@ -20,6 +20,7 @@ from miosa_tui.api.errors import (
     MiosaError,
     ResponseFormatError,
     UnknownOutcomeError,
+    ValidationError,
     WaitTimeoutError,
 )
 from miosa_tui.api.models import (
@@ -38,6 +39,13 @@ from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
 from miosa_tui.naming import name_problem
 
 GONE = "gone"  # desired end state of destroy: the computer leaves the list
+
+
+def refused(err: MiosaError) -> bool:
+    """Whether the API refused the request (409 invalid state, 422, another 4xx it uses to say
+    no): nothing happened to the computer, so it is journalled as "refused", never as a
+    failure that would flag the computer."""
+    return isinstance(err, ValidationError) and err.status is not None
 
 
 class ActionKind(Enum):
@@ -381,6 +389,8 @@ class ActionRunner:
                 error=err,
             )
         except MiosaError as err:
+            if refused(err):
+                return finish("refused", err.message, error=err)
             return finish("failed", err.message, error=err, sent=err.status is not None)
         accepted_id = last_request_id()
 

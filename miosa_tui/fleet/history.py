@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from miosa_tui.api.models import Computer
 from miosa_tui.api.timestamps import parse_timestamp
 from miosa_tui.fleet.diff import FleetDiff
+from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.journal import MIN_SECRET_LENGTH, JournalEntry, redact
 
 APP_NAME = "miosa-tui"  # as config.APP_NAME (fleet/ does not import config)
@@ -135,9 +136,9 @@ class HistoryEvent:
 
     @property
     def what(self) -> str:
-        """'stop failed' / 'running -> error'."""
+        """'stop failed' / 'running → error'."""
         if self.kind == "status":
-            return f"{self.old_status or 'new'} -> {self.new_status or 'gone'}"
+            return transition(self.old_status or "new", self.new_status or "gone")
         return f"{self.action} {self.outcome or ''}".rstrip()
 
     def to_text(self) -> str:

@@ -8,6 +8,15 @@ from datetime import UTC, datetime
 from miosa_tui.api.models import SIZES
 from miosa_tui.api.timestamps import parse_timestamp
 
+# The one arrow between two statuses ("stopped → running"): rows, journal, timeline, watch
+# toasts, alerts and exports all draw a change with it.
+ARROW = "→"
+
+
+def transition(old: str, new: str) -> str:
+    """'stopped → running'."""
+    return f"{old} {ARROW} {new}"
+
 
 def age(created_at: str | None, now: datetime | None = None) -> str:
     """'3d', '5h', '12m', '40s' from an ISO-8601 time; '-' when unknown or unreadable."""

@@ -7,7 +7,7 @@ of it can become a link, an image, HTML or a broken table in the document it is 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from miosa_tui.fleet.history import HistoryEvent
@@ -40,6 +40,10 @@ def _stamp(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+NO_EVENTS = "no events recorded"
+NOTHING_RECORDED = "No actions or status changes were recorded for this selection."
+
+
 def incident_markdown(
     events: Sequence[HistoryEvent],
     *,
@@ -47,8 +51,14 @@ def incident_markdown(
     targets: Sequence[str] = (),
     since: datetime | None = None,
     scope: str = "",
+    names: Mapping[str, str] | None = None,
 ) -> str:
-    """A Markdown timeline of `events` (oldest first): a summary per computer, then every row."""
+    """A Markdown timeline of `events` (oldest first): a summary per computer, then every row.
+
+    Every computer in `targets` (ids or names) has a summary row, one without events too
+    ("no events recorded"): an incident document must show that a computer was looked at.
+    `names` (id -> name) names the targets the events do not."""
+    names = names or {}
     chosen = ", ".join(targets) if targets else "all computers"
     lines = [
         f"# Incident timeline: {md(chosen)}",
@@ -61,10 +71,6 @@ def incident_markdown(
         f"{len(events)} event{'s' if len(events) != 1 else ''}.",
         "",
     ]
-    if not events:
-        lines += ["No actions or status changes were recorded for this selection.", ""]
-        return "\n".join(lines)
-
     summary: dict[str, dict[str, object]] = {}
     for event in events:
         key = event.target_id or event.target_name or "-"
@@ -86,6 +92,15 @@ def incident_markdown(
             row["actions"] = int(str(row["actions"])) + 1
             if event.outcome in ("failed", "timed out", "unknown outcome"):
                 row["bad"] = int(str(row["bad"])) + 1
+    seen = set(summary) | {str(row["name"]) for row in summary.values()}
+    for target in targets:
+        if target not in seen:
+            seen.add(target)
+            name = names.get(target, "")
+            summary[target] = {"name": name, "status": NO_EVENTS, "actions": 0, "bad": 0}
+    if not summary:
+        lines += [NOTHING_RECORDED, ""]
+        return "\n".join(lines)
     lines += [
         "## Summary",
         "",
@@ -97,10 +112,11 @@ def incident_markdown(
             f"| {md(str(row['name']))} | {md(key)} | {md(str(row['status'])) or '-'} "
             f"| {row['actions']} | {row['bad']} |"
         )
+    lines += ["", "## Timeline", ""]
+    if not events:
+        lines += [NOTHING_RECORDED, ""]
+        return "\n".join(lines)
     lines += [
-        "",
-        "## Timeline",
-        "",
         "| Time (UTC) | Computer | Event | Details | Request id | By |",
         "| --- | --- | --- | --- | --- | --- |",
     ]

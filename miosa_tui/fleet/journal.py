@@ -18,7 +18,9 @@ from typing import Any, Literal, Protocol
 
 from miosa_tui.safe_text import json_escape_hidden, printable
 
-Outcome = Literal["ok", "failed", "timed out", "unknown outcome", "skipped", "sent"]
+# "refused": the API answered that the request cannot be done now (409 invalid state, 422): the
+# computer did not fail, nothing happened to it. "skipped": refused here, never sent.
+Outcome = Literal["ok", "failed", "timed out", "unknown outcome", "skipped", "refused", "sent"]
 ExportFormat = Literal["text", "json"]
 
 MASK = "****"

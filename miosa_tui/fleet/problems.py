@@ -35,6 +35,8 @@ BAD_OUTCOMES: dict[str, ProblemKind] = {
     "timed out": "action failed",
     "unknown outcome": "unknown outcome",
 }
+# Outcomes of actions that did nothing to the computer: they neither make nor clear a problem.
+NOT_DONE = frozenset({"skipped", "refused"})
 # Only actions that change a computer count (a saved screenshot does not clear a failed stop).
 ACTION_VERBS = frozenset(kind.verb for kind in ActionKind if kind is not ActionKind.CREATE)
 # Where a verb leaves the computer; reaching it after the action clears that action's problem.
@@ -239,12 +241,13 @@ def find_problems(
 
 def last_actions(entries: Iterable[LastActionSource]) -> dict[str, LastAction]:
     """The newest counting action per computer id, from journal entries or history events in
-    time order (older first). Skipped actions were never sent, so they do not count."""
+    time order (older first). Skipped actions were never sent and refused ones were not done
+    (the API said no: the computer is as it was), so neither counts."""
     newest: dict[str, LastAction] = {}
     for entry in entries:
         ident = entry.target_id
         outcome = entry.outcome
-        if ident is None or outcome is None or outcome == "skipped":
+        if ident is None or outcome is None or outcome in NOT_DONE:
             continue
         if entry.action not in ACTION_VERBS:
             continue

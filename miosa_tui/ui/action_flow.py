@@ -312,16 +312,21 @@ class ActionFlow:
         """One toast for a bulk action: "Started 6, 1 failed: see the journal (j)."."""
         done = sum(r.outcome in ("ok", "sent") for r in results)
         skipped += sum(r.outcome == "skipped" for r in results)
-        failed = len(results) - done - sum(r.outcome == "skipped" for r in results)
+        refused = sum(r.outcome == "refused" for r in results)
+        failed = len(results) - done - refused - sum(r.outcome == "skipped" for r in results)
         parts = [f"{kind.past.capitalize()} {done}"]
         if failed:
             parts.append(f"{failed} failed")
+        if refused:
+            parts.append(f"{refused} refused")
         if skipped:
             parts.append(f"{skipped} skipped")
         text = ", ".join(parts)
-        if failed or skipped:
+        if failed or refused or skipped:
             text += ": see the journal (j)"
-        severity: SeverityLevel = "error" if failed else "warning" if skipped else "information"
+        severity: SeverityLevel = (
+            "error" if failed else "warning" if refused or skipped else "information"
+        )
         self.app.notify(text + ".", severity=severity, timeout=8, markup=False)
 
     def _on_sent(

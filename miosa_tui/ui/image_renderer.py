@@ -25,6 +25,7 @@ from miosa_tui.api.errors import InvalidInputError, ResponseFormatError
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
+    from rich.segment import Segment
     from textual.widget import Widget
 
 RENDERERS = ("auto", "halfcell", "unicode", "sixel", "tgp")
@@ -108,6 +109,60 @@ def image_class(name: str | None) -> type[Widget]:
     return classes[value]
 
 
+UPPER_HALF = "▀"
+
+
+def halfcell_lines(image: PILImage) -> list[list[Segment]]:
+    """The halfcell cells of `image`, one list of Rich segments per two pixel rows (one cell per
+    pixel column): `▀` with the upper pixel as foreground and the lower one as background, runs
+    of equal cells merged into one segment, one Style per colour pair. An odd last pixel row is
+    drawn over black. Thread-safe: it builds new objects only.
+
+    The one halfcell encoder: `_fast_halfcell` (textual-image's widget) and
+    `widgets.desktop.strips.halfcell_strips` (the desktop pane) both draw with it."""
+    from rich.color import Color
+    from rich.color_triplet import ColorTriplet
+    from rich.segment import Segment
+    from rich.style import Style
+
+    rgb = image.convert("RGB")
+    width, height = rgb.size
+    if height % 2:
+        from PIL import Image
+
+        padded = Image.new("RGB", (width, height + 1))
+        padded.paste(rgb, (0, 0))
+        rgb, height = padded, height + 1
+    data = rgb.tobytes()
+    stride = width * 3
+    styles: dict[bytes, Style] = {}
+    lines: list[list[Segment]] = []
+    for row in range(height // 2):
+        upper = data[2 * row * stride : (2 * row + 1) * stride]
+        lower = data[(2 * row + 1) * stride : (2 * row + 2) * stride]
+        segments: list[Segment] = []
+        run_key = b""
+        run = 0
+        for x in range(0, stride, 3):
+            key = upper[x : x + 3] + lower[x : x + 3]
+            if key == run_key:
+                run += 1
+                continue
+            if run:
+                segments.append(Segment(UPPER_HALF * run, styles[run_key]))
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = Style(
+                    color=Color.from_triplet(ColorTriplet(key[0], key[1], key[2])),
+                    bgcolor=Color.from_triplet(ColorTriplet(key[3], key[4], key[5])),
+                )
+            run_key, run = key, 1
+        if run:
+            segments.append(Segment(UPPER_HALF * run, styles[run_key]))
+        lines.append(segments)
+    return lines
+
+
 _FAST_HALFCELL: type[Widget] | None = None
 
 
@@ -124,10 +179,7 @@ def _fast_halfcell() -> type[Widget]:
         return _FAST_HALFCELL
     from typing import Any as _Any
 
-    from rich.color import Color
-    from rich.color_triplet import ColorTriplet
     from rich.segment import Segment
-    from rich.style import Style
     from textual_image._terminal import get_cell_size
     from textual_image.renderable.halfcell import Image as HalfcellRenderable
     from textual_image.widget import HalfcellImage
@@ -138,30 +190,10 @@ def _fast_halfcell() -> type[Widget]:
                 options.max_width, options.max_height, get_cell_size()
             )
             image = self._image_data._image.convert("RGB").resize((width, rows * 2))
-            data = image.tobytes()
-            stride = width * 3
-            styles: dict[bytes, Style] = {}
-            for row in range(rows):
-                upper = data[2 * row * stride : (2 * row + 1) * stride]
-                lower = data[(2 * row + 1) * stride : (2 * row + 2) * stride]
-                run_key = b""
-                run = 0
-                for x in range(0, stride, 3):
-                    key = upper[x : x + 3] + lower[x : x + 3]
-                    if key == run_key:
-                        run += 1
-                        continue
-                    if run:
-                        yield Segment("▀" * run, styles[run_key])
-                    if key not in styles:
-                        styles[key] = Style(
-                            color=Color.from_triplet(ColorTriplet(key[0], key[1], key[2])),
-                            bgcolor=Color.from_triplet(ColorTriplet(key[3], key[4], key[5])),
-                        )
-                    run_key, run = key, 1
-                if run:
-                    yield Segment("▀" * run, styles[run_key])
-                yield Segment("\n")
+            newline = Segment("\n")
+            for line in halfcell_lines(image):
+                yield from line
+                yield newline
 
     class FastHalfcellImage(HalfcellImage, Renderable=RunLengthHalfcell):
         """HalfcellImage with the run-length renderable."""

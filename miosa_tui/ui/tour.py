@@ -87,10 +87,11 @@ def _journal(*, shown: bool) -> Callable[[MiosaApp], None]:
     return set_journal
 
 
-def _then(*actions: Callable[[MiosaApp], None]) -> Callable[[MiosaApp], None]:
+def _then(*actions: Callable[[MiosaApp], None] | None) -> Callable[[MiosaApp], None]:
     def run(app: MiosaApp) -> None:
         for action in actions:
-            action(app)
+            if action is not None:
+                action(app)
 
     return run
 
@@ -111,71 +112,122 @@ def _top(app: MiosaApp) -> None:
     app.tour_key("home")
 
 
-STEPS: tuple[Step, ...] = (
-    Step(
+TOP = "top"  # where: the first row of the table (any other `where` is a status)
+JOURNAL = "journal"  # do: show the journal pane (the step hides it again when left)
+# How a step is left when the tour goes on (going back or ending always escapes a dialog):
+STAY = ""  # nothing to tidy
+CLOSE = "close"  # the step's key opened a dialog: escape closes it
+SEND = "send"  # the step's key opened a form: enter sends it
+REFOCUS = "refocus"  # the step's key moved the focus: give it back to the table
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One step as data: where the highlight goes, what is pressed there, how it is left."""
+
+    title: str
+    text: str
+    where: str  # TOP or a status: the first computer in the table's order with it
+    do: str = ""  # a key to press there, or JOURNAL
+    then: str = STAY  # STAY, CLOSE, SEND or REFOCUS
+
+
+PLANS: tuple[Plan, ...] = (
+    Plan(
         "The live fleet",
         "Every computer, polled live: status, size, region, IP and age. ↑ ↓ move the "
         "highlight, and the panes on the right always show the highlighted computer.",
-        enter=_top,
+        TOP,
     ),
-    Step(
+    Plan(
         "Start a computer",
         "s starts the highlighted computer. Its row says stopped → running until the API "
         "agrees, and the journal records the request and how it ended.",
-        enter=_then(_to("stopped"), _press("s")),
+        "stopped",
+        "s",
     ),
-    Step(
+    Plan(
         "Its desktop, in the terminal",
         "The desktop of the highlighted computer, drawn right here (sixel, kitty graphics or "
         "half-blocks). g refreshes it; the agent is at work.",
-        enter=_to("running"),
+        "running",
     ),
-    Step(
+    Plan(
         "Zoom into a region",
         "x picks part of the desktop in MIOSA's 0-1000 space; Enter fetches that region at "
         "full resolution. Arrows move the rectangle, shift+arrows resize it.",
-        enter=_then(_to("running"), _press("x")),
-        leave=_in_dialog("escape"),
-        opens_dialog=True,
+        "running",
+        "x",
+        CLOSE,
     ),
-    Step(
+    Plan(
         "Every way in",
         "The Access tab: public, preview and named URLs, VNC credentials and stream tokens. "
         "y copies the selected one; secrets stay masked on screen.",
-        enter=_then(_to("running"), _press("a")),
-        leave=_focus_table,
+        "running",
+        "a",
+        REFOCUS,
     ),
-    Step(
+    Plan(
         "Clone",
         "c clones the highlighted computer. The form proposes a name; Enter sends it, and the "
         "clone appears in the table as it is created.",
-        enter=_then(_to("running"), _press("c")),
-        leave=_in_dialog("enter"),
-        opens_dialog=True,
-        cancel=_in_dialog("escape"),
+        "running",
+        "c",
+        SEND,
     ),
-    Step(
+    Plan(
         "Something is wrong",
         "A computer in error stands out in red. The journal (j) lists what was done, by whom "
         "and how it ended, with the request id to quote to support.",
-        enter=_then(_to("error"), _journal(shown=True)),
-        leave=_journal(shown=False),
+        "error",
+        JOURNAL,
     ),
-    Step(
+    Plan(
         "Destroy, carefully",
         "d destroys, after a confirmation: for a running computer you type its name. The tour "
         "cancels here: nothing is destroyed.",
-        enter=_then(_to("running"), _press("d")),
-        leave=_in_dialog("escape"),
-        opens_dialog=True,
+        "running",
+        "d",
+        CLOSE,
     ),
-    Step(
+    Plan(
         "Over to you",
         "That was miosa-tui. ? lists every key, : or ctrl+p opens the command palette. "
         "Escape ends the tour.",
-        enter=_top,
+        TOP,
     ),
 )
+
+
+_LEAVING: dict[str, Callable[[MiosaApp], None]] = {
+    CLOSE: _in_dialog("escape"),
+    SEND: _in_dialog("enter"),
+    REFOCUS: _focus_table,
+}
+
+
+def step_of(plan: Plan) -> Step:
+    """The Step that does what `plan` says (the one place a plan becomes actions)."""
+    if plan.where == TOP:
+        return Step(plan.title, plan.text, enter=_top)
+    if plan.do == JOURNAL:
+        enter_do: Callable[[MiosaApp], None] | None = _journal(shown=True)
+        leave: Callable[[MiosaApp], None] | None = _journal(shown=False)
+    else:
+        enter_do = _press(plan.do) if plan.do else None
+        leave = _LEAVING.get(plan.then)
+    return Step(
+        plan.title,
+        plan.text,
+        enter=_then(_to(plan.where), enter_do),
+        leave=leave,
+        opens_dialog=plan.then in (CLOSE, SEND),
+        cancel=_in_dialog("escape") if plan.then == SEND else None,
+    )
+
+
+STEPS: tuple[Step, ...] = tuple(step_of(plan) for plan in PLANS)
 
 
 class Tour:

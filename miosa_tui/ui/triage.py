@@ -35,6 +35,7 @@ from miosa_tui.fleet.history import (
     scope_for,
     status_events,
 )
+from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import (
     LastAction,
     Problem,
@@ -229,8 +230,9 @@ class Triage:
         self.alerts.announce(f"miosa-tui: {title}", problem.reason)
 
     def _announce_watch(self, computer: Computer, old_status: str) -> None:
-        self._toast(f"Watched {computer.name}: {old_status} -> {computer.status}", "information")
-        self.alerts.announce(f"miosa-tui: {computer.name}", f"{old_status} -> {computer.status}")
+        change = transition(old_status, computer.status)
+        self._toast(f"Watched {computer.name}: {change}", "information")
+        self.alerts.announce(f"miosa-tui: {computer.name}", change)
 
     def _toast(self, message: str, severity: SeverityLevel, timeout: float = 10.0) -> None:
         if self.alerts.level == "off" and severity != "warning":
@@ -281,7 +283,11 @@ class Triage:
             if self.history is not None
             else []
         )
-        text = incident_markdown(events, now=self.clock(), targets=targets, scope=self.scope)
+        known = self.app.fleet.computers
+        names = {ident: known[ident].name for ident in targets if ident in known}
+        text = incident_markdown(
+            events, now=self.clock(), targets=targets, scope=self.scope, names=names
+        )
         target = Path(path).expanduser()
         target.write_text(text, encoding="utf-8")
         return target

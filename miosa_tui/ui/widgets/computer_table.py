@@ -224,7 +224,7 @@ class ComputerTable(DataTable[Text | str]):
         since = pending.started_at if pending is not None else self._since.get(c.id)
         return (
             MARK if c.id in self.marked else CHANGED if self.attention(c.id) else NO_MARK,
-            safe(c.name),
+            safe(c.name, overflow="ellipsis"),
             status_text(
                 c.status,
                 c.raw_status,

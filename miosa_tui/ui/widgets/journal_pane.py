@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from miosa_tui.fleet.history import HistoryEvent
+from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.safe_text import printable
 
@@ -18,6 +19,7 @@ OUTCOME_STYLES = {
     "timed out": "red",
     "unknown outcome": "bold yellow",
     "skipped": "dim",
+    "refused": "yellow",
 }
 
 
@@ -49,7 +51,7 @@ def event_line(event: HistoryEvent) -> Text:
         line.append(f"{printable(event.target, limit=80)} ")
         old = printable(event.old_status or "new", limit=30)
         new = printable(event.new_status or "gone", limit=30)
-        line.append(f"{old} → {new}")
+        line.append(transition(old, new))
     if event.message:
         line.append(f" · {printable(event.message)}")
     if event.request_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from miosa_tui.api.models import KNOWN_STATUSES, TRANSITIONAL
+from miosa_tui.fleet.humanize import ARROW
 from miosa_tui.safe_text import printable
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -52,7 +53,7 @@ def status_text(
         text.append("● ", style=status_colour(status))
     text.append(printable(shown), style=status_colour(status))
     if desired is not None and desired != status:
-        text.append(f" → {desired}", style="yellow")
+        text.append(f" {ARROW} {desired}", style="yellow")
     if moving and since is not None:
         text.append(f" {elapsed(now - since)}", style="dim")
     return text

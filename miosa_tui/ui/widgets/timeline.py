@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.history import HistoryEvent
+from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import Problem
 from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.journal_pane import OUTCOME_STYLES
@@ -44,7 +45,7 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
         if event.kind == "status":
             old = printable(event.old_status or "new", limit=30)
             new = printable(event.new_status or "gone", limit=30)
-            text.append(f"{old} → {new}", style="bold")
+            text.append(transition(old, new), style="bold")
         else:
             text.append(f"{printable(event.action, limit=12)} ", style="bold")
             outcome = event.outcome or ""

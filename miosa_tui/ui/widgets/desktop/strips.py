@@ -13,60 +13,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.color import Color
-from rich.color_triplet import ColorTriplet
-from rich.segment import Segment
-from rich.style import Style
 from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
+
+from miosa_tui.ui.image_renderer import halfcell_lines
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
     from rich.console import Console
 
-UPPER_HALF = "▀"
-
 
 def halfcell_strips(image: PILImage, console: Console | None = None) -> list[Strip]:
-    """One Strip per two pixel rows of `image` (one cell per pixel column). Thread-safe: it
-    builds new objects only. With `console` (the app's), each strip's terminal escapes are made
-    here too: Textual reuses them when it writes the picture (a strip that fills its widget's
-    width reaches the driver as the same object), which is ~25 ms less on the event loop."""
-    rgb = image.convert("RGB")
-    width, height = rgb.size
-    if height % 2:  # the last cell row shows its one pixel row over black
-        from PIL import Image
-
-        padded = Image.new("RGB", (width, height + 1))
-        padded.paste(rgb, (0, 0))
-        rgb, height = padded, height + 1
-    data = rgb.tobytes()
-    stride = width * 3
-    styles: dict[bytes, Style] = {}
+    """One Strip per two pixel rows of `image` (one cell per pixel column; the cells come from
+    `image_renderer.halfcell_lines`). Thread-safe: it builds new objects only. With `console`
+    (the app's), each strip's terminal escapes are made here too: Textual reuses them when it
+    writes the picture (a strip that fills its widget's width reaches the driver as the same
+    object), which is ~25 ms less on the event loop."""
+    width = image.width
     strips: list[Strip] = []
-    for row in range(height // 2):
-        upper = data[2 * row * stride : (2 * row + 1) * stride]
-        lower = data[(2 * row + 1) * stride : (2 * row + 2) * stride]
-        segments: list[Segment] = []
-        run_key = b""
-        run = 0
-        for x in range(0, stride, 3):
-            key = upper[x : x + 3] + lower[x : x + 3]
-            if key == run_key:
-                run += 1
-                continue
-            if run:
-                segments.append(Segment(UPPER_HALF * run, styles[run_key]))
-            style = styles.get(key)
-            if style is None:
-                style = styles[key] = Style(
-                    color=Color.from_triplet(ColorTriplet(key[0], key[1], key[2])),
-                    bgcolor=Color.from_triplet(ColorTriplet(key[3], key[4], key[5])),
-                )
-            run_key, run = key, 1
-        if run:
-            segments.append(Segment(UPPER_HALF * run, styles[run_key]))
+    for segments in halfcell_lines(image):
         strip = Strip(segments, width)
         if console is not None:
             strip.render(console)  # cached on the strip (reads only console._color_system)
