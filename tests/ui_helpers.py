@@ -15,9 +15,11 @@ from typing import Any
 
 import httpx
 from textual import events
+from textual.app import App
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widgets import Static
+from textual.widgets._toast import Toast
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -153,6 +155,20 @@ def table_text(app: MiosaApp) -> str:
     region = table(app).region
     lines = screen_text(app).splitlines()[region.y : region.bottom]
     return "\n".join(line[region.x : region.right] for line in lines)
+
+
+def drawn_toasts(app: App[Any]) -> list[str]:
+    """The text each toast on screen draws (title first), oldest first, its wrapped lines joined
+    with single spaces: what a user reads, not what notify() was given. A toast stacked off the
+    top of the screen reads as ""; one cut by the screen's edge reads as far as it shows. Toasts
+    are drawn only under `run_test(notifications=True)`."""
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    texts = []
+    for toast in app.screen.query(Toast):
+        r = toast.region
+        inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
+        texts.append(" ".join(" ".join(inside).split()))
+    return texts
 
 
 def static_text(widget: Static) -> str:
