@@ -341,7 +341,9 @@ async def test_copy_menu_id_cli_and_curl(sim: SimServer) -> None:
         menu = await _menu_pick(t, "2")
         assert [o.key for o in menu.options] == ["value", "id", "cli", "curl"]
         assert t.app.clipboard == computer.id
-        assert await t.toast("Copied computer id:") == f"Clipboard Copied computer id: {computer.id}"
+        assert (
+            await t.toast("Copied computer id:") == f"Clipboard Copied computer id: {computer.id}"
+        )
         await _menu_pick(t, "3")
         assert t.app.clipboard == f"miosa-tui public-url {computer.id}"
         await _menu_pick(t, "4")

@@ -16,6 +16,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    drawn_toasts,
     first_with,
     highlight,
     highlighted,
@@ -42,7 +43,8 @@ def bar_text(app: MiosaApp) -> str:
 
 
 def toasts(app: MiosaApp) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
+    """What the toasts on screen draw (run_test(notifications=True) draws them)."""
+    return "\n".join(drawn_toasts(app))
 
 
 def capture(app: MiosaApp) -> list[str]:
@@ -65,7 +67,7 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
 ) -> None:
     control = Sim(sim)
     app = make_app(sim, tmp_path, alerts="desktop")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         written = capture(app)
         before = set(app.triage.problems)
@@ -73,7 +75,7 @@ async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
         name = app.fleet.computers[target].name
         control.force_status(target, "error")
         await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
-        assert f"{name} is in error" in toasts(app)
+        await wait_for(pilot, lambda: f"{name} is in error" in toasts(app), "the toast")
         count = len(before) + 1
         await wait_for(pilot, lambda: f"{count} problem" in bar_text(app), "the bar's count")
         sent = "".join(written)
@@ -137,7 +139,7 @@ async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
 ) -> None:
     control = Sim(sim)
     app = make_app(sim, tmp_path)  # alerts = "toast", the default
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         written = capture(app)
         target = first_with(app, "running", skip=app.triage.problems)
@@ -247,7 +249,7 @@ async def test_the_timeline_reads_the_history_once_it_opens(
 async def test_watch_describe_and_markdown_export(sim: SimServer, tmp_path: Path) -> None:
     control = Sim(sim)
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         target = first_with(app, "stopped")
         name = app.fleet.computers[target].name
@@ -309,7 +311,7 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"not a database" * 100)
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         await wait_for(pilot, lambda: "was damaged; it was kept as" in toasts(app), "warning")
         await burst(pilot, "down")
@@ -346,7 +348,7 @@ async def test_history_locked_during_the_session_is_one_warning_and_nothing_brea
 
     control = Sim(sim)
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         await wait_for(pilot, lambda: app.triage.writer is not None, "the history open")
         history = app.triage.history

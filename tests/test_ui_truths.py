@@ -17,6 +17,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    drawn_toasts,
     first_with,
     header_text,
     highlight,
@@ -71,7 +72,8 @@ def svg_lines(app: MiosaApp) -> str:
 
 
 def toasts(app: MiosaApp) -> list[str]:
-    return [str(n.message) for n in app._notifications]
+    """What the toasts on screen draw, title first (ui_helpers.drawn_toasts)."""
+    return drawn_toasts(app)
 
 
 def resize_requests(ctl: Sim) -> list[dict[str, object]]:
@@ -297,7 +299,9 @@ async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
         assert ctl.list_count() == before
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: ctl.list_count() == before + 1, "one refresh")
-        assert "Refreshed once; still paused (p resumes)" in toasts(app)
+        await wait_for(
+            pilot, lambda: "Refreshed once; still paused (p resumes)" in toasts(app), "the toast"
+        )
         await pump(pilot, 12)  # several poll intervals
         assert ctl.list_count() == before + 1
         assert "PAUSED" in header_text(app)
@@ -359,7 +363,7 @@ async def test_demo_with_a_key_does_not_say_there_is_no_key(tmp_path: Path) -> N
             await wait_for(pilot, lambda: bool(toasts(app)), "the greeting")
             greeting = toasts(app)[0]
             assert "No MIOSA_API_KEY" not in greeting
-            assert greeting.startswith("--demo: this is a SIMULATED fleet")
+            assert greeting.startswith("Simulated fleet --demo: this is a SIMULATED fleet")
             assert "Your API key is not used" in greeting
     finally:
         backend.close()
@@ -369,7 +373,7 @@ async def test_no_key_greeting_unchanged(sim: SimServer, tmp_path: Path) -> None
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: bool(toasts(app)), "the greeting")
-        assert toasts(app)[0].startswith("No MIOSA_API_KEY: this is a SIMULATED fleet")
+        assert toasts(app)[0].startswith("Simulated fleet No MIOSA_API_KEY: this is a SIMULATED")
 
 
 async def test_typed_destroy_opens_in_the_name_field(

@@ -160,14 +160,16 @@ def table_text(app: MiosaApp) -> str:
 def drawn_toasts(app: App[Any]) -> list[str]:
     """The text each toast on screen draws (title first), oldest first, its wrapped lines joined
     with single spaces: what a user reads, not what notify() was given. A toast stacked off the
-    top of the screen reads as ""; one cut by the screen's edge reads as far as it shows. Toasts
-    are drawn only under `run_test(notifications=True)`."""
+    top of the screen (or not laid out yet) is left out; one cut by the screen's edge reads as
+    far as it shows. Toasts are drawn only under `run_test(notifications=True)`."""
     lines = [strip.text for strip in app.screen._compositor.render_strips()]
     texts = []
     for toast in app.screen.query(Toast):
         r = toast.region
         inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
-        texts.append(" ".join(" ".join(inside).split()))
+        text = " ".join(" ".join(inside).split())
+        if text:
+            texts.append(text)
     return texts
 
 
