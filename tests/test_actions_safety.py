@@ -18,6 +18,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    drawn_toasts,
     first_with,
     highlight,
     highlight_first,
@@ -25,7 +26,6 @@ from ui_helpers import (
     make_app,
     open_screen,
     pump,
-    toasts,
     wait_for,
 )
 
@@ -139,7 +139,12 @@ async def test_stop_under_a_fault_is_sent_once_journaled_and_settled(
             assert needle in entry.to_text(), entry.to_text()
             if outcome == "failed":
                 assert entry.request_id and entry.request_id.startswith("req_")
-            assert any(target in t or app.fleet.computers[target].name in t for t in toasts(app))
+            name = app.fleet.computers[target].name
+            await wait_for(
+                pilot,
+                lambda: any(target in t or name in t for t in drawn_toasts(app)),
+                "a toast naming the computer",
+            )
             posts = ctl.sent("POST", "/stop", target)
             assert len(posts) == 1, posts  # never replayed
             # the next good poll shows the truth
@@ -156,7 +161,8 @@ async def test_stop_under_a_fault_is_sent_once_journaled_and_settled(
             shown = cell(app, target, "status")
             assert truth in shown or ctl.status(target) in shown, shown
             assert "->" not in shown and "→" not in shown  # no stale pending overlay
-            await pump(pilot, 4)
+            polls = ctl.list_count()
+            await wait_for(pilot, lambda: ctl.list_count() >= polls + 2, "two more polls")
             assert len(ctl.sent("POST", "/stop", target)) == 1  # still one, after the polls
     finally:
         ctl.close()
@@ -224,7 +230,15 @@ async def test_confirming_again_while_in_flight_is_journaled_not_resent(
             )
             skipped = [e for e in app.journal.entries if e.outcome == "skipped"]
             assert skipped and "in flight" in skipped[0].message
-            await pump(pilot, 20)
+            # The first start's answer is in: a second POST would have been sent by now.
+            await wait_for(
+                pilot,
+                lambda: any(
+                    e.action == "start" and e.outcome not in ("sent", "skipped")
+                    for e in app.journal.entries
+                ),
+                "the first start's outcome",
+            )
             assert len(ctl.sent("POST", "/start", target)) == 1
     finally:
         set_faults(ctl)

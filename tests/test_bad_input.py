@@ -27,6 +27,7 @@ from ui_helpers import (
     loaded,
     make_app,
     pump,
+    wait_for,
 )
 
 from miosa_tui import cli
@@ -377,21 +378,31 @@ def test_settings_from_garbage_env_raise_typed_errors() -> None:
 GARBAGE = ["((", "status:", "名前 ~!@#$%^&*()", "\\'\"", "region:mars", "x" * 120]
 
 
+async def refreshed(pilot: Any, app: Any) -> int:
+    """Press ctrl+r and wait for that poll to finish: the app has handled every key sent before
+    it (keys are handled in order), so a "nothing was sent" check after this is not a guess
+    about time. Returns how many polls finished meanwhile (one GET /computers each)."""
+    before = app.dashboard.poller.polls
+    await pilot.press("ctrl+r")
+    await wait_for(pilot, lambda: app.dashboard.poller.polls > before, "the ctrl+r poll")
+    return int(app.dashboard.poller.polls - before)
+
+
 async def test_filter_box_takes_garbage_and_sends_nothing(sim: SimServer, tmp_path: Path) -> None:
     ctl = Sim(sim)
     app = make_app(sim, tmp_path, poll_interval=3600)
     try:
         async with app.run_test(size=SIZE) as pilot:
             await loaded(pilot, app)
-            await pump(pilot, 4)
+            await refreshed(pilot, app)  # no poll in flight from here on (interval 3600 s)
             lists = ctl.list_count()
             for text in GARBAGE:
                 await burst(pilot, "slash", *text, "enter")
                 await burst(pilot, "slash", "escape")
-            await pump(pilot, 4)
+            polls = await refreshed(pilot, app)
             # Filtering is local: no list call, nothing mutating. (Hiding and showing rows may
             # move the highlight, and the panes then read the newly highlighted computer.)
-            assert ctl.list_count() == lists
+            assert ctl.list_count() == lists + polls  # only the polls' own listings
             assert ctl.mutating() == []
             assert app.is_running and isinstance(app.screen, DashboardScreen)
     finally:
@@ -425,7 +436,8 @@ async def test_forms_refuse_garbage_and_send_nothing(sim: SimServer, tmp_path: P
                 await burst(pilot, key)
                 await burst(pilot, *"qwerty!@#", "up", "up", "up")
                 await burst(pilot, "escape")
-            await pump(pilot, 4)
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "the dashboard")
+            await refreshed(pilot, app)
             assert ctl.mutating() == before
     finally:
         ctl.close()
@@ -456,31 +468,35 @@ async def test_port_box_and_region_numbers_refuse_garbage(sim: SimServer, tmp_pa
                 assert panel.add_preview_port(text) is False, text
                 error = str(panel.query_one("#access-port-error").render())
                 assert "65535" in error or "port" in error.lower(), error
-            await pump(pilot, 4)
-            assert ctl.routes() == before
+            polls = await refreshed(pilot, app)
+            lists = before.get("GET /computers", 0) + polls
+            assert ctl.routes() == {**before, "GET /computers": lists}  # only the polls
             # the region form (x then n): each garbage field refused with a reason
             await pilot.press("x")
-            await pump(pilot, 10)
-            if isinstance(app.screen, RegionSelectScreen):
-                await pilot.press("n")
-                await pump(pilot, 2)
-                assert isinstance(app.screen, RegionFormScreen)
-                before = ctl.routes()
-                for values in (
-                    ["a", "0", "10", "10"],
-                    ["0", "0", "0", "0"],
-                    ["990", "990", "500", "500"],
-                    ["-1", "0", "5", "5"],
-                    ["", "", "", ""],
-                    ["1.5", "2", "3", "4"],
-                ):
-                    for name, value in zip(RegionFormScreen.FIELDS, values, strict=True):
-                        app.screen.query_one(f"#region-{name}", Input).value = value
-                    app.screen.query_one("#region-x", Input).focus()
-                    await pilot.press("enter")
-                    assert isinstance(app.screen, RegionFormScreen), values
-                    assert str(app.screen.query_one("#region-form-error").render()).strip()
-                await pump(pilot, 4)
-                assert ctl.routes() == before
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, RegionSelectScreen), "the region screen"
+            )
+            await pilot.press("n")
+            await wait_for(
+                pilot, lambda: isinstance(app.screen, RegionFormScreen), "the region form"
+            )
+            before = ctl.routes()
+            for values in (
+                ["a", "0", "10", "10"],
+                ["0", "0", "0", "0"],
+                ["990", "990", "500", "500"],
+                ["-1", "0", "5", "5"],
+                ["", "", "", ""],
+                ["1.5", "2", "3", "4"],
+            ):
+                for name, value in zip(RegionFormScreen.FIELDS, values, strict=True):
+                    app.screen.query_one(f"#region-{name}", Input).value = value
+                app.screen.query_one("#region-x", Input).focus()
+                await pilot.press("enter")
+                assert isinstance(app.screen, RegionFormScreen), values
+                assert str(app.screen.query_one("#region-form-error").render()).strip()
+            # each enter was handled (its error line is drawn); give a request it started time
+            await pump(pilot, 4)
+            assert ctl.routes() == before
     finally:
         ctl.close()

@@ -10,6 +10,8 @@ import textwrap
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.diff import diff_fleet
 from miosa_tui.fleet.history import (
@@ -226,6 +228,47 @@ def test_the_journal_writes_through_on_a_background_thread(tmp_path: Path) -> No
     rows = history.events(limit=1000)
     assert len(rows) == 50
     assert {(r.source, r.scope, r.kind) for r in rows} == {("dashboard", "simulator", "action")}
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_flush_never_waits_forever_for_a_writer_that_is_gone(tmp_path: Path) -> None:
+    """A writer thread that died (here: its on_written raised) leaves rows nobody takes; the
+    dashboard flushes on its event loop (journal pane, export, exit), which then waited forever
+    in Queue.join(). flush() now says False instead, with or without a timeout."""
+    history = History.open(tmp_path / "h.sqlite3")
+
+    def broken(_rows: object) -> None:
+        raise RuntimeError("a bug in the listener")
+
+    writer = BackgroundWriter(history, on_written=broken)
+    writer.submit([action(1)])
+    writer._thread.join(10)  # it stored the row, then the listener's error ended the thread
+    assert not writer._thread.is_alive()
+    writer.submit([action(2)])  # never taken
+    assert writer.flush() is False
+    assert writer.flush(0.5) is False
+    assert [r.message for r in history.events(limit=10)] == [""]  # the first row only
+
+
+def test_flush_with_a_timeout_returns_while_the_writer_is_busy(tmp_path: Path) -> None:
+    import threading
+
+    history = History.open(tmp_path / "h.sqlite3")
+    entered, release = threading.Event(), threading.Event()
+
+    def held(_rows: object) -> None:
+        entered.set()
+        release.wait(10)
+
+    writer = BackgroundWriter(history, on_written=held)
+    writer.submit([action(1)])
+    assert entered.wait(10)  # the writer thread is held in its listener
+    writer.submit([action(2)])  # so this row waits in the queue
+    assert writer.flush(0.3) is False  # returned without it
+    release.set()
+    assert writer.flush(10) is True  # once it goes on, everything is written
+    writer.close()
+    assert len(history.events(limit=10)) == 2
 
 
 def test_status_changes_of_a_poll_become_rows() -> None:

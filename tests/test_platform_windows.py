@@ -26,7 +26,13 @@ from typing import Any
 
 import pytest
 from platform_sim import WINDOWS_PRELUDE
-from ui_helpers import make_app, open_screen, screen_text, wait_for
+from ui_helpers import (
+    drawn_toasts,
+    make_app,
+    open_screen,
+    screen_text,
+    wait_for,
+)
 
 from miosa_tui.cli import doctor
 from miosa_tui.config import load_config
@@ -35,20 +41,6 @@ from miosa_tui.ui import clipboard
 
 ROOT = Path(__file__).resolve().parent.parent
 NO_SUSPEND = "ctrl+z cannot suspend here: Windows has no job control. Press q to quit."
-
-
-def record_toasts(app: Any) -> list[str]:
-    """Every toast the app is asked to show from now on (recorded when asked: a toast's own
-    timeout can expire before a loaded machine gets to look at the screen)."""
-    seen: list[str] = []
-    notify = app.notify
-
-    def recording(message: str, **kwargs: Any) -> None:
-        seen.append(str(message))
-        notify(message, **kwargs)
-
-    app.notify = recording
-    return seen
 
 
 TESTS = Path(__file__).resolve().parent
@@ -135,17 +127,7 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
         from miosa_tui.sim.config import SimConfig
         from miosa_tui.sim.server import SimServer
         from miosa_tui.ui.screens.help import HelpScreen
-        from ui_helpers import make_app, screen_text, wait_for
-
-        def record_toasts(app):
-            seen, notify = [], app.notify
-
-            def recording(message, **kwargs):
-                seen.append(str(message))
-                notify(message, **kwargs)
-
-            app.notify = recording
-            return seen
+        from ui_helpers import drawn_toasts, make_app, screen_text, wait_for
 
         sim = SimServer(SimConfig())
         sim.start()  # uvicorn picks its loop setup by sys.platform: start it as Linux
@@ -154,16 +136,19 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
         async def main():
             out = {}
             app = make_app(sim, Path(tempfile.mkdtemp()))
-            async with app.run_test(size=(160, 48)) as pilot:
+            async with app.run_test(size=(160, 48), notifications=True) as pilot:
                 await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
                 out["table"] = screen_text(app)
                 out["watch_active"] = app.terminal_watch.active
                 out["watch_unavailable"] = app.terminal_watch.unavailable
-                toasts = record_toasts(app)
+                app.clear_notifications()  # the greeting
+                await wait_for(pilot, lambda: not drawn_toasts(app), "no toast")
                 await pilot.press("ctrl+z")
-                await wait_for(pilot, lambda: toasts, "the toast")
-                out["after_ctrl_z"] = toasts
+                await wait_for(pilot, lambda: drawn_toasts(app), "the toast")
+                out["after_ctrl_z"] = drawn_toasts(app)
                 out["running_after_ctrl_z"] = app.is_running
+                app.clear_notifications()  # its title says "Suspend": not on the help's screen
+                await wait_for(pilot, lambda: not drawn_toasts(app), "the toast gone")
                 await pilot.press("question_mark")
                 await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
                 await pilot.pause()
@@ -182,7 +167,7 @@ def test_the_dashboard_starts_headless_without_posix() -> None:
     assert "SIMULATED" in result["table"]
     assert result["watch_active"] is False
     assert result["watch_unavailable"].startswith("none on Windows")
-    assert result["after_ctrl_z"] == [NO_SUSPEND]
+    assert result["after_ctrl_z"] == [f"Suspend {NO_SUSPEND}"]  # as drawn: title, then text
     assert result["running_after_ctrl_z"] is True
     assert "Filter syntax" in result["help"]  # the help screen is up...
     assert "Suspend" not in result["help"]  # ...and lists no suspend key
@@ -205,15 +190,16 @@ async def test_ctrl_z_on_windows_is_refused_with_a_toast(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
         monkeypatch.setattr(sys, "platform", "win32")
         suspended: list[object] = []
         app.app_suspend_signal.subscribe(app, suspended.append)
-        toasts = record_toasts(app)
+        app.clear_notifications()  # the greeting
+        await wait_for(pilot, lambda: not drawn_toasts(app), "no toast")
         await pilot.press("ctrl+z")
-        await wait_for(pilot, lambda: toasts, "the toast")
-        assert toasts == [NO_SUSPEND]
+        await wait_for(pilot, lambda: drawn_toasts(app), "the toast")
+        assert drawn_toasts(app) == [f"Suspend {NO_SUSPEND}"]
         assert suspended == [] and app.is_running
 
 
@@ -270,15 +256,16 @@ async def test_copy_per_platform(
     sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, platform: str
 ) -> None:
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
         monkeypatch.setattr(sys, "platform", platform)
-        toasts = record_toasts(app)
+        app.clear_notifications()  # the greeting
+        await wait_for(pilot, lambda: not drawn_toasts(app), "no toast")
         shown = clipboard.copy(app, "hunter2-secret", "VNC password", secret=True, environ={})
-        await pilot.pause()
+        await wait_for(pilot, lambda: drawn_toasts(app), "the toast")
         assert app.clipboard == "hunter2-secret"  # the real value reaches the clipboard
-        assert len(toasts) == 1 and toasts[0].startswith("Copied VNC password: ")
-        assert "hunter2" not in shown and "hunter2" not in toasts[0]
+        assert drawn_toasts(app) == [f"Clipboard Copied VNC password: {shown}"]
+        assert "hunter2" not in shown and "hunter2" not in drawn_toasts(app)[0]
 
 
 # -- the config file's permissions ---------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
-from ui_helpers import SIZE, Sim, burst, first_with, highlight, loaded, make_app, pump
+from ui_helpers import SIZE, Sim, burst, first_with, highlight, loaded, make_app, pump, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.commands import ACTIONS
@@ -44,10 +44,13 @@ def mutations(ctl: Sim) -> set[str]:
 
 
 async def back_to_dashboard(pilot: object, app: object) -> None:
+    """Close whatever the last key opened. If four escapes do not reach the dashboard the test
+    stops here: the next keys would otherwise go to that screen, a sweep of the wrong keys."""
     for _ in range(4):
         if isinstance(app.screen, DashboardScreen):  # type: ignore[attr-defined]
             return
         await burst(pilot, "escape")  # type: ignore[arg-type]
+    assert isinstance(app.screen, DashboardScreen), app.screen  # type: ignore[attr-defined]
 
 
 async def test_no_key_and_no_palette_command_mutates(
@@ -78,7 +81,9 @@ async def test_no_key_and_no_palette_command_mutates(
                     await burst(pilot, key)
                     await back_to_dashboard(pilot, app)
                 app.dashboard.action_focus_table()
-            # every palette command, run the way the palette runs it
+            # every palette command, run the way the palette runs it (`run_action` returns when
+            # the action does: every action here is a plain method that returns None, so none
+            # waits for the dialog it opens; the dialog is closed by back_to_dashboard)
             panes = list(app.dashboard.query("#desktop, #access"))
             for _title, action, _help in ACTIONS:
                 await app.run_action(action, app.dashboard)
@@ -89,7 +94,14 @@ async def test_no_key_and_no_palette_command_mutates(
                     await app.run_action(action, pane)
                     await pump(pilot, 2)
                     await back_to_dashboard(pilot, app)
-            await pump(pilot, 10)
+            # Proof the app handled all of the above before "nothing was sent" is read: ctrl+r
+            # polls once (even while "Pause or resume refresh" has paused polling), after every
+            # earlier key and command.
+            poller = app.dashboard.poller
+            assert poller is not None
+            polls = poller.polls
+            await pilot.press("ctrl+r")
+            await wait_for(pilot, lambda: poller.polls > polls, "the ctrl+r poll")
             assert mutations(ctl) <= ALLOWED, ctl.mutating()
             assert ctl.list_count() > 0  # it kept reading
             assert app.is_running

@@ -19,6 +19,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static, TextArea
+from ui_helpers import drawn_toasts, wait_for
 
 from miosa_tui.api.computers import MiosaClient
 from miosa_tui.api.models import Computer
@@ -92,7 +93,13 @@ class Ctx:
         await self.pilot.pause()
 
     def toasts(self) -> list[str]:
-        return [str(n.message) for n in self.app._notifications]
+        """What each toast on screen draws (ui_helpers.drawn_toasts)."""
+        return drawn_toasts(self.app)
+
+    async def toast(self, text: str) -> str:
+        """The newest toast on screen that holds `text`, once one is drawn."""
+        await wait_for(self.pilot, lambda: any(text in s for s in self.toasts()), text)
+        return [s for s in self.toasts() if text in s][-1]
 
     def svg(self) -> str:
         return self.app.export_screenshot()
@@ -135,7 +142,7 @@ async def test_copy_public_url_with_toast_last_line_and_hyperlink(sim: SimServer
         await t.select("public")
         await t.pilot.press("y")
         assert t.app.clipboard == url
-        assert f"Copied public URL: {url}" in t.toasts()
+        assert await t.toast("Copied public URL:") == f"Clipboard Copied public URL: {url}"
         assert url in t.static("#access-last")
         option = t.panel.query_one("#access-entries", OptionList).get_option("public")
         assert isinstance(option.prompt, Text)
@@ -153,7 +160,8 @@ async def test_copy_named_url(sim: SimServer) -> None:
         await t.select(f"url:{index}")
         await t.pilot.press("y")
         assert t.app.clipboard == desktop.url
-        assert f"Copied URL desktop: {desktop.url}" in t.toasts()
+        drawn = await t.toast("Copied URL desktop:")
+        assert drawn == f"Clipboard Copied URL desktop: {desktop.url}"
 
 
 async def test_copy_preview_url_for_a_typed_port(sim: SimServer) -> None:
@@ -200,7 +208,7 @@ async def test_copy_vnc_username_and_password_masked_in_toast(sim: SimServer) ->
         await t.select("vnc-password")
         await t.pilot.press("y")
         assert t.app.clipboard == creds.password  # the real value: that's the point of copying
-        assert f"Copied VNC password: {MASK}" in t.toasts()
+        assert await t.toast("Copied VNC password:") == f"Clipboard Copied VNC password: {MASK}"
         assert all(creds.password not in toast for toast in t.toasts())
         assert MASK in t.static("#access-last")
         assert creds.password not in t.static("#access-last")
@@ -249,7 +257,7 @@ async def test_reveal_refuses_non_secrets(sim: SimServer) -> None:
         await t.show(await t.computer())
         await t.select("public")
         await t.pilot.press("v")
-        assert any("Nothing to reveal" in toast for toast in t.toasts())
+        await t.toast("Nothing to reveal")
 
 
 async def test_stream_token_copy_countdown_and_expiry(sim: SimServer) -> None:
@@ -259,7 +267,7 @@ async def test_stream_token_copy_countdown_and_expiry(sim: SimServer) -> None:
         assert "press t to issue" in t.prompts()
         await t.select("token")
         await t.pilot.press("y")  # nothing issued yet
-        assert any("press t" in toast for toast in t.toasts())
+        await t.toast("press t")
         await t.pilot.press("t")
         await t.settle()
         entry = t.panel.selected_entry()
@@ -269,7 +277,7 @@ async def test_stream_token_copy_countdown_and_expiry(sim: SimServer) -> None:
         assert token not in t.svg() and token not in t.prompts()
         await t.pilot.press("y")
         assert t.app.clipboard == token
-        assert f"Copied stream token: {MASK}" in t.toasts()
+        assert await t.toast("Copied stream token:") == f"Clipboard Copied stream token: {MASK}"
         assert all(token not in toast for toast in t.toasts())
         # a 300 s token: put the clock at issue time, then move it
         t.clock.now = entry.expires_at - 300
@@ -289,7 +297,7 @@ async def test_stream_token_copy_countdown_and_expiry(sim: SimServer) -> None:
         t.app.copy_to_clipboard("before")
         await t.pilot.press("y")
         assert t.app.clipboard == "before"  # an expired token is refused, with a reason
-        assert any("expired" in toast for toast in t.toasts())
+        await t.toast("expired")
         await t.pilot.press("t")  # a new one replaces it
         await t.settle()
         fresh = t.panel.selected_entry()
@@ -337,7 +345,9 @@ async def test_copy_menu_id_cli_and_curl(sim: SimServer) -> None:
         menu = await _menu_pick(t, "2")
         assert [o.key for o in menu.options] == ["value", "id", "cli", "curl"]
         assert t.app.clipboard == computer.id
-        assert f"Copied computer id: {computer.id}" in t.toasts()
+        assert (
+            await t.toast("Copied computer id:") == f"Clipboard Copied computer id: {computer.id}"
+        )
         await _menu_pick(t, "3")
         assert t.app.clipboard == f"miosa-tui public-url {computer.id}"
         await _menu_pick(t, "4")
@@ -373,6 +383,7 @@ async def test_copy_menu_for_preview_and_password(sim: SimServer) -> None:
         await t.pilot.press("up", "up", "enter")
         await t.pilot.pause()
         assert t.app.clipboard == creds.password
+        await t.toast("Copied VNC password:")  # the copy's toast is drawn: now look at it
         assert creds.password not in " ".join(t.toasts())
         await t.pilot.press("Y")
         await t.pilot.press("escape")
@@ -490,7 +501,7 @@ async def test_computer_changed_updates_title_without_refetch(sim: SimServer) ->
         await t.pilot.pause()
         assert t.panel.entries == []
         await t.pilot.press("y")
-        assert any("no computer is selected" in toast for toast in t.toasts())
+        await t.toast("no computer is selected")
 
 
 # ----- open and tmux ---------------------------------------------------------------------------
@@ -516,7 +527,7 @@ async def test_open_url_and_its_failures(sim: SimServer, monkeypatch: pytest.Mon
 
         monkeypatch.setattr(t.app, "open_url", broken)
         await t.pilot.press("o")
-        assert any("Could not open a browser: no browser found" in s for s in t.toasts())
+        await t.toast("Could not open a browser: no browser found")
 
         monkeypatch.setattr(t.app, "open_url", fake_open)
         for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
@@ -524,11 +535,11 @@ async def test_open_url_and_its_failures(sim: SimServer, monkeypatch: pytest.Mon
         monkeypatch.setattr("sys.platform", "linux")
         await t.pilot.press("o")
         assert len(opened) == 1
-        assert any("no graphical browser" in s for s in t.toasts())
+        await t.toast("no graphical browser")
         assert t.app.client.public_url(computer) in t.static("#access-last")
         await t.select("vnc-user")
         await t.pilot.press("o")
-        assert any("not a web URL" in s for s in t.toasts())
+        await t.toast("not a web URL")
 
 
 async def test_tmux_gets_the_passthrough_sequence(

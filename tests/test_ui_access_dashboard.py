@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import OptionList
+from ui_helpers import drawn_toasts
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -64,7 +65,12 @@ async def test_dashboard_access_panel_copy_reveal_token(sim: SimServer, tmp_path
         await pilot.press("y")
         assert app.clipboard == creds.password
         assert creds.password not in app.export_screenshot()
-        assert any(MASK in str(n.message) for n in app._notifications)
+        await wait_for(
+            pilot,
+            lambda: any(f"Copied VNC password: {MASK}" in t for t in drawn_toasts(app)),
+            "the masked copy's toast",
+        )
+        assert all(creds.password not in t for t in drawn_toasts(app))
 
         app.clear_notifications()  # toasts may cover the row on a small screen
         await pilot.press("v")

@@ -11,6 +11,7 @@ import inspect
 import random
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.command import CommandPalette
@@ -44,6 +45,7 @@ from ui_helpers import (
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.action_flow import PendingShown
+from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.commands import ACTIONS, ComputerCommands
 from miosa_tui.ui.screens.confirm import ConfirmActionDialog
 from miosa_tui.ui.screens.dashboard import DashboardScreen
@@ -69,6 +71,16 @@ def journal_lines(app: object) -> list[str]:
 
 
 # -- single actions ----------------------------------------------------------------------------
+
+
+async def two_polls(pilot: Any, app: MiosaApp) -> None:
+    """Wait for two more polls to finish. The first may have been in flight already; the second
+    began after everything sent before this call was handled, so a "nothing was sent" check
+    after it follows proof that the app went on working, not a guess about time."""
+    poller = app.dashboard.poller
+    assert poller is not None
+    done = poller.polls
+    await wait_for(pilot, lambda: poller.polls >= done + 2, "two more polls")
 
 
 async def test_start_sends_one_request_and_the_row_follows(
@@ -147,9 +159,8 @@ async def test_destroy_needs_the_typed_name(sim: SimServer, ctl: Sim, tmp_path: 
         assert dialog.query_one("#confirm", Button).disabled
         assert app.focused is dialog.query_one("#typed", Input)  # opens in the name field
         await pilot.press("y")  # a letter of the name, not a confirmation: the dialog stays
-        await pump(pilot, 2)
+        await wait_for(pilot, lambda: dialog.query_one("#typed", Input).value == "y", "typed")
         assert app.screen is dialog
-        assert dialog.query_one("#typed", Input).value == "y"
         await pilot.press("backspace")
         await pilot.click("#typed")
         await type_text(pilot, name[:-1])
@@ -180,7 +191,7 @@ async def test_destroy_cancelled_sends_nothing(sim: SimServer, ctl: Sim, tmp_pat
             await open_screen(pilot, app, "d", ConfirmActionDialog, "dialog")
             await pilot.press(*keys)
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), "it to close")
-        await pump(pilot, 4)
+        await two_polls(pilot, app)
         assert ctl.sent("DELETE") == []
         assert ctl.mutating() == []
         assert ctl.status(target) == "running"
@@ -223,11 +234,14 @@ async def test_clone_refuses_a_bad_name(sim: SimServer, ctl: Sim, tmp_path: Path
         await type_text(pilot, "Bad Name!")
         assert dialog.query_one("#name", Input).value == "Bad Name!"
         await pilot.press("enter")
-        await pump(pilot, 2)
+        await wait_for(
+            pilot,
+            lambda: "Name must start with a lowercase letter." in screen_text(app),
+            "the refusal",
+        )
         assert app.screen is dialog  # refused: still open
-        assert "Name must start with a lowercase letter." in screen_text(app)
         await open_screen(pilot, app, "escape", DashboardScreen, "it to close")
-        await pump(pilot, 4)
+        await two_polls(pilot, app)
         assert ctl.mutating() == []
         assert table(app).row_count == 12
 
@@ -428,7 +442,7 @@ async def test_sort_by_name_keeps_the_highlight(sim: SimServer, tmp_path: Path) 
         await pilot.press("equals_sign")
         await wait_for(pilot, lambda: names() == sorted(names(), reverse=True), "reversed")
         assert highlighted(app) == target
-        await pump(pilot, 4)  # a poll in between keeps the order and the highlight
+        await two_polls(pilot, app)  # a poll in between keeps the order and the highlight
         assert names() == sorted(names(), reverse=True) and highlighted(app) == target
 
 
@@ -438,13 +452,27 @@ async def test_pause_stops_polling_and_resume_restarts_it(
     async with loaded_app(sim, tmp_path, poll_interval=0.2) as (app, pilot):
         start = ctl.list_count()
         await wait_for(pilot, lambda: ctl.list_count() >= start + 2, "polling to run")
+        poller = app.dashboard.poller
+        assert poller is not None
+        asked: list[int] = []  # the poll count each time the poller asks for a listing
+        fetch = poller.fetch
+
+        async def counting() -> object:
+            asked.append(poller.polls)
+            return await fetch()
+
+        poller.fetch = counting
         await pilot.press("p")
         assert "PAUSED" in header_text(app)
         assert "PAUSED" in screen_text(app)
-        await pump(pilot, 6)  # let a request already on the wire finish
+        # The poller came round for its next listing after the pause (a request already on the
+        # wire has finished: polls run one after another) and is held there.
+        await wait_for(pilot, lambda: asked, "the poller asking while paused")
+        held_at = asked[-1]
         paused_at = ctl.list_count()
         await pump(pilot, 20)  # several poll intervals
         assert ctl.list_count() == paused_at
+        assert asked == [held_at] and poller.polls == held_at  # still held, nothing finished
         await pilot.press("p")
         assert "PAUSED" not in header_text(app)
         await wait_for(pilot, lambda: ctl.list_count() >= paused_at + 2, "polling to resume")
@@ -489,9 +517,18 @@ async def test_read_only_sends_nothing_that_changes_anything(
             if inspect.isawaitable(result):
                 await result
             await pilot.pause()
-            while not isinstance(app.screen, DashboardScreen):
-                await pilot.press("escape")  # export / save / wall / region: leave them
-        await pump(pilot, 6)
+            for _ in range(5):  # export / save / wall / region: leave them
+                if isinstance(app.screen, DashboardScreen):
+                    break
+                await pilot.press("escape")
+            assert isinstance(app.screen, DashboardScreen), app.screen
+        # "Pause or resume refresh" left polling paused: ctrl+r polls once even so, and only
+        # after every command above was handled
+        poller = app.dashboard.poller
+        assert poller is not None
+        polls = poller.polls
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: poller.polls > polls, "the ctrl+r poll")
         # a stream token is a credential, not a change to any computer: allowed read-only
         assert [m for m in ctl.mutating() if not m.startswith(STREAM_TOKEN)] == []
         assert ctl.list_count() > 0  # it did keep reading
@@ -499,7 +536,20 @@ async def test_read_only_sends_nothing_that_changes_anything(
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "Destroy")
-        await pump(pilot, 6)  # the search runs in a worker
+
+        def searched() -> bool:  # the search runs in a worker: typed, and that worker done
+            palette = app.screen
+            return (
+                isinstance(palette, CommandPalette)
+                and palette.query_one(Input).value == "Destroy"
+                and all(
+                    w.is_finished
+                    for w in app.workers
+                    if w.group == CommandPalette._GATHER_COMMANDS_GROUP
+                )
+            )
+
+        await wait_for(pilot, searched, "the palette's search for Destroy")
         text = screen_text(app)
         assert "Destroy the marked" not in text
         assert "Destroy" in text  # the query itself is there: the palette did open and search

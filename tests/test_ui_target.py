@@ -16,6 +16,7 @@ from ui_helpers import (
     SMALL_DESKTOPS,
     Sim,
     burst,
+    drawn_toasts,
     highlight_first,
     highlighted,
     loaded_app,
@@ -126,9 +127,7 @@ async def test_filter_that_empties_the_table_shows_nothing_selected(
             await pilot.press(key)
         await wait_for(
             pilot,
-            lambda: (
-                sum("nothing is highlighted" in str(n.message) for n in app._notifications) >= 3
-            ),
+            lambda: sum("nothing is highlighted" in t for t in drawn_toasts(app)) >= 3,
             "a toast for each action key",
         )
         assert app.clipboard == ""

@@ -16,6 +16,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    drawn_toasts,
     first_with,
     highlight,
     highlighted,
@@ -26,7 +27,6 @@ from ui_helpers import (
     row_ids,
     screen_text,
     static_text,
-    toasts,
     type_text,
     wait_for,
 )
@@ -45,8 +45,8 @@ def bar_text(app: MiosaApp) -> str:
 
 
 def said(app: MiosaApp) -> str:
-    """Every toast message so far, as one text."""
-    return "\n".join(toasts(app))
+    """What the toasts on screen draw, as one text (run_test(notifications=True) draws them)."""
+    return "\n".join(drawn_toasts(app))
 
 
 def capture(app: MiosaApp) -> list[str]:
@@ -67,14 +67,14 @@ def capture(app: MiosaApp) -> list[str]:
 async def test_a_computer_entering_error_is_counted_alerted_and_filterable(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    async with loaded_app(sim, tmp_path, alerts="desktop") as (app, pilot):
+    async with loaded_app(sim, tmp_path, alerts="desktop", notifications=True) as (app, pilot):
         written = capture(app)
         before = set(app.triage.problems)
         target = first_with(app, "running", skip=before)
         name = app.fleet.computers[target].name
         ctl.force_status(target, "error")
         await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
-        assert f"{name} is in error" in said(app)
+        await wait_for(pilot, lambda: f"{name} is in error" in said(app), "the toast")
         count = len(before) + 1
         await wait_for(pilot, lambda: f"{count} problem" in bar_text(app), "the bar's count")
         sent = "".join(written)
@@ -136,7 +136,7 @@ async def test_no_bell_and_no_desktop_notification_unless_the_setting_allows(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     app = make_app(sim, tmp_path)  # alerts = "toast", the default
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot, app)
         written = capture(app)
         target = first_with(app, "running", skip=app.triage.problems)
@@ -299,7 +299,7 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
     path = default_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"not a database" * 100)
-    async with loaded_app(sim, tmp_path) as (app, pilot):
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
         await wait_for(pilot, lambda: "was damaged; it was kept as" in said(app), "warning")
         await burst(pilot, "down")
         assert len(row_ids(app)) == 12
@@ -330,7 +330,7 @@ async def test_history_locked_during_the_session_is_one_warning_and_nothing_brea
 
     from miosa_tui.fleet.history import default_path
 
-    async with loaded_app(sim, tmp_path) as (app, pilot):
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
         await wait_for(pilot, lambda: app.triage.writer is not None, "the history open")
         history = app.triage.history
         assert history is not None

@@ -21,6 +21,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    drawn_toasts,
     first_with,
     header_text,
     highlight,
@@ -33,7 +34,6 @@ from ui_helpers import (
     row_ids,
     screen_text,
     table,
-    toasts,
     wait_for,
 )
 
@@ -171,13 +171,15 @@ async def test_keys_and_palette_on_an_error_computer_say_why(
         await pilot.press("s")
         await wait_for(
             pilot,
-            lambda: any(f"{name} is in error: it can't be started" in t for t in toasts(app)),
+            lambda: any(f"{name} is in error: it can't be started" in t for t in drawn_toasts(app)),
             "the start refusal",
         )
         await pilot.press("r")
         await wait_for(
             pilot,
-            lambda: any(f"{name} is in error: it can't be restarted" in t for t in toasts(app)),
+            lambda: any(
+                f"{name} is in error: it can't be restarted" in t for t in drawn_toasts(app)
+            ),
             "the restart refusal",
         )
         app.clear_notifications()
@@ -186,7 +188,9 @@ async def test_keys_and_palette_on_an_error_computer_say_why(
         restart[titles.index("Restart")]()
         await wait_for(
             pilot,
-            lambda: any(f"{name} is in error: it can't be restarted" in t for t in toasts(app)),
+            lambda: any(
+                f"{name} is in error: it can't be restarted" in t for t in drawn_toasts(app)
+            ),
             "the palette's restart refusal",
         )
         await pump(pilot, 4)
@@ -203,11 +207,13 @@ async def test_read_only_keys_say_so_and_help_shows_them_disabled(
         await pilot.press("d")
         await wait_for(
             pilot,
-            lambda: "Read-only mode: destroy is disabled." in toasts(app),
+            lambda: "Read-only mode: destroy is disabled." in drawn_toasts(app),
             "the read-only refusal",
         )
         await pilot.press("S")
-        await wait_for(pilot, lambda: "Read-only mode: stop is disabled." in toasts(app), "stop")
+        await wait_for(
+            pilot, lambda: "Read-only mode: stop is disabled." in drawn_toasts(app), "stop"
+        )
         assert app.screen is app.dashboard
         assert ctl.mutating() == []
         app.clear_notifications()
@@ -263,7 +269,11 @@ async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
         assert ctl.list_count() == before
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: ctl.list_count() == before + 1, "one refresh")
-        assert "Refreshed once; still paused (p resumes)" in toasts(app)
+        await wait_for(
+            pilot,
+            lambda: "Refreshed once; still paused (p resumes)" in drawn_toasts(app),
+            "the toast",
+        )
         await pump(pilot, 12)  # several poll intervals
         assert ctl.list_count() == before + 1
         assert "PAUSED" in header_text(app)
@@ -317,10 +327,10 @@ async def test_demo_with_a_key_does_not_say_there_is_no_key(tmp_path: Path) -> N
     try:
         app = MiosaApp(backend=backend, config=config, poll_interval=0.5)
         async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await wait_for(pilot, lambda: bool(toasts(app)), "the greeting")
-            greeting = toasts(app)[0]
+            await wait_for(pilot, lambda: bool(drawn_toasts(app)), "the greeting")
+            greeting = drawn_toasts(app)[0]
             assert "No MIOSA_API_KEY" not in greeting
-            assert greeting.startswith("--demo: this is a SIMULATED fleet")
+            assert greeting.startswith("Simulated fleet --demo: this is a SIMULATED fleet")
             assert "Your API key is not used" in greeting
     finally:
         backend.close()
@@ -329,8 +339,10 @@ async def test_demo_with_a_key_does_not_say_there_is_no_key(tmp_path: Path) -> N
 async def test_no_key_greeting_unchanged(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: bool(toasts(app)), "the greeting")
-        assert toasts(app)[0].startswith("No MIOSA_API_KEY: this is a SIMULATED fleet")
+        await wait_for(pilot, lambda: bool(drawn_toasts(app)), "the greeting")
+        assert drawn_toasts(app)[0].startswith(
+            "Simulated fleet No MIOSA_API_KEY: this is a SIMULATED"
+        )
 
 
 async def test_typed_destroy_opens_in_the_name_field(
@@ -416,7 +428,7 @@ async def test_bulk_action_gives_one_summary_toast(
         await pilot.press("ctrl+a", "s")
         skipped = len(row_ids(app)) - len(stopped)
         expected = f"Started {len(stopped) - 1}, 1 failed, {skipped} skipped: see the journal (j)."
-        await wait_for(pilot, lambda: expected in toasts(app), expected)
+        await wait_for(pilot, lambda: expected in drawn_toasts(app), expected)
         await pump(pilot, 4)
-        assert [t for t in toasts(app) if t.startswith(("Start", "start"))] == [expected]
+        assert [t for t in drawn_toasts(app) if t.startswith(("Start", "start"))] == [expected]
         assert len(ctl.sent("POST", "/start")) == len(stopped)

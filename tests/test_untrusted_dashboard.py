@@ -16,7 +16,7 @@ from hostile_api import CLIP_PAYLOAD, ESC, TITLE_MARK, HostileApi
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
-from ui_helpers import screen_text, wait_for
+from ui_helpers import drawn_toasts, screen_text, wait_for
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -48,8 +48,9 @@ def hostile_app(api: HostileApi, tmp_path: Path) -> MiosaApp:
     return MiosaApp(Backend(settings=settings, simulated=False), config, poll_interval=30)
 
 
-def toasts(app: MiosaApp) -> list[str]:
-    """What each toast draws, rendered by Textual's own Toast (the headless driver mounts none)."""
+def given_toasts(app: MiosaApp) -> list[str]:
+    """Every live notification as Textual's Toast renders it, drawn or stacked off the screen
+    (about the notification objects: a hidden character must never be handed to a toast)."""
     # The title is drawn as given (a plain str); the message as Toast.render makes it.
     return [f"{n.title}\n{Toast(replace(n, title='')).render().plain}" for n in app._notifications]
 
@@ -62,7 +63,8 @@ def drawn_problems(app: MiosaApp) -> list[str]:
         for segment in strip:
             if not segment.control and any(is_hidden(c) for c in segment.text):
                 bad.append(repr(segment.text))
-    bad += [repr(t) for t in toasts(app) if any(is_hidden(c) for c in t.replace("\n", ""))]
+    # the toasts on screen are among the segments above; these are the ones given
+    bad += [repr(t) for t in given_toasts(app) if any(is_hidden(c) for c in t.replace("\n", ""))]
     return bad
 
 
@@ -96,7 +98,7 @@ def expected_ids(api: HostileApi) -> list[str]:
 
 async def test_every_name_clicked_and_every_screen_visited(api: HostileApi, tmp_path: Path) -> None:
     app = hostile_app(api, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         v = Visit(app, pilot, api)
         table = v.table()
         await v.until(lambda: table.row_count == len(api.computers), "the hostile fleet listed")
@@ -158,7 +160,11 @@ async def test_every_name_clicked_and_every_screen_visited(api: HostileApi, tmp_
                 copied.append(app.clipboard)
             elif url_problem(entry.value) is not None:
                 refused.append(entry.value)
-                assert "Not copied: the" in toasts(app)[-1]
+                await wait_for(
+                    pilot,
+                    lambda: "Not copied: the" in (drawn_toasts(app) or [""])[-1],
+                    "the refusal toast",
+                )
             panel.open_selected()
             await pilot.pause()
             v.check(f"access entry {entry.key}")
@@ -279,15 +285,15 @@ async def test_an_error_toast_shows_its_request_id(api: HostileApi, tmp_path: Pa
     """Starting a stopped computer: the hostile API refuses with a message full of markup and
     escapes; the toast shows it literally, ending with the request id."""
     app = hostile_app(api, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         table = app.dashboard.query_one(ComputerTable)
         await wait_for(pilot, lambda: table.row_count == len(api.computers), "listed")
         stopped = next(c for c in api.computers if c["status"] == "stopped")
         table.go_to(stopped["id"])
         table.focus()
         await pilot.press("s")
-        await wait_for(pilot, lambda: "[request req_abc123]" in "".join(toasts(app)), "toast")
-        text = next(t for t in toasts(app) if "req_abc123" in t)
+        await wait_for(pilot, lambda: "[request req_abc123]" in "".join(drawn_toasts(app)), "toast")
+        text = next(t for t in drawn_toasts(app) if "req_abc123" in t)
         assert "refused: refused [bold]" in text  # the markup shown as sent, not read
         assert text.endswith("[request req_abc123]")
         assert drawn_problems(app) == []

@@ -4,7 +4,7 @@
 Pilot with its table filled); `wait_for` pumps the event loop until a condition holds (never a
 timing assertion: the limit only stops a hung test); `Sim` reads and steers the simulator over
 its /_sim control routes (the `ctl` fixture in conftest.py); `screen_text` is what the terminal
-shows, modal dialogs included, and `toast_texts` the toasts on it.
+shows, modal dialogs included, and `drawn_toasts` the toasts on it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 from textual import events
+from textual.app import App
 from textual.geometry import Region
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
@@ -182,23 +183,6 @@ def screen_text(app: MiosaApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-def toasts(app: MiosaApp) -> list[str]:
-    """The messages the app gave to notify(), oldest first (drawn or not: see `toast_texts`)."""
-    return [str(n.message) for n in app._notifications]
-
-
-def toast_texts(app: MiosaApp) -> list[str]:
-    """The text inside each toast on screen, its wrapped lines joined with spaces (toasts are
-    drawn only under `run_test(notifications=True)`)."""
-    lines = screen_text(app).splitlines()
-    texts = []
-    for toast in app.screen.query(Toast):
-        r = toast.region
-        inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
-        texts.append(" ".join(inside))
-    return [" ".join(t.split()) for t in texts]
-
-
 def region_text(app: MiosaApp, region: Region) -> str:
     """The part of the screen `region` covers."""
     lines = screen_text(app).splitlines()[region.y : region.bottom]
@@ -208,6 +192,22 @@ def region_text(app: MiosaApp, region: Region) -> str:
 def table_text(app: MiosaApp) -> str:
     """The part of the screen the computers table covers."""
     return region_text(app, table(app).region)
+
+
+def drawn_toasts(app: App[Any]) -> list[str]:
+    """The text each toast on screen draws (title first), oldest first, its wrapped lines joined
+    with single spaces: what a user reads, not what notify() was given. A toast stacked off the
+    top of the screen (or not laid out yet) is left out; one cut by the screen's edge reads as
+    far as it shows. Toasts are drawn only under `run_test(notifications=True)`."""
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    texts = []
+    for toast in app.screen.query(Toast):
+        r = toast.region
+        inside = (line[r.x : r.right].lstrip("▌") for line in lines[r.y : r.bottom])  # no border
+        text = " ".join(" ".join(inside).split())
+        if text:
+            texts.append(text)
+    return texts
 
 
 def static_text(widget: Static) -> str:

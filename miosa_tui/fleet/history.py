@@ -670,8 +670,21 @@ class BackgroundWriter:
             if None in batch:
                 return
 
-    def flush(self) -> None:
-        self._queue.join()
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued row is written; False when `timeout` seconds passed first or
+        the writer thread is gone (rows it never took would otherwise be waited for forever).
+        The UI passes a timeout: its event loop must never wait without end on this thread."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        done = self._queue.all_tasks_done
+        with done:
+            while self._queue.unfinished_tasks:
+                if not self._thread.is_alive():
+                    return False
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                done.wait(0.1 if left is None else min(left, 0.1))
+        return True
 
     def close(self) -> None:
         if self._thread.is_alive():

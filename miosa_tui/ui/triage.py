@@ -58,6 +58,10 @@ TREND_POINTS = 120
 ALERT_KINDS = frozenset({"error", "stuck"})
 # The filter term `!` toggles.
 PROBLEMS_ONLY = "problem:any"
+# How long the event loop waits for the history writer before reading the history (journal
+# pane, incident export) or closing it: never without end (a writer stuck on a locked file or
+# gone would otherwise freeze the app); past it the newest rows are simply not in that read.
+FLUSH_SECONDS = 5.0
 
 
 class Triage:
@@ -145,19 +149,16 @@ class Triage:
 
     def _history_failed(self, sentence: str) -> None:
         """The history turned itself off (locked, damaged, disk full): one warning toast.
-        Called from the writer or a reader thread, or from the event loop itself."""
-
-        def say() -> None:
+        Called from the writer or a reader thread, or from the event loop itself. Never waits
+        for the event loop: that loop may itself be waiting for the writer (`flush`), and
+        `call_from_thread` there would hold both forever."""
+        # App.notify is thread-safe: it only posts a message to the app.
+        with contextlib.suppress(RuntimeError):  # the app's loop is closed: no one to tell
             self.app.notify(sentence, severity="warning", timeout=12, markup=False)
-
-        try:
-            self.app.call_from_thread(say)
-        except RuntimeError:  # already on the app's thread
-            say()
 
     def close(self) -> None:
         if self.writer is not None:
-            self.writer.flush()
+            self.writer.flush(FLUSH_SECONDS)
             self.writer.close()
         if self.history is not None:
             self.history.close()
@@ -277,7 +278,7 @@ class Triage:
         from miosa_tui.fleet.incident import incident_markdown
 
         if self.writer is not None:
-            self.writer.flush()
+            self.writer.flush(FLUSH_SECONDS)
         events = (
             self.history.events(targets, scope=self.scope, limit=100_000)
             if self.history is not None
@@ -410,6 +411,6 @@ def journal_lines(screen: DashboardScreen) -> list[Text]:
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:
         if triage.writer is not None:
-            triage.writer.flush()
+            triage.writer.flush(FLUSH_SECONDS)
         return [event_line(e) for e in triage.recent(500)]
     return [entry_line(e) for e in screen.miosa.journal.entries]
