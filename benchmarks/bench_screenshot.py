@@ -40,6 +40,7 @@ from miosa_tui.api.computers import MiosaClient
 from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.config import load_config
+from miosa_tui.fleet.journal import Journal
 from miosa_tui.sim.config import SimConfig
 from miosa_tui.sim.server import serve
 from miosa_tui.ui.app import STYLESHEET
@@ -60,9 +61,10 @@ class BenchApp(App[None]):
         self.config = load_config(
             environ={"MIOSA_TUI_IMAGE_RENDERER": "halfcell"}, path=Path("/nonexistent.toml")
         )
+        self.journal = Journal()  # with `client`: the AppServices the pane asks for
 
     def compose(self) -> ComposeResult:
-        yield ScreenshotPane(id="desktop", debounce=0.0)
+        yield ScreenshotPane(id="desktop", debounce=0.0, renderer=self.config.image_renderer)
 
     async def on_unmount(self) -> None:
         await self.client.aclose()

@@ -1,7 +1,9 @@
 """A small host app for the desktop pane, region select and wall tests (no tests in here).
 
-It offers what the widgets need from the real MiosaApp: `client`, `config`, `fleet` and
-`journal`, so these tests do not depend on the dashboard's layout.
+It offers what the widgets need from the real MiosaApp: `client` and `journal` (the
+`AppServices` of ui/services.py), and hands the pane the renderer from its `config` and its
+`fleet` (the wall's computers), as the dashboard does; so these tests do not depend on the
+dashboard's layout.
 """
 
 from __future__ import annotations
@@ -52,7 +54,11 @@ class HostApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield ScreenshotPane(
-            id="desktop", debounce=self._debounce, auto_interval=self._auto_interval
+            id="desktop",
+            debounce=self._debounce,
+            auto_interval=self._auto_interval,
+            renderer=self.config.image_renderer,
+            fleet=self.fleet,
         )
 
     async def on_unmount(self) -> None:

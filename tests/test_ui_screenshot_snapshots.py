@@ -54,7 +54,7 @@ def test_wall_snapshot(sim: SimServer, snap_compare: Callable[..., bool]) -> Non
             if not any(c.is_transitional for c in computers):
                 break
             await pilot.pause(0.05)
-        screen = WallScreen(interval=0.01)
+        screen = WallScreen(interval=0.01, renderer=app.config.image_renderer, fleet=app.fleet)
         app.push_screen(screen)
         waited = 0.0
         while not (screen.tiles and all(t.refreshed for t in screen.tiles)) and waited < 120:

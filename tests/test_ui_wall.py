@@ -30,7 +30,7 @@ async def wait_until(pilot: Any, predicate: Callable[[], bool], limit: float = 2
 
 async def open_wall(app: HostApp, pilot: Any, **kwargs: Any) -> tuple[WallScreen, list[Any]]:
     results: list[Any] = []
-    screen = WallScreen(**kwargs)
+    screen = WallScreen(renderer=app.config.image_renderer, fleet=app.fleet, **kwargs)
     app.push_screen(screen, results.append)
     await pilot.pause()
     return screen, results

@@ -140,7 +140,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 )
                 yield Static("", id="filter-error", classes="hidden")
             with Vertical(id="right"):
-                desktop = ScreenshotPane(id="desktop")
+                desktop = ScreenshotPane(
+                    renderer=app.config.image_renderer, fleet=app.fleet, id="desktop"
+                )
                 details = DetailsPanel(id="details")
                 access = AccessPanel(id="access")
                 self._panes = [details, desktop, access]

@@ -21,6 +21,7 @@ from textual.widgets import Static
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.capture import capture
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import fit_box, image_class, limit_size, thumbnail_png
 from miosa_tui.ui.screens.opaque import OpaqueScreen
@@ -113,10 +114,19 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
         Binding("L", "toggle_live", "Live tile", id="wall.live"),
     ]
 
-    def __init__(self, *, interval: float = INTERVAL, limit: int = LIMIT) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = INTERVAL,
+        limit: int = LIMIT,
+        renderer: str | None = None,
+        fleet: FleetState | None = None,
+    ) -> None:
         super().__init__()
         self.interval = interval
         self.limit = limit
+        self.renderer = renderer  # the `image_renderer` setting (None: halfcell)
+        self.fleet = fleet  # the computers the app already knows (None or empty: list them)
         self.tiles: list[WallTile] = []
         self.hidden = 0
         # (computer id, start, end) monotonic times of each fetch, newest last (for tests)
@@ -126,10 +136,6 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
         self.live = False  # L: the focused tile refreshes up to twice a second, the rest waits
         self.live_skipped = 0  # live pictures that came back unchanged (not decoded again)
         self._last: dict[str, bytes] = {}  # the PNG each tile shows, by computer id
-
-    def _renderer(self) -> str | None:
-        value = getattr(getattr(self.app, "config", None), "image_renderer", None)
-        return value if isinstance(value, str) else None
 
     def compose(self) -> ComposeResult:
         yield Static("Wall · loading the fleet…", id="wall-title")
@@ -157,10 +163,8 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
     # -- the fleet ------------------------------------------------------------------------
 
     async def _computers(self) -> list[Computer]:
-        fleet = getattr(self.app, "fleet", None)
-        known = getattr(fleet, "computers", None)
-        if isinstance(known, dict) and known:
-            return list(known.values())
+        if self.fleet is not None and self.fleet.computers:
+            return list(self.fleet.computers.values())
         client = services(self).client
         result: list[Computer] = await client.list_computers()
         return result
@@ -179,8 +183,7 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
         if [t.computer.id for t in self.tiles] != [c.id for c in shown]:
             focused_id = self.focused_id
             await grid.remove_children()
-            renderer = self._renderer()
-            self.tiles = [WallTile(c, renderer) for c in shown]
+            self.tiles = [WallTile(c, self.renderer) for c in shown]
             await grid.mount_all(self.tiles)
             self._set_columns()
             target = next((t for t in self.tiles if t.computer.id == focused_id), None)
@@ -229,7 +232,7 @@ class WallScreen(ReportsWorkerErrors, OpaqueScreen[str | None]):
                 await asyncio.sleep(self.interval)
 
     async def _refresh_tile(self, tile: WallTile) -> None:
-        box = fit_box((TILE_WIDTH - 2, TILE_IMAGE_ROWS), self._renderer())
+        box = fit_box((TILE_WIDTH - 2, TILE_IMAGE_ROWS), self.renderer)
         start = time.monotonic()
         self._in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self._in_flight)

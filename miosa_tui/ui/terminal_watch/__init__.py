@@ -33,7 +33,7 @@ import stat
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from miosa_tui.platforms import hangup_signal
 from miosa_tui.ui.terminal_watch.detectors import (
@@ -44,6 +44,9 @@ from miosa_tui.ui.terminal_watch.detectors import (
     watch_with_poll,
     watch_with_select,
 )
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = ["HANGUP_EXIT_CODE", "TerminalWatch", "describe_watch", "terminal_alive"]
 
@@ -65,7 +68,7 @@ def _stdin_fd() -> int | None:
 class TerminalWatch:
     """Watches the app's terminal; `install()` returns False when there is nothing to watch."""
 
-    def __init__(self, app: Any, *, interval: float = 1.0) -> None:
+    def __init__(self, app: App[Any], *, interval: float = 1.0) -> None:
         self.app = app
         self.interval = interval
         self.fd: int | None = None
@@ -196,7 +199,7 @@ class TerminalWatch:
         queue = getattr(writer, "_queue", None)
         deadline = time.monotonic() + _RESCUE_SECONDS
         while time.monotonic() < deadline:
-            running = bool(getattr(self.app, "is_running", False))
+            running = self.app.is_running
             if self._keep and (not running or exit_event is None or exit_event.is_set()):
                 self._close_pipe()
             if writer is not None and queue is not None and not writer.is_alive():

@@ -25,7 +25,6 @@ from miosa_tui.api.models import Computer, NamedUrl, StreamToken, VncCredentials
 from miosa_tui.fleet.secrets import DEFAULT_REVEAL_SECONDS, Clock, Reveals, system_clock
 from miosa_tui.safe_text import safe_line
 from miosa_tui.ui.services import services
-from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.entry import AccessEntry
 from miosa_tui.ui.widgets.access.entry_list import build_entries
@@ -231,7 +230,7 @@ class AccessPanelDisplay(ReportsWorkerErrors, Vertical):
         else:
             self._vnc = vnc
             self._errors.pop("vnc", None)
-            app_services.register_secret(self.app, vnc.password)
+            services(self).journal.add_secret(vnc.password)  # masked in entries and exports
         self._render_all()
 
     # ----- rendering --------------------------------------------------------------------------
@@ -242,7 +241,6 @@ class AccessPanelDisplay(ReportsWorkerErrors, Vertical):
             return []
         return build_entries(
             computer,
-            client=getattr(self.app, "client", None),
             ports=self._ports.get(computer.id),
             named=self._named,
             vnc=self._vnc,

@@ -15,19 +15,17 @@ from miosa_tui.ui.widgets.access.entry import AccessEntry
 def build_entries(
     computer: Computer,
     *,
-    client: object,
     ports: list[int],
     named: list[NamedUrl] | None,
     vnc: VncCredentials | None,
     token: StreamToken | None,
 ) -> list[AccessEntry]:
-    """The rows for `computer`; the client's own URL builders win over the local ones if it has
-    them (so a configured domain is honoured)."""
-    public = str(getattr(client, "public_url", public_url)(computer))
-    preview = getattr(client, "preview_url", preview_url)
+    """The rows for `computer` (URLs from `api.links`, as `MiosaClient.public_url` and
+    `preview_url` build them: the computer's own `sandbox_url` and `preview_domain` win)."""
+    public = public_url(computer)
     entries = [AccessEntry("public", AccessKind.PUBLIC_URL, "desktop", public)]
     for port in ports:
-        url = str(preview(computer, port))
+        url = preview_url(computer, port)
         entries.append(
             AccessEntry(f"preview:{port}", AccessKind.PREVIEW_URL, f":{port}", url, port=port)
         )

@@ -26,7 +26,6 @@ from miosa_tui.safe_text import printable, url_problem
 from miosa_tui.ui import clipboard
 from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
 from miosa_tui.ui.services import services
-from miosa_tui.ui.widgets.access import app_services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
 from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.copy_options import copy_options
@@ -120,8 +119,8 @@ class AccessPanel(AccessPanelDisplay):
         if computer is None:
             return []
         entry = entry or self.selected_entry() or self._first_copyable()
-        base_url, tenant = app_services.api_location(self.app)
-        return copy_options(computer, entry, base_url=base_url, tenant=tenant)
+        settings = services(self).client.settings
+        return copy_options(computer, entry, base_url=settings.base_url, tenant=settings.tenant)
 
     def open_copy_menu(self) -> None:
         """Push the copy menu; the chosen option is copied when it closes."""
@@ -234,20 +233,17 @@ class AccessPanel(AccessPanelDisplay):
 
     @work(exclusive=True, group="access-token", exit_on_error=False)
     async def _issue_token(self, computer_id: str) -> None:
-        client = services(self).client
+        hosted = services(self)
+        client, journal = hosted.client, hosted.journal
         result = await attempt(lambda: client.stream_token(computer_id))
         computer = self.computer
         name = computer.name if computer is not None else None
         if isinstance(result, Failure):
-            app_services.record(
-                self.app, "token", computer_id, name, "failed", result.message, result.request_id
-            )
+            journal.record("token", computer_id, name, "failed", result.message, result.request_id)
         else:
-            app_services.register_secret(self.app, result.token)
+            journal.add_secret(result.token)  # masked in this entry and every export
             expiry = expiry_text(result.expires_at, self._clock())
-            app_services.record(
-                self.app, "token", computer_id, name, "ok", f"stream token issued, {expiry}"
-            )
+            journal.record("token", computer_id, name, "ok", f"stream token issued, {expiry}")
         if computer is None or computer.id != computer_id:
             return
         self._loading.discard("token")

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
 from miosa_tui.ui.image_renderer import (
@@ -59,6 +60,8 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         *,
         debounce: float = DEBOUNCE,
         auto_interval: float = AUTO_INTERVAL,
+        renderer: str | None = None,
+        fleet: FleetState | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -66,6 +69,8 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.debounce = debounce
         self.auto_interval = auto_interval
+        self.renderer = renderer  # the `image_renderer` setting (None: halfcell)
+        self.fleet = fleet  # what the wall (w) shows without listing the computers again
         self.computer: Computer | None = None
         self.shot: Shot | None = None  # what is on screen
         self.full_shot: Shot | None = None  # the latest full desktop of `computer`
@@ -83,11 +88,6 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         self._picture: Widget | None = None  # textual-image's widget, see `_image_widget`
 
     # -- composition ----------------------------------------------------------------------
-
-    def _renderer(self) -> str | None:
-        config = getattr(self.app, "config", None)
-        value = getattr(config, "image_renderer", None)
-        return value if isinstance(value, str) else None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="desktop-caption")
@@ -195,7 +195,7 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         cols, rows = frame.content_size.width, frame.content_size.height
         if cols <= 0 or rows <= 0:
             cols, rows = max(20, self.size.width), max(6, self.size.height - 3)
-        return fit_box((cols, rows), self._renderer())
+        return fit_box((cols, rows), self.renderer)
 
     @work(exclusive=True, group=SHOT_GROUP, exit_on_error=False)
     async def _fetch(self, computer: Computer, region: Region | None) -> None:
@@ -254,7 +254,7 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         """The picture widget, made when the first desktop arrives: that is when textual-image
         gets imported (~0.2 s), so it never delays the dashboard's first paint."""
         if self._picture is None:
-            renderer = self._renderer()
+            renderer = self.renderer
             if self._draws_strips():
                 self._picture = StripImage(id="desktop-image")
             else:
@@ -264,7 +264,7 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
 
     def _draws_strips(self) -> bool:
         """Halfcell pictures are drawn from strips built in a thread (see `strips.py`)."""
-        return resolve_renderer(self._renderer()) == "halfcell"
+        return resolve_renderer(self.renderer) == "halfcell"
 
     def _strips_for(self, image: PILImage, console: Console | None = None) -> list[Strip] | None:
         """The halfcell strips of `image` when this pane draws strips (call it in a thread)."""

@@ -137,7 +137,7 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
         if shot is None:
             return
         initial = self.view_region or Region(250, 250, 500, 500)
-        screen = RegionSelectScreen(shot.decoded, shot.name, initial, renderer=self._renderer())
+        screen = RegionSelectScreen(shot.decoded, shot.name, initial, renderer=self.renderer)
         self.app.push_screen(screen, self._region_chosen)
 
     def _region_chosen(self, region: Region | None) -> None:
@@ -244,7 +244,9 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
         """Open the wall of thumbnails; choosing one moves the dashboard's cursor."""
         from miosa_tui.ui.screens.wall import WallScreen
 
-        self.app.push_screen(WallScreen(), self._wall_chosen)
+        self.app.push_screen(
+            WallScreen(renderer=self.renderer, fleet=self.fleet), self._wall_chosen
+        )
 
     def _wall_chosen(self, computer_id: str | None) -> None:
         if computer_id:
