@@ -4,6 +4,7 @@ history in the journal pane and under Details, `W`, `D` and the Markdown export.
 
 from __future__ import annotations
 
+import errno
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -277,6 +278,36 @@ async def test_watch_describe_and_markdown_export(sim: SimServer, ctl: Sim, tmp_
     text = out.read_text()
     assert text.startswith(f"# Incident timeline: {target.replace('_', chr(92) + '_')}")
     assert "stopped → paused" in text
+
+
+async def test_a_failed_export_is_an_error_toast_with_the_reason(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The journal export (J) and the incident export (the palette) share one dialog-then-write
+    step: a write that fails is an error toast naming the path and why, never a success toast."""
+
+    def disk_full(*args: object, **kwargs: object) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.chdir(tmp_path)  # short relative names: the toast does not wrap inside them
+    async with loaded_app(sim, tmp_path, notifications=True) as (app, pilot):
+        monkeypatch.setattr(app.journal, "export", disk_full)
+        monkeypatch.setattr(app.triage, "export_markdown", disk_full)
+        await open_screen(pilot, app, "J", PathDialog, "the export dialog")
+        app.screen.query_one("#path", Input).value = "j.txt"
+        await pilot.press("enter")
+        failed = "Could not write j.txt: No space left on device"
+        await wait_for(pilot, lambda: failed in said(app), "the journal export's error toast")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "incident timeline")
+        await wait_for(pilot, lambda: "Export incident timeline" in screen_text(app), "the hit")
+        await open_screen(pilot, app, "enter", PathDialog, "the palette's export")
+        app.screen.query_one("#path", Input).value = "i.md"
+        await pilot.press("enter")
+        failed = "Could not write i.md: No space left on device"
+        await wait_for(pilot, lambda: failed in said(app), "the incident export's error toast")
+        assert "exported to" not in said(app) and "written to" not in said(app)
+    assert not (tmp_path / "j.txt").exists() and not (tmp_path / "i.md").exists()
 
 
 def test_describe_masks_secret_fields_and_known_secrets() -> None:

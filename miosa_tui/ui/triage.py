@@ -372,24 +372,17 @@ def act(screen: DashboardScreen, name: str) -> None:
     elif name == "watch":
         screen.notify(triage.toggle_watch(screen.highlighted), timeout=4, markup=False)
     elif name == "export":
-        from miosa_tui.ui.screens.dialogs import PathDialog
+        from miosa_tui.ui.screens.forms import export_to_chosen_path
 
-        ids = [c.id for c in screen._targets()]
+        ids = [c.id for c in screen._targets()]  # the targets when the key was pressed
         default = f"miosa-incident-{time.strftime('%Y%m%d-%H%M%S')}.md"
-
-        def done(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                written = triage.export_markdown(path, ids)
-            except OSError as exc:
-                screen.notify(
-                    f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
-                )
-                return
-            screen.notify(f"Incident timeline written to {written}", timeout=6, markup=False)
-
-        screen.app.push_screen(PathDialog("Export the incident timeline", default), done)
+        export_to_chosen_path(
+            screen,
+            "Export the incident timeline",
+            default,
+            lambda path: triage.export_markdown(path, ids),
+            "Incident timeline written to",
+        )
     elif name == "describe":
         from miosa_tui.ui.screens.describe import DescribeScreen
 

@@ -41,6 +41,8 @@ from miosa_tui.ui.widgets.ordered_input import OrderedInput
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.widgets.journal_pane import JournalPane as JournalPaneType
 
@@ -536,29 +538,15 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             cast("JournalPaneType", pane).add_entry(entry)
 
     def action_export_journal(self) -> None:
-        from miosa_tui.ui.screens.dialogs import PathDialog
+        from miosa_tui.ui.screens.forms import export_to_chosen_path
+
+        def write(path: str) -> Path:
+            if path.endswith(".md"):  # the incident timeline of the target computers
+                return self.miosa.triage.export_markdown(path, [c.id for c in self._targets()])
+            return self.miosa.journal.export(path, "json" if path.endswith(".json") else "text")
 
         default = f"miosa-journal-{time.strftime('%Y%m%d-%H%M%S')}.txt"
-
-        def done(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                if path.endswith(".md"):  # the incident timeline of the target computers
-                    ids = [c.id for c in self._targets()]
-                    written = self.miosa.triage.export_markdown(path, ids)
-                else:
-                    written = self.miosa.journal.export(
-                        path, "json" if path.endswith(".json") else "text"
-                    )
-            except OSError as exc:
-                self.notify(
-                    f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
-                )
-                return
-            self.notify(f"Journal exported to {written}", timeout=6, markup=False)
-
-        self.app.push_screen(PathDialog("Export the journal", default), done)
+        export_to_chosen_path(self, "Export the journal", default, write, "Journal exported to")
 
     def action_focus_access(self) -> None:
         self.query_one(TabbedContent).active = "tab-access"

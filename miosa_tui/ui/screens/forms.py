@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -499,6 +500,27 @@ class PathDialog(_FormDialog[str]):
             self.refuse("path-error", f"Cannot write {target}: {err.strerror or err}.")
             return
         self.finish(str(written))
+
+
+def export_to_chosen_path(
+    node: Widget, title: str, default: str, write: Callable[[str], Path], written: str
+) -> None:
+    """Ask for a path (`PathDialog`), then `write(path)`: a toast says `written` and the path
+    written, or why it could not be written. The journal and incident exports."""
+
+    def done(path: str | None) -> None:
+        if not path:
+            return
+        try:
+            result = write(path)
+        except OSError as exc:
+            node.notify(
+                f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False
+            )
+            return
+        node.notify(f"{written} {result}", timeout=6, markup=False)
+
+    node.app.push_screen(PathDialog(title, default), done)
 
 
 class ExportDialog(PathDialog):
