@@ -7,7 +7,7 @@ import dataclasses
 import os
 import time
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from miosa_tui.ui.app import MiosaApp
-    from miosa_tui.ui.widgets.journal_pane import JournalPane as JournalPaneType
+    from miosa_tui.ui.widgets.journal_pane import JournalPane
 
 # Benchmarks set this to a file path: the app writes the time of its first painted table there
 # and exits (startup time, see benchmarks/bench_startup.py).
@@ -123,6 +123,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._paused_before_suspend = False
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
+        self._journal: JournalPane | None = None  # made on first `J` (see action_toggle_journal)
 
     @property
     def miosa(self) -> MiosaApp:
@@ -523,19 +524,19 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         RichLog, whose import (rich.pretty, attrs) would add ~40 ms to every start-up."""
         from miosa_tui.ui.widgets.journal_pane import JournalPane
 
-        found = self.query(JournalPane)
-        if found:
-            pane = found.first()
+        pane = self._journal
+        if pane is not None:
             pane.toggle_class("hidden")
         else:
-            pane = JournalPane(id="journal")
+            pane = self._journal = JournalPane(id="journal")
             self.query_one("#left").mount(pane)
         if pane.display:
             self.call_after_refresh(pane.replay_lines, triage.journal_lines(self))
 
     def _on_journal_entry(self, entry: JournalEntry) -> None:
-        for pane in self.query("#journal"):
-            cast("JournalPaneType", pane).add_entry(entry)
+        pane = self._journal
+        if pane is not None and pane.is_attached:
+            pane.add_entry(entry)
 
     def action_export_journal(self) -> None:
         from miosa_tui.ui.screens.forms import export_to_chosen_path
