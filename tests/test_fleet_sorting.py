@@ -97,3 +97,14 @@ def test_sort_is_a_stable_permutation_with_missing_last(
     for (ka, xa), (kb, xb) in itertools.pairwise(zip(values, out, strict=True)):
         if ka == kb:
             assert pos[id(xa)] < pos[id(xb)]
+
+
+def test_every_sortable_column_names_its_key_and_the_field_it_reads() -> None:
+    """One table of sortable columns (fleet/sorting.py): the cycle order, the sort key and the
+    Computer field a poll must change to move a row, for the same columns."""
+    from miosa_tui.api.models import Computer
+    from miosa_tui.fleet.sorting import SORT_FIELDS, SORT_KEYS, SORTABLE
+
+    assert SORTABLE == tuple(SORT_KEYS) == tuple(SORT_FIELDS)
+    fields = set(Computer.__dataclass_fields__)
+    assert set(SORT_FIELDS.values()) <= fields

@@ -97,16 +97,29 @@ def _age(c: Computer) -> Any:
     return None if created is None else -created  # ascending age = newest first
 
 
+# Every sortable column, in the order `o` cycles through them: the key it sorts by, and the
+# Computer field that key reads (a poll that changes none of them cannot move a row).
 SORT_KEYS: dict[str, SortKey] = {
     "name": _name,
-    "id": lambda c: natural_key(c.id),
     "status": _status,
     "size": _size,
     "region": _region,
     "template": _template,
     "ip": _ip,
     "age": _age,
+    "id": lambda c: natural_key(c.id),
 }
+SORT_FIELDS: dict[str, str] = {
+    "name": "name",
+    "status": "status",
+    "size": "size",
+    "region": "region",
+    "template": "template_type",
+    "ip": "ip_address",
+    "age": "created_at",
+    "id": "id",
+}
+SORTABLE: tuple[str, ...] = tuple(SORT_KEYS)
 
 
 def sort_computers(

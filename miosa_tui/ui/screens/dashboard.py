@@ -24,7 +24,7 @@ from miosa_tui.fleet.diff import FleetDiff
 from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
-from miosa_tui.fleet.sorting import select_rows
+from miosa_tui.fleet.sorting import SORT_FIELDS, SORTABLE, select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
 from miosa_tui.ui.action_flow import PendingShown
@@ -32,7 +32,7 @@ from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
 from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_pane import ComputerPane
-from miosa_tui.ui.widgets.computer_table import SORTABLE, ComputerTable
+from miosa_tui.ui.widgets.computer_table import ComputerTable
 from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
@@ -54,19 +54,6 @@ FIRST_PAINT_FILE_ENV = "MIOSA_TUI_FIRST_PAINT_FILE"
 FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
-
-# The Computer field each sortable column orders by: a poll that changes none of them for the
-# current sort column cannot move a row, so it only rewrites the changed cells.
-SORT_FIELDS = {
-    "name": "name",
-    "id": "id",
-    "status": "status",
-    "size": "size",
-    "region": "region",
-    "template": "template_type",
-    "ip": "ip_address",
-    "age": "created_at",
-}
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):

@@ -59,7 +59,6 @@ def fit_widths(available: int) -> dict[str, int]:
     return widths
 
 
-SORTABLE = ("name", "status", "size", "region", "template", "ip", "age", "id")
 MARK = Text("●", style="bold magenta")
 # Every this many ticks (0.25 s each) the visible rows are redrawn whole, so AGE advances
 # without waiting for the row to change for another reason.
@@ -499,4 +498,4 @@ def _style(value: object) -> str:
     return ""
 
 
-__all__ = ["SORTABLE", "ComputerTable", "RowKey"]
+__all__ = ["ComputerTable", "RowKey"]
