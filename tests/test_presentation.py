@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from test_terminal_life import PtyApp
+from platform_sim import PtySession
 from ui_helpers import API_KEY, loaded, make_app, screen_text, wait_for
 
 from miosa_tui.sim.server import SimServer
@@ -216,10 +216,10 @@ linux_only = pytest.mark.skipif(
 
 
 @pytest.fixture
-def spawn_on(tmp_path: Path) -> Iterator[Callable[..., PtyApp]]:
-    started: list[PtyApp] = []
+def spawn_on(tmp_path: Path) -> Iterator[Callable[..., PtySession]]:
+    started: list[PtySession] = []
 
-    def make(sim: SimServer, *args: str) -> PtyApp:
+    def make(sim: SimServer, *args: str) -> PtySession:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
         env.update(
             TERM="xterm-256color",
@@ -229,7 +229,7 @@ def spawn_on(tmp_path: Path) -> Iterator[Callable[..., PtyApp]]:
             MIOSA_API_KEY=API_KEY,
             MIOSA_BASE_URL=sim.base_url,
         )
-        app = PtyApp(list(args), env)
+        app = PtySession([sys.executable, "-m", "miosa_tui", *args], env, block_sighup=False)
         started.append(app)
         return app
 
@@ -240,7 +240,7 @@ def spawn_on(tmp_path: Path) -> Iterator[Callable[..., PtyApp]]:
 
 @linux_only
 def test_record_writes_a_valid_cast_without_secrets(
-    sim: SimServer, tmp_path: Path, spawn_on: Callable[..., PtyApp]
+    sim: SimServer, tmp_path: Path, spawn_on: Callable[..., PtySession]
 ) -> None:
     cast = tmp_path / "session.cast"
     headers = {"Authorization": f"Bearer {API_KEY}"}
@@ -252,9 +252,9 @@ def test_record_writes_a_valid_cast_without_secrets(
         ]
     first = computers[0]["name"].encode()
     app = spawn_on(sim, "--record", str(cast))
-    app.read_until(lambda out: first in out)
+    app.read_until(lambda out: first in out, "the first computer drawn")
     app.send(b"a")  # the access panel of the highlighted computer: its VNC password loads
-    app.read_until(lambda out: b"preview:" in out)
+    app.read_until(lambda out: b"preview:" in out, "the access panel")
     app.send(b"q")
     # Keep reading while it exits: a full pty buffer would block its last writes.
     deadline = time.monotonic() + 60.0  # a limit for a hung app, not a timing assertion
