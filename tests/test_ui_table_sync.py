@@ -220,3 +220,59 @@ def test_row_and_cell_regions_match_datatables_own() -> None:
                     assert table._get_cell_region(at) == DataTable._get_cell_region(table, at)
 
     asyncio.run(run())
+
+
+def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
+    """Cells are also cached by what they show (`ComputerTable._render_cell`): a cell reusing
+    another's rendering must paint exactly what DataTable's own rendering paints for it, text,
+    colours and the row/column meta that mouse clicks read, for every line: zebra stripes, the
+    cursor row, marked and pending rows, scrolled."""
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    def segments(strips: list) -> list[list[tuple[str, object, object]]]:
+        return [
+            [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
+            for strip in strips
+        ]
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(150, 30)) as pilot:
+            table = app.query_one(ComputerTable)
+            fleet = [
+                Computer(
+                    id=f"c{i:03d}",
+                    name=f"n{i % 7}",
+                    status=STATUSES[i % len(STATUSES)],
+                    size="small" if i % 3 else None,
+                    region="us-mia",
+                    ip_address="10.0.0.1" if i % 2 else None,
+                )
+                for i in range(200)
+            ]
+            table.sync(fleet)
+            table.marked.update({"c004", "c005"})
+            table.desired["c006"] = "stopped"
+            table.redraw(["c004", "c005", "c006"])
+            for row in (3, 150):
+                table.move_cursor(row=row, animate=False)
+                await pilot.pause()
+                region = Region(0, 0, table.size.width, table.size.height)
+                ours = table.render_lines(region)
+                # cells were reused: fewer distinct looks than cells rendered
+                assert 0 < len(table._look_cache) < len(table._cell_render_cache) / 2
+                table._clear_caches()
+                original = ComputerTable._render_cell
+                try:
+                    ComputerTable._render_cell = DataTable._render_cell  # type: ignore[method-assign]
+                    theirs = table.render_lines(region)
+                finally:
+                    ComputerTable._render_cell = original  # type: ignore[method-assign]
+                table._clear_caches()
+                assert [s.text for s in ours] == [s.text for s in theirs]
+                assert segments(ours) == segments(theirs)
+                # the same again once everything on screen is cached
+                assert segments(table.render_lines(region)) == segments(theirs)
+
+    asyncio.run(run())

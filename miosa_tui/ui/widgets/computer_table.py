@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
@@ -66,6 +68,8 @@ AGE_EVERY = 4
 NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 K = TypeVar("K")
+# Columns whose cells hardly ever look like another row's: not worth keeping by look.
+ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
 
 class ComputerTable(DataTable[Text | str]):
@@ -95,6 +99,9 @@ class ComputerTable(DataTable[Text | str]):
     def __init__(
         self, *, clock: Callable[[], float] = time.monotonic, id: str | None = None
     ) -> None:
+        # A cell's rendering by what it shows, not by where: see `_render_cell`. Set first:
+        # DataTable.__init__ already clears the caches.
+        self._look_cache: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(4096)
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.clock = clock
         self.marked: set[str] = set()
@@ -203,6 +210,90 @@ class ComputerTable(DataTable[Text | str]):
         width = self.ordered_columns[column_index].get_render_width(self)
         header = self.header_height if self.show_header else 0
         return Region(x, header + row_index, width, 1)
+
+    # -- rendering cells -------------------------------------------------------------------
+    # DataTable renders each cell through Rich (Padding, Styled, wrapping, cropping: ~0.2 ms a
+    # cell) and caches it by row key and position. A screen of this table is ~400 cells, all
+    # new at the first paint and after each page down (`benchmarks/profiles/`). Most cells
+    # look like others (status, size, region, type, age, the mark column, the zebra stripe),
+    # so the rendering is also kept by what the cell shows; another cell that looks the same
+    # reuses it, with its own row and column put back into the styles' meta (mouse clicks
+    # read them). Header cells and cells with a link or other meta go the usual way.
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        render = super()._render_cell
+        if row_index < 0 or column_index < 0 or base_style.meta:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None or column_key.value in ONE_OF_A_KIND:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        cell = self._data.get(row_key, {}).get(column_key)
+        row = self.rows.get(row_key)
+        if not isinstance(cell, Text) or row is None or row.height != 1:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        position_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        done = self._cell_render_cache.get(position_key)
+        if done is not None:
+            return done
+        look = (
+            cell.plain,
+            str(cell.style),
+            tuple((span.start, span.end, str(span.style)) for span in cell.spans),
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            cell.tab_size,
+            base_style,
+            width,
+            cursor,
+            hover,
+            row_index < self.fixed_rows or column_index < self.fixed_columns,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+            self._pseudo_class_state,
+            self.cell_padding,
+        )
+        template = self._look_cache.get(look)
+        if template is None:
+            lines = render(row_index, column_index, base_style, width, cursor, hover)
+            if all(not s.style or not s.style.link for line in lines for s in line):
+                self._look_cache[look] = [
+                    [Segment(s.text, s.style.clear_meta_and_links() if s.style else None, s.control)
+                     for s in line]
+                    for line in lines
+                ]  # fmt: skip
+            return lines
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        lines = [
+            [Segment(s.text, s.style + meta if s.style else meta, s.control) for s in line]
+            for line in template
+        ]
+        self._cell_render_cache[position_key] = lines
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._look_cache.clear()
 
     @property
     def ordered_rows(self) -> list[Row]:

@@ -20,7 +20,6 @@ from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
-from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
 from miosa_tui.ui.widgets.desktop.view import DesktopView
 from miosa_tui.ui.widgets.desktop.wording import why_no_picture
 
@@ -204,6 +203,8 @@ class ScreenshotPane(DesktopView, can_focus=True):
             return
         what = "region of " if shot.region else "desktop of "
         title = f"Save the {what}{shot.name} ({shot.size[0]}x{shot.size[1]} PNG) to:"
+        from miosa_tui.ui.screens.save_dialog import SavePathScreen, default_save_name
+
         self.app.push_screen(SavePathScreen(shot.data, default_save_name(shot), title), self._saved)
 
     async def save_to(self, path: str | Path) -> Path:
