@@ -173,3 +173,107 @@ def test_the_name_rule_is_a_stdlib_only_leaf() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+# Loaded by nothing the first screen draws: each is imported when first used (a dialog opened,
+# the journal shown, a desktop picture decoded, the simulator asked for), never before the first
+# painted table. Prefixes: a name matches itself and its submodules.
+NOT_BEFORE_FIRST_PAINT = (
+    "httpx._main",  # httpx's command-line client (click, pygments): miosa_tui/api/lean_httpx.py
+    "click",
+    "pygments",
+    "rich.syntax",
+    "rich.progress",
+    "PIL",  # desktop pictures: decoded when the first one arrives
+    "textual_image",
+    "miosa_tui.sim",  # the real API path never loads the simulator
+    "miosa_tui.cli.doctor",
+    "miosa_tui.cli.serve",
+    "miosa_tui.cli.triage",
+    "miosa_tui.cli.headless",
+    "textual.widgets._rich_log",  # the journal pane (and with it rich.pretty and attrs)
+    "rich.pretty",
+    "attr",
+    "miosa_tui.ui.widgets.journal_pane",
+    "textual.widgets._text_area",  # the copy menu's TextArea
+    "textual.document",
+    "miosa_tui.ui.screens.copy_menu",
+    "miosa_tui.ui.screens.save_dialog",
+    "miosa_tui.ui.screens.confirm",
+    "miosa_tui.ui.screens.forms",
+    "miosa_tui.ui.screens.region_select",
+    "miosa_tui.ui.screens.help",
+    "miosa_tui.ui.screens.wall",
+    "miosa_tui.ui.screens.dialogs",
+    "miosa_tui.ui.screens.describe",
+    "miosa_tui.ui.widgets.access.confirm_copy",
+    "miosa_tui.fleet.incident",
+)
+
+
+def first_paint_modules(base_url: str, tmp_path: Path) -> list[str]:
+    """Run `python -m miosa_tui` on a pseudo-terminal against the API at `base_url` until its
+    first painted table (MIOSA_TUI_FIRST_PAINT_FILE: the dashboard notes it and exits); the
+    modules it had loaded by then."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    from conftest import API_KEY
+
+    marker = tmp_path / "painted"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        MIOSA_API_KEY=API_KEY,
+        MIOSA_BASE_URL=base_url,
+        MIOSA_TUI_CONFIG=str(tmp_path / "none.toml"),
+        MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+    )
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 1600, 960))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "miosa_tui"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    output = bytearray()
+    try:
+        deadline = time.monotonic() + 90
+        while proc.poll() is None and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    break
+                output += data
+                if b"\x1b[c" in data or b"\x1b[0c" in data:
+                    os.write(master, b"\x1b[?62;22c")  # answer DA1 as a terminal does
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+    assert marker.exists(), f"no first paint (exit {proc.returncode}): {bytes(output[-600:])!r}"
+    return marker.read_text().splitlines()[1:]
+
+
+def test_the_first_screen_loads_only_what_it_draws(sim: object, tmp_path: Path) -> None:
+    modules = first_paint_modules(str(getattr(sim, "base_url")), tmp_path)  # noqa: B009
+    assert "miosa_tui.ui.widgets.computer_table" in modules  # it did paint the dashboard
+    assert "httpx" in modules
+    loaded = sorted(
+        m for m in modules for banned in NOT_BEFORE_FIRST_PAINT
+        if m == banned or m.startswith(banned + ".")
+    )  # fmt: skip
+    assert loaded == []

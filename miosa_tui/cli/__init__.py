@@ -136,9 +136,12 @@ def _edit(path: Path) -> int:
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
     from miosa_tui.backend import open_backend
-    from miosa_tui.sim.config import SimConfig
 
-    sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
+    sim_config = None
+    if args.demo or not cfg.api_key:  # the real API never loads the simulator
+        from miosa_tui.sim.config import SimConfig
+
+        sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
     backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
     try:
         from miosa_tui.ui.image_renderer import prepare_renderer
@@ -216,7 +219,8 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from miosa_tui.cli.parser import build_parser
 
-    parser = build_parser()
+    # The `sim` command's options load the simulator's modules: only when it may be asked for.
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         if args.command == "sim":

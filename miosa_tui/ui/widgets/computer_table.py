@@ -102,6 +102,9 @@ class ComputerTable(DataTable[Text | str]):
         # A cell's rendering by what it shows, not by where: see `_render_cell`. Set first:
         # DataTable.__init__ already clears the caches.
         self._look_cache: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(4096)
+        self._shape_cache: LRUCache[tuple[object, ...], tuple[Style, Style, Style, Style]] = (
+            LRUCache(1024)
+        )
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.clock = clock
         self.marked: set[str] = set()
@@ -214,11 +217,16 @@ class ComputerTable(DataTable[Text | str]):
     # -- rendering cells -------------------------------------------------------------------
     # DataTable renders each cell through Rich (Padding, Styled, wrapping, cropping: ~0.2 ms a
     # cell) and caches it by row key and position. A screen of this table is ~400 cells, all
-    # new at the first paint and after each page down (`benchmarks/profiles/`). Most cells
-    # look like others (status, size, region, type, age, the mark column, the zebra stripe),
-    # so the rendering is also kept by what the cell shows; another cell that looks the same
-    # reuses it, with its own row and column put back into the styles' meta (mouse clicks
-    # read them). Header cells and cells with a link or other meta go the usual way.
+    # new at the first paint and after each page down (`benchmarks/profiles/`), ~90 ms of CPU
+    # on the event loop. Here a cell's rendering is also kept by how it looks:
+    # - a plain one-line text (one style, printable ASCII, no spaces at its ends, fits the
+    #   column: names, ids, addresses) is laid out as Rich lays it out, pad, text, fill, pad,
+    #   with the styles Rich gave the last such cell of the same style in the same row style;
+    # - any other text cell (a status with its spinner, a mark) reuses the rendering of a cell
+    #   that looks the same, if there was one.
+    # Each reuse gets its own row and column in the styles' meta (mouse clicks read them).
+    # Header cells and anything with a link or other meta go DataTable's way.
+    # tests/test_ui_table_sync.py checks that every line paints as DataTable paints it.
     def _render_cell(
         self,
         row_index: int,
@@ -233,7 +241,7 @@ class ComputerTable(DataTable[Text | str]):
             return render(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None or column_key.value in ONE_OF_A_KIND:
+        if row_key is None or column_key is None:
             return render(row_index, column_index, base_style, width, cursor, hover)
         cell = self._data.get(row_key, {}).get(column_key)
         row = self.rows.get(row_key)
@@ -252,10 +260,8 @@ class ComputerTable(DataTable[Text | str]):
         done = self._cell_render_cache.get(position_key)
         if done is not None:
             return done
-        look = (
-            cell.plain,
+        setting = (
             str(cell.style),
-            tuple((span.start, span.end, str(span.style)) for span in cell.spans),
             cell.justify,
             cell.overflow,
             cell.no_wrap,
@@ -273,27 +279,59 @@ class ComputerTable(DataTable[Text | str]):
             self._pseudo_class_state,
             self.cell_padding,
         )
-        template = self._look_cache.get(look)
-        if template is None:
-            lines = render(row_index, column_index, base_style, width, cursor, hover)
-            if all(not s.style or not s.style.link for line in lines for s in line):
-                self._look_cache[look] = [
-                    [Segment(s.text, s.style.clear_meta_and_links() if s.style else None, s.control)
-                     for s in line]
-                    for line in lines
-                ]  # fmt: skip
+        plain = cell.plain
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        lines: list[list[Segment]] | None = None
+        simple = (
+            not cell.spans
+            and 0 < len(plain) <= inner
+            and plain.isascii()
+            and plain.isprintable()
+            and plain[0] != " "
+            and plain[-1] != " "
+        )
+        if simple:
+            shape = self._shape_cache.get(setting)
+            if shape is not None:
+                left, text, fill, right = shape
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                line = [Segment(" " * pad, left + meta), Segment(plain, text + meta)]
+                if len(plain) < inner:
+                    line.append(Segment(" " * (inner - len(plain)), fill + meta))
+                line.append(Segment(" " * pad, right + meta))
+                lines = [line]
+        else:
+            look = (plain, tuple((x.start, x.end, str(x.style)) for x in cell.spans), setting)
+            template = self._look_cache.get(look)
+            if template is not None:
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                lines = [
+                    [Segment(s.text, s.style + meta if s.style else meta, s.control) for s in line]
+                    for line in template
+                ]
+        if lines is not None:
+            self._cell_render_cache[position_key] = lines
             return lines
-        meta = Style.from_meta({"row": row_index, "column": column_index})
-        lines = [
-            [Segment(s.text, s.style + meta if s.style else meta, s.control) for s in line]
-            for line in template
-        ]
-        self._cell_render_cache[position_key] = lines
+        lines = render(row_index, column_index, base_style, width, cursor, hover)
+        if any(s.style and s.style.link for line in lines for s in line):
+            return lines
+        if simple:
+            shape = _shape_of(lines, plain, pad, inner)
+            if shape is not None:
+                self._shape_cache[setting] = shape
+        elif column_key.value not in ONE_OF_A_KIND:
+            self._look_cache[look] = [
+                [Segment(s.text, s.style.clear_meta_and_links() if s.style else None, s.control)
+                 for s in line]
+                for line in lines
+            ]  # fmt: skip
         return lines
 
     def _clear_caches(self) -> None:
         super()._clear_caches()
         self._look_cache.clear()
+        self._shape_cache.clear()
 
     @property
     def ordered_rows(self) -> list[Row]:
@@ -565,6 +603,30 @@ def _drop(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:
     """Discard the entries of a Textual LRUCache whose key `stale` picks."""
     for key in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (no __iter__)
         cache.discard(key)
+
+
+def _shape_of(
+    lines: list[list[Segment]], plain: str, pad: int, inner: int
+) -> tuple[Style, Style, Style, Style] | None:
+    """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly those
+    four segments (a text shorter than its column), without meta; else None."""
+    if len(lines) != 1 or len(plain) >= inner:
+        return None
+    line = lines[0]
+    if len(line) != 4 or any(s.control or not s.style for s in line):
+        return None
+    left, text, fill, right = line
+    if (
+        left.text != " " * pad
+        or text.text != plain
+        or fill.text != " " * (inner - len(plain))
+        or right.text != " " * pad
+    ):
+        return None
+    left_style, text_style, fill_style, right_style = (
+        s.style.clear_meta_and_links() for s in line if s.style
+    )
+    return left_style, text_style, fill_style, right_style
 
 
 def _short_template(template: str | None) -> str:
