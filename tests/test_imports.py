@@ -92,8 +92,12 @@ HEADLESS = (
     "    except SystemExit as exc:\n"
     "        code = exc.code\n"
     "print(json.dumps({'code': code, 'out': out.getvalue(), "
-    "'textual': sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))}))\n"
+    "'textual': sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')), "
+    "'modules': sorted(sys.modules)}))\n"
 )
+# What `ls --json` has no use for: rich's Text (it prints plain strings), the history and
+# problem modules (it records nothing), httpx's command-line client.
+NOT_IN_LS = ("rich.text", "rich.style", "miosa_tui.fleet.history", "sqlite3", "httpx._main")
 
 
 @pytest.mark.parametrize(
@@ -116,6 +120,9 @@ def test_headless_commands_never_load_textual(argv: list[str], tmp_path: Path) -
     assert result["textual"] == []
     if argv[0] == "ls":
         assert result["code"] == 0 and len(json.loads(str(result["out"]))) == 12
+        modules = set(result["modules"])  # type: ignore[call-overload]
+        assert "httpx" in modules
+        assert sorted(modules.intersection(NOT_IN_LS)) == []
 
 
 # What each layer may import from the package (DESIGN.md: imports point downward). Read from the

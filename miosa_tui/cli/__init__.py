@@ -209,9 +209,14 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     backend = open_backend(cfg, demo=args.demo)
     try:
-        from miosa_tui.cli.triage import run_with_history
+        from miosa_tui.cli.recorded import RECORDED
 
-        return asyncio.run(run_with_history(args, cfg, backend, run))
+        if args.command in RECORDED or (args.command == "ls" and args.problems):
+            # the history and problem modules: only for a command that uses them
+            from miosa_tui.cli.triage import run_with_history
+
+            return asyncio.run(run_with_history(args, cfg, backend, run))
+        return asyncio.run(run(args, backend.settings))
     finally:
         backend.close()
 
