@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets.data_table import ColumnKey
 
 from miosa_tui.api.models import Computer
-from miosa_tui.ui.widgets.computer_table import ComputerTable
+from miosa_tui.ui.widgets.computer_table import ComputerTable, RowKey
 
 IDS = [f"c{i:02d}" for i in range(14)]
 STATUSES = ["running", "stopped", "starting", "error", "weird"]
@@ -183,6 +184,10 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
             for i in (top, top + 3, top + 9, 5, 299):  # visible and off-screen rows
                 fleet[i] = replace(fleet[i], status="stopped", name=f"renamed{i}")
             table.update_rows([fleet[i] for i in (top, top + 3, top + 9, 5, 299)])
+            # rows out of view are only marked: their cells are built when drawn or read
+            assert {"c005", "c299"} <= table._stale
+            assert not {fleet[i].id for i in (top, top + 3, top + 9)} & table._stale
+            assert "renamed299" not in plain(table._data[RowKey("c299")][ColumnKey("name")])
             await pilot.pause()
             check(table, fleet)
             lines = [strip.text for strip in app.screen._compositor.render_strips()]

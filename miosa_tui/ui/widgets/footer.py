@@ -84,7 +84,8 @@ class Footer(TextualFooter):
         if self._bindings_ready:
             self._shown = self._signature()
         for widget in super().compose():
-            if isinstance(widget, FooterKey):
+            bound = getattr(widget, "_reactive_connect", None) or {}
+            if isinstance(widget, FooterKey) and "compact" in bound:  # not the palette key
                 # A FooterKey starts compact and is then bound to the Footer's (not compact):
                 # each flip restyled it, twice per key, ~40 restyles per compose (start-up
                 # profile). Start it as it will be: its watcher then has nothing to change.
