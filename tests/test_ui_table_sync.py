@@ -251,9 +251,10 @@ def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
                     # every length from 1 to past the column's width; some alike, some not ASCII
                     name=("n" + "x y" * 15)[: 1 + i % 40] + ("é" if i % 11 == 0 else ""),
                     status=STATUSES[i % len(STATUSES)],
-                    size="small" if i % 3 else None,
+                    size=("small", "medium", None)[i % 3],  # shorter than the column, as wide
                     region="us-mia",
-                    ip_address="10.0.0.1" if i % 2 else None,
+                    template_type=("miosa-desktop", "miosa-sandbox")[i % 2],  # all as wide
+                    ip_address=("10.0.0.1", None, "10.113.148.230")[i % 3],  # short, -, cropped
                 )
                 for i in range(200)
             ]

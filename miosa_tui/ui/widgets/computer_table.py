@@ -105,9 +105,9 @@ class ComputerTable(DataTable[Text | str]):
         # A cell's rendering by what it shows, not by where: see `_render_cell`. Set first:
         # DataTable.__init__ already clears the caches.
         self._look_cache: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(4096)
-        self._shape_cache: LRUCache[tuple[object, ...], tuple[Style, Style, Style, Style]] = (
-            LRUCache(1024)
-        )
+        self._shape_cache: LRUCache[
+            tuple[object, ...], tuple[Style, Style, Style | None, Style]
+        ] = LRUCache(1024)
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.clock = clock
         self.marked: set[str] = set()
@@ -224,9 +224,9 @@ class ComputerTable(DataTable[Text | str]):
     # cell) and caches it by row key and position. A screen of this table is ~400 cells, all
     # new at the first paint and after each page down (`benchmarks/profiles/`), ~90 ms of CPU
     # on the event loop. Here a cell's rendering is also kept by how it looks:
-    # - a plain one-line text (one style, printable ASCII, no spaces at its ends, fits the
-    #   column: names, ids, addresses) is laid out as Rich lays it out, pad, text, fill, pad,
-    #   with the styles Rich gave the last such cell of the same style in the same row style;
+    # - a plain one-line text (one style, printable ASCII, no spaces at its ends: names, ids,
+    #   addresses, sizes) is laid out as Rich lays it out, pad, text (cropped to the column),
+    #   fill, pad, with the styles Rich gave a like cell of the same style in the same row style;
     # - any other text cell (a status with its spinner, a mark) reuses the rendering of a cell
     #   that looks the same, if there was one.
     # Each reuse gets its own row and column in the styles' meta (mouse clicks read them).
@@ -290,7 +290,8 @@ class ComputerTable(DataTable[Text | str]):
         lines: list[list[Segment]] | None = None
         simple = (
             not cell.spans
-            and 0 < len(plain) <= inner
+            and inner > 0
+            and plain
             and plain.isascii()
             and plain.isprintable()
             and plain[0] != " "
@@ -298,11 +299,11 @@ class ComputerTable(DataTable[Text | str]):
         )
         if simple:
             shape = self._shape_cache.get(setting)
-            if shape is not None:
+            if shape is not None and (shape[2] is not None or len(plain) >= inner):
                 left, text, fill, right = shape
                 meta = Style.from_meta({"row": row_index, "column": column_index})
-                line = [Segment(" " * pad, left + meta), Segment(plain, text + meta)]
-                if len(plain) < inner:
+                line = [Segment(" " * pad, left + meta), Segment(plain[:inner], text + meta)]
+                if fill is not None and len(plain) < inner:
                     line.append(Segment(" " * (inner - len(plain)), fill + meta))
                 line.append(Segment(" " * pad, right + meta))
                 lines = [line]
@@ -323,7 +324,8 @@ class ComputerTable(DataTable[Text | str]):
             return lines
         if simple:
             shape = _shape_of(lines, plain, pad, inner)
-            if shape is not None:
+            if shape is not None and (shape[2] is not None or setting not in self._shape_cache):
+                self._shape_cache.discard(setting)  # LRUCache.set keeps an existing value
                 self._shape_cache[setting] = shape
         elif column_key.value not in ONE_OF_A_KIND:
             self._look_cache[look] = [
@@ -676,26 +678,25 @@ def _drop(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:
 
 def _shape_of(
     lines: list[list[Segment]], plain: str, pad: int, inner: int
-) -> tuple[Style, Style, Style, Style] | None:
-    """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly those
-    four segments (a text shorter than its column), without meta; else None."""
-    if len(lines) != 1 or len(plain) >= inner:
+) -> tuple[Style, Style, Style | None, Style] | None:
+    """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly
+    those segments: pad, the text (cropped to the column), the fill (only for a text shorter
+    than the column, else None), pad. None for anything else."""
+    if len(lines) != 1:
         return None
     line = lines[0]
-    if len(line) != 4 or any(s.control or not s.style for s in line):
+    short = len(plain) < inner
+    if len(line) != (4 if short else 3) or any(s.control or not s.style for s in line):
         return None
-    left, text, fill, right = line
     if (
-        left.text != " " * pad
-        or text.text != plain
-        or fill.text != " " * (inner - len(plain))
-        or right.text != " " * pad
+        line[0].text != " " * pad
+        or line[1].text != plain[:inner]
+        or line[-1].text != " " * pad
+        or (short and line[2].text != " " * (inner - len(plain)))
     ):
         return None
-    left_style, text_style, fill_style, right_style = (
-        s.style.clear_meta_and_links() for s in line if s.style
-    )
-    return left_style, text_style, fill_style, right_style
+    styles = [s.style.clear_meta_and_links() for s in line if s.style]
+    return styles[0], styles[1], styles[2] if short else None, styles[-1]
 
 
 def _short_template(template: str | None) -> str:
