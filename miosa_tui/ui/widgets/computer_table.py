@@ -109,6 +109,10 @@ class ComputerTable(DataTable[Text | str]):
             tuple[object, ...], tuple[Style, Style, Style | None, Style]
         ] = LRUCache(1024)
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
+        # DataTable keeps 10,000 rendered cells (~23 screens); a row's change scans them all
+        # (`_drop`, 4 times a second while spinners turn). 2,000 is ~4 screens; a cell scrolled
+        # back in comes from the look caches (`_render_cell`) without Rich.
+        self._cell_render_cache = LRUCache(2000)
         self.clock = clock
         self.marked: set[str] = set()
         self.desired: dict[str, str] = {}
