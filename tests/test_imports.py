@@ -222,15 +222,11 @@ def first_paint_modules(base_url: str, tmp_path: Path) -> list[str]:
     """Run `python -m miosa_tui` on a pseudo-terminal against the API at `base_url` until its
     first painted table (MIOSA_TUI_FIRST_PAINT_FILE: the dashboard notes it and exits); the
     modules it had loaded by then."""
-    import fcntl
+    import contextlib
     import os
-    import pty
-    import select
-    import struct
-    import termios
-    import time
 
     from conftest import API_KEY
+    from test_untrusted_terminal import Pty
 
     marker = tmp_path / "painted"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
@@ -242,36 +238,16 @@ def first_paint_modules(base_url: str, tmp_path: Path) -> list[str]:
         MIOSA_TUI_CONFIG=str(tmp_path / "none.toml"),
         MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
     )
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 48, 160, 1600, 960))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "miosa_tui"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        start_new_session=True,
-    )
-    os.close(slave)
-    output = bytearray()
+    app = Pty(env)
     try:
-        deadline = time.monotonic() + 90
-        while proc.poll() is None and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.2)[0]:
-                try:
-                    data = os.read(master, 65536)
-                except OSError:
-                    break
-                output += data
-                if b"\x1b[c" in data or b"\x1b[0c" in data:
-                    os.write(master, b"\x1b[?62;22c")  # answer DA1 as a terminal does
-        proc.wait(30)
+        # Pty gives up (AssertionError) when the pty closes, which is how this run ends.
+        with contextlib.suppress(AssertionError):
+            app.read_until(lambda _out: app.proc.poll() is not None, "the app to exit")
+        app.proc.wait(60)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
-    assert marker.exists(), f"no first paint (exit {proc.returncode}): {bytes(output[-600:])!r}"
+        app.close()
+    tail = bytes(app.output[-300:])
+    assert marker.exists(), f"no first paint (exit {app.proc.returncode}): {tail!r}"
     return marker.read_text().splitlines()[1:]
 
 
