@@ -10,8 +10,11 @@ file and exits:
     MIOSA_TUI_FIRST_PAINT_FILE set: the dashboard notes the first paint of a table with rows;
   - a bare `textual.app.App` with one Static that notes its first paint (`call_after_refresh`
     from on_mount) the same way.
-Reported: medians of launch -> first paint and the ratio miosa / bare. Also: the headless CLI
-(`miosa-tui ls --json`) never imports Textual, checked in a fresh interpreter.
+Reported: medians of launch -> first paint and the ratio miosa / bare, and the same for the
+process CPU (all threads, launch to exit: steadier than wall clock on a loaded machine).
+`--code DIR` runs another checkout's miosa_tui (e.g. the commit before a change) in the same way.
+Also: the headless CLI (`miosa-tui ls --json`) never imports Textual, checked in a fresh
+interpreter.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import fcntl
 import json
 import os
 import pty
+import resource
 import struct
 import subprocess
 import sys
@@ -58,8 +62,14 @@ Bare().run()
 """
 
 
-def run_on_pty(cmd: list[str], env: dict[str, str], marker: Path, limit: float = 60.0) -> float:
-    """Launch `cmd` on a fresh pty; seconds from launch to the time it writes to `marker`."""
+def run_on_pty(
+    cmd: list[str], env: dict[str, str], marker: Path, limit: float = 60.0, cwd: Path = ROOT
+) -> tuple[float, float]:
+    """Launch `cmd` on a fresh pty: (seconds from launch to the time it writes to `marker`,
+    CPU seconds the process used, all threads, from launch to its exit right after that paint).
+
+    The CPU figure holds up on a loaded machine, where the wall-clock one mostly measures the
+    wait for a core."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, COLS * 10, ROWS * 20))
     marker.unlink(missing_ok=True)
@@ -76,9 +86,10 @@ def run_on_pty(cmd: list[str], env: dict[str, str], marker: Path, limit: float =
 
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
+    cpu_before = _children_cpu()
     launched = time.time()
     proc = subprocess.Popen(
-        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True
+        cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=cwd, start_new_session=True
     )
     os.close(slave)
     try:
@@ -92,7 +103,16 @@ def run_on_pty(cmd: list[str], env: dict[str, str], marker: Path, limit: float =
         os.close(master)
     if not marker.exists():
         raise RuntimeError(f"{cmd} exited ({proc.returncode}) without painting")
-    return float(marker.read_text()) - launched
+    # first line: the time; the dashboard may add more (see DashboardScreen._first_paint_exit)
+    painted = float(marker.read_text().splitlines()[0])
+    return painted - launched, _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    """User + system CPU of this process's reaped children (the simulator is reaped only at the
+    end, so a delta around one launch is that launch's CPU)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def headless_imports_textual() -> bool:
@@ -116,6 +136,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("--profile", action="store_true", help="one more launch under pyinstrument")
+    parser.add_argument(
+        "--code", type=Path, help="run the miosa_tui in this checkout (a before/after comparison)"
+    )
     args = parser.parse_args()
     # PYTHONDONTWRITEBYTECODE (set on the machine this was written on) would make every launch
     # compile all of miosa_tui from source, which no installed copy does: the warm-up run
@@ -132,6 +155,9 @@ def main() -> None:
     bare_script.write_text(BARE_APP)
     miosa: list[float] = []
     bare: list[float] = []
+    miosa_cpu: list[float] = []
+    bare_cpu: list[float] = []
+    code = args.code.resolve() if args.code else ROOT
     with sim_process(args.fleet) as sim:
         app_env = dict(
             base_env,
@@ -139,41 +165,45 @@ def main() -> None:
             MIOSA_BASE_URL=sim.base_url,
             MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
             MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+            PYTHONPATH=str(code),
         )
         # one unmeasured run of each fills the OS file cache and writes .pyc files
-        run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker)
+        run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker, cwd=code)
         run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker)
         for _ in range(args.runs):  # interleaved, so drifting machine load hits both alike
-            miosa.append(run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker))
-            bare.append(run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker))
+            wall, cpu = run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker, cwd=code)
+            miosa.append(wall)
+            miosa_cpu.append(cpu)
+            wall, cpu = run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker)
+            bare.append(wall)
+            bare_cpu.append(cpu)
         if args.profile:
             PROFILES.mkdir(parents=True, exist_ok=True)
             out = PROFILES / "startup.txt"
             cmd = [PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out),
                    *PROFILE_FLAGS, "-m", "miosa_tui"]  # fmt: skip
-            run_on_pty(cmd, app_env, marker)
+            run_on_pty(cmd, app_env, marker, cwd=code)
     result = {
         "fleet": args.fleet,
         "runs": args.runs,
         "miosa_first_paint_s": median(miosa),
         "bare_first_paint_s": median(bare),
         "ratio_vs_bare": median(miosa) / median(bare),
+        "miosa_cpu_s": median(miosa_cpu),
+        "bare_cpu_s": median(bare_cpu),
+        "cpu_ratio_vs_bare": median(miosa_cpu) / median(bare_cpu),
         "miosa_runs": miosa,
         "bare_runs": bare,
         "headless_imports_textual": headless_imports_textual(),
     }
     print(f"launch -> first painted table ({args.fleet} computers), median of {args.runs}:")
-    print(
-        f"  miosa-tui   {ms(result['miosa_first_paint_s'])}  (runs "
-        + ", ".join(f"{x * 1000:.0f}" for x in miosa)
-        + ")"
-    )
-    print(
-        f"  bare App    {ms(result['bare_first_paint_s'])}  (runs "
-        + ", ".join(f"{x * 1000:.0f}" for x in bare)
-        + ")"
-    )
-    print(f"  ratio       {result['ratio_vs_bare']:.2f}x")
+    for label, walls, cpus in (("miosa-tui", miosa, miosa_cpu), ("bare App ", bare, bare_cpu)):
+        print(
+            f"  {label}   {ms(median(walls))}  (runs "
+            + ", ".join(f"{x * 1000:.0f}" for x in walls)
+            + f"); process CPU {ms(median(cpus))}"
+        )
+    print(f"  ratio       {result['ratio_vs_bare']:.2f}x (CPU {result['cpu_ratio_vs_bare']:.2f}x)")
     print(f"  headless CLI imports Textual: {result['headless_imports_textual']}")
     emit(json.loads(json.dumps(result)))
 

@@ -537,3 +537,23 @@ async def test_any_answer_gives_a_value_or_a_miosa_error(status: int, body: Any)
         assert err.message
         assert "\n" not in err.message
         assert status >= 300 or isinstance(err, ResponseFormatError)
+
+
+def test_the_ca_bundle_is_loaded_only_when_tls_is_possible() -> None:
+    """An http:// base URL without a proxy never opens TLS, so start-up skips loading the CA
+    bundle; the context it gets instead trusts no certificate, so TLS through it fails closed."""
+    import ssl
+
+    from miosa_tui.api.transport import _may_use_tls, _no_ca_context, _tls_context
+
+    assert _may_use_tls("https://api.miosa.ai/api/v1", {})
+    assert not _may_use_tls("http://127.0.0.1:8080/api/v1", {})
+    assert not _may_use_tls("http://127.0.0.1:8080/api/v1", {"NO_PROXY": "*", "HTTPS_PROXY": ""})
+    for proxy in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "ALL_PROXY", "all_proxy"):
+        assert _may_use_tls("http://127.0.0.1:8080/api/v1", {proxy: "https://proxy:3128"})
+    context = _no_ca_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] == 0
+    assert _tls_context().cert_store_stats()["x509_ca"] > 0
+    https = Transport(ApiSettings(api_key="msk_x", base_url="https://api.miosa.ai/api/v1"))
+    assert https._client._transport._pool._ssl_context is _tls_context()  # type: ignore[attr-defined]

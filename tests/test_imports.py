@@ -92,8 +92,12 @@ HEADLESS = (
     "    except SystemExit as exc:\n"
     "        code = exc.code\n"
     "print(json.dumps({'code': code, 'out': out.getvalue(), "
-    "'textual': sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))}))\n"
+    "'textual': sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')), "
+    "'modules': sorted(sys.modules)}))\n"
 )
+# What `ls --json` has no use for: rich's Text (it prints plain strings), the history and
+# problem modules (it records nothing), httpx's command-line client.
+NOT_IN_LS = ("rich.text", "rich.style", "miosa_tui.fleet.history", "sqlite3", "httpx._main")
 
 
 @pytest.mark.parametrize(
@@ -116,6 +120,9 @@ def test_headless_commands_never_load_textual(argv: list[str], tmp_path: Path) -
     assert result["textual"] == []
     if argv[0] == "ls":
         assert result["code"] == 0 and len(json.loads(str(result["out"]))) == 12
+        modules = set(result["modules"])  # type: ignore[call-overload]
+        assert "httpx" in modules
+        assert sorted(modules.intersection(NOT_IN_LS)) == []
 
 
 # What each layer may import from the package (DESIGN.md: imports point downward). Read from the
@@ -188,3 +195,82 @@ def test_screen_and_pane_style_lives_in_the_one_stylesheet() -> None:
         if "DEFAULT_CSS" in path.read_text(encoding="utf-8")
     }
     assert styled == REUSABLE_STYLED
+
+
+# Loaded by nothing the first screen draws: each is imported when first used (a dialog opened,
+# the journal shown, a desktop picture decoded, the simulator asked for), never before the first
+# painted table. Prefixes: a name matches itself and its submodules.
+NOT_BEFORE_FIRST_PAINT = (
+    "httpx._main",  # httpx's command-line client (click, pygments): miosa_tui/api/lean_httpx.py
+    "click",
+    "pygments",
+    "rich.syntax",
+    "rich.progress",
+    "PIL",  # desktop pictures: decoded when the first one arrives
+    "textual_image",
+    "miosa_tui.sim",  # the real API path never loads the simulator
+    "miosa_tui.cli.doctor",
+    "miosa_tui.cli.serve",
+    "miosa_tui.cli.triage",
+    "miosa_tui.cli.headless",
+    "textual.widgets._rich_log",  # the journal pane (and with it rich.pretty and attrs)
+    "rich.pretty",
+    "attr",
+    "miosa_tui.ui.widgets.journal_pane",
+    "textual.widgets._text_area",  # the copy menu's TextArea
+    "textual.document",
+    "miosa_tui.ui.screens.copy_menu",
+    "miosa_tui.ui.screens.confirm",
+    "miosa_tui.ui.screens.forms",
+    "miosa_tui.ui.screens.region_select",
+    "miosa_tui.ui.screens.help",
+    "miosa_tui.ui.screens.wall",
+    "miosa_tui.ui.screens.dialogs",
+    "miosa_tui.ui.screens.describe",
+    "miosa_tui.ui.widgets.access.confirm_copy",
+    "miosa_tui.fleet.incident",
+)
+
+
+def first_paint_modules(base_url: str, tmp_path: Path) -> list[str]:
+    """Run `python -m miosa_tui` on a pseudo-terminal against the API at `base_url` until its
+    first painted table (MIOSA_TUI_FIRST_PAINT_FILE: the dashboard notes it and exits); the
+    modules it had loaded by then."""
+    import contextlib
+    import os
+
+    from conftest import API_KEY
+    from platform_sim import PtySession
+
+    marker = tmp_path / "painted"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MIOSA_", "TEXTUAL"))}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        MIOSA_API_KEY=API_KEY,
+        MIOSA_BASE_URL=base_url,
+        MIOSA_TUI_CONFIG=str(tmp_path / "none.toml"),
+        MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+    )
+    app = PtySession([sys.executable, "-m", "miosa_tui"], env, block_sighup=False)
+    try:
+        # PtySession gives up (AssertionError) when the pty closes, which is how this run ends.
+        with contextlib.suppress(AssertionError):
+            app.read_until(lambda _out: app.proc.poll() is not None, "the app to exit")
+        app.proc.wait(60)
+    finally:
+        app.close()
+    tail = bytes(app.output[-300:])
+    assert marker.exists(), f"no first paint (exit {app.proc.returncode}): {tail!r}"
+    return marker.read_text().splitlines()[1:]
+
+
+def test_the_first_screen_loads_only_what_it_draws(sim: object, tmp_path: Path) -> None:
+    modules = first_paint_modules(str(getattr(sim, "base_url")), tmp_path)  # noqa: B009
+    assert "miosa_tui.ui.widgets.computer_table" in modules  # it did paint the dashboard
+    assert "httpx" in modules
+    loaded = sorted(
+        m for m in modules for banned in NOT_BEFORE_FIRST_PAINT
+        if m == banned or m.startswith(banned + ".")
+    )  # fmt: skip
+    assert loaded == []

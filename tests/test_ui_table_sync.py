@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.widgets.data_table import ColumnKey
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.actions import ActionKind
-from miosa_tui.ui.widgets.computer_table import ComputerTable
+from miosa_tui.ui.widgets.computer_table import ComputerTable, RowKey
 
 IDS = [f"c{i:02d}" for i in range(14)]
 STATUSES = ["running", "stopped", "starting", "error", "weird"]
@@ -189,6 +190,10 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
             for i in (top, top + 3, top + 9, 5, 299):  # visible and off-screen rows
                 fleet[i] = replace(fleet[i], status="stopped", name=f"renamed{i}")
             table.update_rows([fleet[i] for i in (top, top + 3, top + 9, 5, 299)])
+            # rows out of view are only marked: their cells are built when drawn or read
+            assert {"c005", "c299"} <= table._stale
+            assert not {fleet[i].id for i in (top, top + 3, top + 9)} & table._stale
+            assert "renamed299" not in plain(table._data[RowKey("c299")][ColumnKey("name")])
             await pilot.pause()
             check(table, fleet)
             lines = [strip.text for strip in app.screen._compositor.render_strips()]
@@ -224,5 +229,64 @@ def test_row_and_cell_regions_match_datatables_own() -> None:
                 for column in (0, 3, 8, 9):
                     at = Coordinate(row, column)
                     assert table._get_cell_region(at) == DataTable._get_cell_region(table, at)
+
+    asyncio.run(run())
+
+
+def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
+    """Cells are also cached by what they show (`ComputerTable._render_cell`): a cell reusing
+    another's rendering must paint exactly what DataTable's own rendering paints for it, text,
+    colours and the row/column meta that mouse clicks read, for every line: zebra stripes, the
+    cursor row, marked and pending rows, scrolled."""
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    def segments(strips: list) -> list[list[tuple[str, object, object]]]:
+        return [
+            [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
+            for strip in strips
+        ]
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(150, 30)) as pilot:
+            table = app.query_one(ComputerTable)
+            fleet = [
+                Computer(
+                    id=f"c{i:03d}",
+                    # every length from 1 to past the column's width; some alike, some not ASCII
+                    name=("n" + "x y" * 15)[: 1 + i % 40] + ("é" if i % 11 == 0 else ""),
+                    status=STATUSES[i % len(STATUSES)],
+                    size=("small", "medium", None)[i % 3],  # shorter than the column, as wide
+                    region="us-mia",
+                    template_type=("miosa-desktop", "miosa-sandbox")[i % 2],  # all as wide
+                    ip_address=("10.0.0.1", None, "10.113.148.230")[i % 3],  # short, -, cropped
+                )
+                for i in range(200)
+            ]
+            table.sync(fleet)
+            table.marked.update({"c004", "c005"})
+            table.desired["c006"] = "stopped"
+            table.redraw(["c004", "c005", "c006"])
+            for row in (3, 150):
+                table.move_cursor(row=row, animate=False)
+                await pilot.pause()
+                region = Region(0, 0, table.size.width, table.size.height)
+                ours = table.render_lines(region)
+                # cells were reused: fewer Rich renderings kept than cells rendered
+                kept = len(table._look_cache) + len(table._shape_cache)
+                assert 0 < kept < len(table._cell_render_cache) / 4
+                table._clear_caches()
+                original = ComputerTable._render_cell
+                try:
+                    ComputerTable._render_cell = DataTable._render_cell  # type: ignore[method-assign]
+                    theirs = table.render_lines(region)
+                finally:
+                    ComputerTable._render_cell = original  # type: ignore[method-assign]
+                table._clear_caches()
+                assert [s.text for s in ours] == [s.text for s in theirs]
+                assert segments(ours) == segments(theirs)
+                # the same again once everything on screen is cached
+                assert segments(table.render_lines(region)) == segments(theirs)
 
     asyncio.run(run())

@@ -1,5 +1,6 @@
 """Async MIOSA API client (httpx). No Textual here: the dashboard and headless commands share it."""
 
+from miosa_tui.api import lean_httpx  # noqa: F401  (first: before anything imports httpx)
 from miosa_tui.api.computers import PAGE_SIZE, MiosaClient, validate_region
 from miosa_tui.api.errors import (
     AuthenticationError,

@@ -136,9 +136,12 @@ def _edit(path: Path) -> int:
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
     from miosa_tui.backend import open_backend
-    from miosa_tui.sim.config import SimConfig
 
-    sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
+    sim_config = None
+    if args.demo or not cfg.api_key:  # the real API never loads the simulator
+        from miosa_tui.sim.config import SimConfig
+
+        sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
     backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
     try:
         from miosa_tui.ui.image_renderer import prepare_renderer
@@ -206,9 +209,14 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
         return 2
     backend = open_backend(cfg, demo=args.demo)
     try:
-        from miosa_tui.cli.triage import run_with_history
+        from miosa_tui.cli.recorded import RECORDED
 
-        return asyncio.run(run_with_history(args, cfg, backend, run))
+        if args.command in RECORDED or (args.command == "ls" and args.problems):
+            # the history and problem modules: only for a command that uses them
+            from miosa_tui.cli.triage import run_with_history
+
+            return asyncio.run(run_with_history(args, cfg, backend, run))
+        return asyncio.run(run(args, backend.settings))
     finally:
         backend.close()
 
@@ -216,7 +224,8 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     from miosa_tui.cli.parser import build_parser
 
-    parser = build_parser()
+    # The `sim` command's options load the simulator's modules: only when it may be asked for.
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         if args.command == "sim":

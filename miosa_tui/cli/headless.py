@@ -14,7 +14,7 @@ from miosa_tui.api.links import parse_port
 from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
-from miosa_tui.cli.triage import remember_target
+from miosa_tui.cli.recorded import remember_target
 from miosa_tui.fleet.capture import capture, png_size, save_png
 from miosa_tui.fleet.region import RegionError, parse
 from miosa_tui.naming import NAME_MAX, name_problem

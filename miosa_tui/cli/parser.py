@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 from miosa_tui import __version__
 from miosa_tui.config import RENDERERS
@@ -82,7 +83,10 @@ def _presentation_options(parser: argparse.ArgumentParser, *, top: bool = False)
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line. With `argv`, the `sim` command gets its options only when
+    "sim" is in it (they import the simulator, which the dashboard on the real API never
+    needs); without, always."""
     parser = argparse.ArgumentParser(
         prog="miosa-tui",
         description=(
@@ -102,10 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     _presentation_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from miosa_tui.sim.options import add_arguments as add_sim_arguments
-
     sim = sub.add_parser("sim", help="run the MIOSA simulator alone and print its base URL")
-    add_sim_arguments(sim)
+    if argv is None or "sim" in argv:
+        from miosa_tui.sim.options import add_arguments as add_sim_arguments
+
+        add_sim_arguments(sim)
 
     def command(name: str, help: str, *, ident: bool = True) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -22,9 +21,9 @@ from miosa_tui.api.errors import (
     UnknownOutcomeError,
     WaitTimeoutError,
 )
-from miosa_tui.api.models import Computer
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.cli import output
+from miosa_tui.cli.recorded import RECORDED, TARGET, remember_target
 from miosa_tui.config import Config
 from miosa_tui.fleet.actions import refused
 from miosa_tui.fleet.history import (
@@ -40,14 +39,7 @@ from miosa_tui.fleet.problems import ProblemRules, find_problems, last_actions
 if TYPE_CHECKING:
     from miosa_tui.backend import Backend
 
-# Headless commands that act on a computer, and so leave a row in the history.
-RECORDED = frozenset({"start", "stop", "restart", "destroy", "clone", "resize", "move", "create"})
-_target: ContextVar[Computer | None] = ContextVar("miosa_cli_target", default=None)
-
-
-def remember_target(computer: Computer) -> None:
-    """Called by cli/headless.py once the id or name given is resolved to a computer."""
-    _target.set(computer)
+__all__ = ["RECORDED", "remember_target", "run_with_history"]
 
 
 def config_scope(cfg: Config, *, demo: bool) -> str:
@@ -120,7 +112,7 @@ async def run_with_history(
         return await _problems(args, cfg, backend)
     if args.command not in RECORDED:
         return await run(args, backend.settings)
-    _target.set(None)
+    TARGET.set(None)
     try:
         code = await run(args, backend.settings)
     except InvalidInputError:
@@ -160,7 +152,7 @@ def _record(
 ) -> None:
     """One history row for the command just run. Nothing is recorded when the target was never
     found (nothing was sent) or the input was refused locally (e.g. destroy without --yes)."""
-    target = _target.get()
+    target = TARGET.get()
     if args.command != "create" and target is None:
         return
     history = open_history(cfg)

@@ -399,7 +399,7 @@ def act(screen: DashboardScreen, name: str) -> None:
 def journal_lines(screen: DashboardScreen) -> list[Text]:
     """What the journal pane shows: the history (earlier sessions and scripts included) when
     it is available, else this session's journal."""
-    from miosa_tui.ui.widgets.journal_pane import entry_line, event_line
+    from miosa_tui.ui.widgets.journal_lines import entry_line, event_line
 
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:

@@ -7,7 +7,6 @@ the real value (the caller does the copy after the menu closes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,22 +20,9 @@ from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from miosa_tui.safe_text import printable, safe
-from miosa_tui.ui.clipboard import display_text
+from miosa_tui.ui.copy_option import CopyOption
 
-
-@dataclass(frozen=True, slots=True)
-class CopyOption:
-    """One thing the menu can copy. `label` goes into the toast ("Copied CLI line: ...")."""
-
-    key: str
-    title: str
-    text: str
-    label: str
-    secret: bool = False
-
-    @property
-    def shown(self) -> str:
-        return display_text(self.text, secret=self.secret)
+__all__ = ["CopyMenu", "CopyOption", "copy_hint"]
 
 
 PICK_KEYS = 5  # the number keys bound below (copy_menu.pick1 .. pick5)

@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from typing import Any, ClassVar, TypeVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
@@ -18,6 +20,7 @@ from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
 
@@ -65,7 +68,11 @@ MARK = Text("●", style="bold magenta")
 AGE_EVERY = 4
 NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
+# The cells of a row whose real ones are worked out when it is drawn or read (never drawn).
+UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
 K = TypeVar("K")
+# Columns whose cells hardly ever look like another row's: not worth keeping by look.
+ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
 
 class ComputerTable(DataTable[Text | str]):
@@ -99,10 +106,20 @@ class ComputerTable(DataTable[Text | str]):
         clock: Callable[[], float] = time.monotonic,
         id: str | None = None,
     ) -> None:
+        # A cell's rendering by what it shows, not by where: see `_render_cell`. Set first:
+        # DataTable.__init__ already clears the caches.
+        self._look_cache: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(4096)
+        self._shape_cache: LRUCache[
+            tuple[object, ...], tuple[Style, Style, Style | None, Style]
+        ] = LRUCache(1024)
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         # Pending actions are the fleet's (`FleetState.pending_for`): the STATUS cell draws
         # them; `clock` is the one their start times come from.
         self.fleet = fleet if fleet is not None else FleetState()
+        # DataTable keeps 10,000 rendered cells (~23 screens); a row's change scans them all
+        # (`_drop`, 4 times a second while spinners turn). 2,000 is ~4 screens; a cell scrolled
+        # back in comes from the look caches (`_render_cell`) without Rich.
+        self._cell_render_cache = LRUCache(2000)
         self.clock = clock
         self.marked: set[str] = set()
         self.frame = 0
@@ -114,6 +131,9 @@ class ComputerTable(DataTable[Text | str]):
         self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
         # id -> (computer, cells) of rows a filter hid: see `_unpark`
         self._parked: dict[str, tuple[Computer, tuple[Text | str, ...]]] = {}
+        # ids whose cells are out of date, their rows out of view: see `_refresh_rows`
+        self._stale: set[str] = set()
+        self._paint_styles: dict[object, Style] | None = None  # see `render_lines`
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -206,6 +226,127 @@ class ComputerTable(DataTable[Text | str]):
         width = self.ordered_columns[column_index].get_render_width(self)
         header = self.header_height if self.show_header else 0
         return Region(x, header + row_index, width, 1)
+
+    # -- rendering cells -------------------------------------------------------------------
+    # DataTable renders each cell through Rich (Padding, Styled, wrapping, cropping: ~0.2 ms a
+    # cell) and caches it by row key and position. A screen of this table is ~400 cells, all
+    # new at the first paint and after each page down (`benchmarks/profiles/`), ~90 ms of CPU
+    # on the event loop. Here a cell's rendering is also kept by how it looks:
+    # - a plain one-line text (one style, printable ASCII, no spaces at its ends: names, ids,
+    #   addresses, sizes) is laid out as Rich lays it out, pad, text (cropped to the column),
+    #   fill, pad, with the styles Rich gave a like cell of the same style in the same row style;
+    # - any other text cell (a status with its spinner, a mark) reuses the rendering of a cell
+    #   that looks the same, if there was one.
+    # Each reuse gets its own row and column in the styles' meta (mouse clicks read them).
+    # Header cells and anything with a link or other meta go DataTable's way.
+    # tests/test_ui_table_sync.py checks that every line paints as DataTable paints it.
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ) -> list[list[Segment]]:
+        render = super()._render_cell
+        if row_index < 0 or column_index < 0 or base_style.meta:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        if row_key is None or column_key is None:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        cell = self._data.get(row_key, {}).get(column_key)
+        row = self.rows.get(row_key)
+        if not isinstance(cell, Text) or row is None or row.height != 1:
+            return render(row_index, column_index, base_style, width, cursor, hover)
+        position_key = (
+            row_key,
+            column_key,
+            base_style,
+            cursor,
+            hover,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        done = self._cell_render_cache.get(position_key)
+        if done is not None:
+            return done
+        setting = (
+            str(cell.style),
+            cell.justify,
+            cell.overflow,
+            cell.no_wrap,
+            cell.end,
+            cell.tab_size,
+            base_style,
+            width,
+            cursor,
+            hover,
+            row_index < self.fixed_rows or column_index < self.fixed_columns,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+            self._pseudo_class_state,
+            self.cell_padding,
+        )
+        plain = cell.plain
+        pad = self.cell_padding
+        inner = width - 2 * pad
+        lines: list[list[Segment]] | None = None
+        simple = (
+            not cell.spans
+            and inner > 0
+            and plain
+            and plain.isascii()
+            and plain.isprintable()
+            and plain[0] != " "
+            and plain[-1] != " "
+        )
+        if simple:
+            shape = self._shape_cache.get(setting)
+            if shape is not None and (shape[2] is not None or len(plain) >= inner):
+                left, text, fill, right = shape
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                line = [Segment(" " * pad, left + meta), Segment(plain[:inner], text + meta)]
+                if fill is not None and len(plain) < inner:
+                    line.append(Segment(" " * (inner - len(plain)), fill + meta))
+                line.append(Segment(" " * pad, right + meta))
+                lines = [line]
+        else:
+            look = (plain, tuple((x.start, x.end, str(x.style)) for x in cell.spans), setting)
+            template = self._look_cache.get(look)
+            if template is not None:
+                meta = Style.from_meta({"row": row_index, "column": column_index})
+                lines = [
+                    [Segment(s.text, s.style + meta if s.style else meta, s.control) for s in line]
+                    for line in template
+                ]
+        if lines is not None:
+            self._cell_render_cache[position_key] = lines
+            return lines
+        lines = render(row_index, column_index, base_style, width, cursor, hover)
+        if any(s.style and s.style.link for line in lines for s in line):
+            return lines
+        if simple:
+            shape = _shape_of(lines, plain, pad, inner)
+            if shape is not None and (shape[2] is not None or setting not in self._shape_cache):
+                self._shape_cache.discard(setting)  # LRUCache.set keeps an existing value
+                self._shape_cache[setting] = shape
+        elif column_key.value not in ONE_OF_A_KIND:
+            self._look_cache[look] = [
+                [Segment(s.text, s.style.clear_meta_and_links() if s.style else None, s.control)
+                 for s in line]
+                for line in lines
+            ]  # fmt: skip
+        return lines
+
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._look_cache.clear()
+        self._shape_cache.clear()
 
     @property
     def ordered_rows(self) -> list[Row]:
@@ -339,9 +480,23 @@ class ComputerTable(DataTable[Text | str]):
 
     def _refresh_rows(self, computers: Iterable[Computer]) -> None:
         """Rewrite the cells whose text or style changed, then forget only those rows' cached
-        rendering (see `_forget_rendering`)."""
+        rendering (see `_forget_rendering`). Rows out of view are only marked stale: their
+        cells are worked out when they are about to be drawn (`render_lines`) or read
+        (`get_row`). A poll with 500 computers in transition changed ~500 rows, of which ~45
+        are on screen; building the others' cells was most of the poll's time on the loop."""
         dirty: set[str] = set()
+        window = self._window()
+        locations = self._row_locations
+        deferred = False
         for c in computers:
+            index = locations.get(RowKey(c.id))
+            if index is None:
+                continue
+            if index not in window:
+                self._stale.add(c.id)
+                deferred = True
+                continue
+            self._stale.discard(c.id)
             cells = self._cells_for(c)
             old = self._cells.get(c.id, ())
             data = self._data[RowKey(c.id)]
@@ -350,8 +505,79 @@ class ComputerTable(DataTable[Text | str]):
                     data[ColumnKey(key)] = after
                     dirty.add(c.id)
             self._cells[c.id] = cells
+        if deferred:
+            self._line_cache.clear()  # a line of a stale row must not be reused if it scrolls in
         if dirty:
             self._forget_rendering(dirty)
+
+    def _window(self) -> range:
+        """The row indices in view (scroll offset and height)."""
+        header = self.header_height if self.show_header else 0
+        top = int(self.scroll_offset.y)
+        return range(top, top + max(0, self.size.height - header))
+
+    def _freshen(self, ids: set[str]) -> None:
+        """Work out the cells of these stale rows now (they are about to be drawn or read) and
+        drop their cached rendering; no repaint asked for (this runs while painting)."""
+        ids &= self._stale
+        if not ids:
+            return
+        self._stale -= ids
+        columns = [column.key for column in self.ordered_columns]
+        for cid in ids:
+            cells = self._cells_for(self._computers[cid])
+            self._cells[cid] = cells
+            self._data[RowKey(cid)] = dict(zip(columns, cells, strict=False))
+        locations = self._row_locations
+        indices = {locations.get(RowKey(cid)) for cid in ids}
+        _drop(self._cell_render_cache, lambda key: key[0] in ids)
+        _drop(self._row_render_cache, lambda key: key[0] in ids)
+        _drop(self._row_renderable_cache, lambda key: key[1] in indices)
+        self._line_cache.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self._stale:
+            self._freshen(set(self._on_screen()))
+        # DataTable asks for its own rich_style and for its row style's (each walks the widget's
+        # ancestors to blend backgrounds) on every line: 3 walks a line, ~10 ms a screen. They
+        # cannot change while one paint runs, so each is worked out once per paint.
+        self._paint_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint_styles = None
+
+    @property
+    def rich_style(self) -> Style:
+        styles = self._paint_styles
+        if styles is None:
+            return super().rich_style
+        style = styles.get("self")
+        if style is None:
+            style = styles["self"] = super().rich_style
+        return style
+
+    def _get_row_style(self, row_index: int, base_style: Style) -> Style:
+        styles = self._paint_styles
+        if styles is None or row_index < 0 or row_index < self.fixed_rows:
+            return super()._get_row_style(row_index, base_style)
+        key = (row_index % 2 if self.zebra_stripes else -1, base_style)
+        style = styles.get(key)
+        if style is None:
+            style = styles[key] = super()._get_row_style(row_index, base_style)
+        return style
+
+    def get_row(self, row_key: RowKey | str) -> list[Text | str]:
+        key = row_key.value if isinstance(row_key, RowKey) else row_key
+        if key is not None and key in self._stale:
+            self._freshen({key})
+        return super().get_row(row_key)
+
+    def get_cell(self, row_key: RowKey | str, column_key: ColumnKey | str) -> Text | str:
+        key = row_key.value if isinstance(row_key, RowKey) else row_key
+        if key is not None and key in self._stale:
+            self._freshen({key})
+        return super().get_cell(row_key, column_key)
 
     # DataTable.update_cell bumps `_update_count`, which every render cache is keyed on, and
     # clears those caches: the next paint re-renders every visible cell (~400 Rich renders,
@@ -376,7 +602,9 @@ class ComputerTable(DataTable[Text | str]):
     def _forget(self, cid: str) -> None:
         cells = self._cells.pop(cid, None)
         computer = self._computers.pop(cid, None)
-        if cells is not None and computer is not None:
+        if cid in self._stale:
+            self._stale.discard(cid)  # its cells are out of date: nothing worth keeping
+        elif cells is not None and computer is not None:
             self._parked[cid] = (computer, cells)
         self._since.pop(cid, None)
         self._transitional.discard(cid)
@@ -385,8 +613,9 @@ class ComputerTable(DataTable[Text | str]):
     def _unpark(self, c: Computer) -> tuple[Text | str, ...]:
         """The cells of a row coming (back) into view: those it had when it left, when the
         computer is the same object and nothing time-dependent is drawn (clearing a filter over
-        10,000 computers rebuilt ~90,000 cells); else fresh ones. An AGE that moved on since is
-        repainted by `tick` within a second, as on every visible row."""
+        10,000 computers rebuilt ~90,000 cells); else the row is stale until drawn or read.
+        An AGE that moved on since is repainted by `tick` within a second, as on every visible
+        row."""
         parked = self._parked.pop(c.id, None)
         if (
             parked is not None
@@ -396,7 +625,10 @@ class ComputerTable(DataTable[Text | str]):
             and c.id not in self._transitional
         ):
             return parked[1]
-        return self._cells_for(c)
+        # Worked out when drawn or read (see `_refresh_rows`): clearing a filter over 10,000
+        # computers after a poll replaced them built ~90,000 cells here.
+        self._stale.add(c.id)
+        return UNSEEN
 
     def forget_parked(self, ids: Iterable[str]) -> None:
         """These computers are gone from the fleet: drop the cells kept for their return."""
@@ -479,6 +711,29 @@ def _drop(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:
     """Discard the entries of a Textual LRUCache whose key `stale` picks."""
     for key in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (no __iter__)
         cache.discard(key)
+
+
+def _shape_of(
+    lines: list[list[Segment]], plain: str, pad: int, inner: int
+) -> tuple[Style, Style, Style | None, Style] | None:
+    """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly
+    those segments: pad, the text (cropped to the column), the fill (only for a text shorter
+    than the column, else None), pad. None for anything else."""
+    if len(lines) != 1:
+        return None
+    line = lines[0]
+    short = len(plain) < inner
+    if len(line) != (4 if short else 3) or any(s.control or not s.style for s in line):
+        return None
+    if (
+        line[0].text != " " * pad
+        or line[1].text != plain[:inner]
+        or line[-1].text != " " * pad
+        or (short and line[2].text != " " * (inner - len(plain)))
+    ):
+        return None
+    styles = [s.style.clear_meta_and_links() for s in line if s.style]
+    return styles[0], styles[1], styles[2] if short else None, styles[-1]
 
 
 def _short_template(template: str | None) -> str:

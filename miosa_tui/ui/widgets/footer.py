@@ -83,7 +83,15 @@ class Footer(TextualFooter):
                 ]
         if self._bindings_ready:
             self._shown = self._signature()
-        yield from super().compose()
+        for widget in super().compose():
+            bound = getattr(widget, "_reactive_connect", None) or {}
+            if isinstance(widget, FooterKey) and "compact" in bound:  # not the palette key
+                # A FooterKey starts compact and is then bound to the Footer's (not compact):
+                # each flip restyled it, twice per key, ~40 restyles per compose (start-up
+                # profile). Start it as it will be: its watcher then has nothing to change.
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
 
 def _key_width(key: FooterKey, width: int) -> int:

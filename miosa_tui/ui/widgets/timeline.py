@@ -20,7 +20,7 @@ from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import Problem
 from miosa_tui.safe_text import printable
-from miosa_tui.ui.widgets.journal_pane import OUTCOME_STYLES
+from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES
 
 Load = Callable[[str], list[HistoryEvent]]
 Judge = Callable[[str], Problem | None]

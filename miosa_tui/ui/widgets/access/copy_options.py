@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.equivalents import AccessKind, cli_line, curl_line
-from miosa_tui.ui.screens.copy_menu import CopyOption
+from miosa_tui.ui.copy_option import CopyOption
 from miosa_tui.ui.widgets.access.entry import AccessEntry
 
 VALUE_TITLES: dict[AccessKind, str] = {

@@ -24,10 +24,9 @@ from miosa_tui.fleet.equivalents import AccessKind
 from miosa_tui.fleet.secrets import expiry_text, is_expired
 from miosa_tui.safe_text import printable, url_problem
 from miosa_tui.ui import clipboard
-from miosa_tui.ui.screens.copy_menu import CopyMenu, CopyOption
+from miosa_tui.ui.copy_option import CopyOption
 from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.access.attempt import Failure, attempt
-from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 from miosa_tui.ui.widgets.access.copy_options import copy_options
 from miosa_tui.ui.widgets.access.display import AccessPanelDisplay
 from miosa_tui.ui.widgets.access.entry import AccessEntry
@@ -142,6 +141,8 @@ class AccessPanel(AccessPanelDisplay):
             if option is not None:
                 url = urls and option.key == "value"
                 self._copy(option.text, option.label, secret=option.secret, url=url)
+
+        from miosa_tui.ui.screens.copy_menu import CopyMenu  # a dialog: loaded when opened
 
         self.app.push_screen(CopyMenu(title, options), chosen)
 
@@ -272,6 +273,8 @@ class AccessPanel(AccessPanelDisplay):
             def answered(agreed: bool | None) -> None:
                 if agreed:
                     self._copy_now(text, label, secret=secret)
+
+            from miosa_tui.ui.widgets.access.confirm_copy import ConfirmCopyDialog
 
             self.app.push_screen(ConfirmCopyDialog(label, text), answered)
             return False

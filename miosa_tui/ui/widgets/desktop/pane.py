@@ -20,7 +20,6 @@ from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.fleet.capture import save_png
 from miosa_tui.fleet.region import Region
 from miosa_tui.safe_text import safe
-from miosa_tui.ui.screens.forms import PathDialog
 from miosa_tui.ui.services import services
 from miosa_tui.ui.widgets.desktop.display import ScreenshotPaneDisplay
 from miosa_tui.ui.widgets.desktop.shot import default_save_name, png_target
@@ -192,6 +191,8 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
 
         def write(target: Path) -> Path:
             return save_png(data, target)
+
+        from miosa_tui.ui.screens.forms import PathDialog  # on first use: not at start-up
 
         dialog = PathDialog(
             "Save screenshot",
