@@ -103,7 +103,7 @@ def run_on_pty(
         os.close(master)
     if not marker.exists():
         raise RuntimeError(f"{cmd} exited ({proc.returncode}) without painting")
-    # first line: the time; the dashboard may add more (see DashboardScreen._first_paint_exit)
+    # first line: the time; the dashboard may add more (see miosa_tui/ui/first_paint.py)
     painted = float(marker.read_text().splitlines()[0])
     return painted - launched, _children_cpu() - cpu_before
 

@@ -266,7 +266,7 @@ def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
             ]
             table.sync(fleet)
             table.marked.update({"c004", "c005"})
-            table.desired["c006"] = "stopped"
+            table.fleet.add_pending(fleet[6], ActionKind.STOP, now=0.0)  # "→ stopped"
             table.redraw(["c004", "c005", "c006"])
             for row in (3, 150):
                 table.move_cursor(row=row, animate=False)

@@ -23,6 +23,7 @@ from miosa_tui.fleet.poller import FleetState, PollPolicy
 from miosa_tui.fleet.standins import StandIns
 from miosa_tui.platforms import has_job_control, platform_name
 from miosa_tui.safe_text import printable
+from miosa_tui.ui import first_paint
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
@@ -119,6 +120,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         if theme in self.available_themes:
             self.theme = theme
         self.push_screen(self.dashboard)
+        if first_paint.asked():  # the start-up benchmark (first, so nothing delays its note)
+            first_paint.install(self)
+        self.dashboard.rows_painted.subscribe(self, self.heap.fleet_painted, immediate=True)
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
         self._stand_in_filter: StandInFilter | None = None

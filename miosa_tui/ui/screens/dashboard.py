@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import os
-import sys
 import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -17,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from miosa_tui.api.errors import MiosaError
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.widgets.journal_pane import JournalPane
 
-# Benchmarks set this to a file path: the app writes the time of its first painted table there
-# and exits (startup time, see benchmarks/bench_startup.py).
-FIRST_PAINT_FILE_ENV = "MIOSA_TUI_FIRST_PAINT_FILE"
 # Seconds after the last key before a typed filter is worked out (one pass per pause in typing,
 # not one per key: at 20 keys a second each key would otherwise filter the whole fleet).
 FILTER_DEBOUNCE = 0.06
@@ -110,6 +106,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
         self._paused_before_suspend = False
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
+        # Published once rows a poll or a filter brought are on screen (the row count).
+        self.rows_painted: Signal[int] = Signal(self, "rows-painted")
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
         self._journal: JournalPane | None = None  # made on first `J` (see action_toggle_journal)
 
@@ -186,11 +184,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         app = self.miosa
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
-            if FIRST_PAINT_FILE_ENV in os.environ:
-                self.call_after_refresh(self._first_paint_exit)
-            else:
-                # once the new rows are on screen: see ui/heap.py
-                self.call_after_refresh(self._settle_heap)
+            self.call_after_refresh(self._rows_on_screen)
         if diff is None:
             header.error = _one_line(app.fleet.last_error)
             # backing off: when the next try really is, not "every 5s"
@@ -208,19 +202,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._update_header_counts()
         triage.after_poll(self, diff)
 
-    def _settle_heap(self) -> None:
-        self.miosa.heap.fleet_painted(self.query_one(ComputerTable).row_count)
-
-    def _first_paint_exit(self) -> None:
-        """Benchmarks only (benchmarks/bench_startup.py): note when the first table with rows
-        was painted, as epoch seconds in the file the environment names, and quit. The lines
-        after it name every module loaded by then (tests/test_imports.py reads them)."""
-        path = os.environ.pop(FIRST_PAINT_FILE_ENV, None)
-        if path:
-            painted = time.time()
-            with open(path, "w", encoding="utf-8") as out:
-                out.write(f"{painted:.6f}\n" + "".join(f"{m}\n" for m in sorted(sys.modules)))
-            self.app.exit()
+    def _rows_on_screen(self) -> None:
+        """New rows are painted: tell who listens (the heap settles, see ui/heap.py; the
+        start-up benchmark's probe, ui/first_paint.py)."""
+        self.rows_painted.publish(self.query_one(ComputerTable).row_count)
 
     def _apply_diff(self, diff: FleetDiff) -> None:
         """Show a poll's changes: only the changed rows when nothing moves, else a full sync."""
@@ -389,8 +374,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._show_filter_error()
         dirty, self._dirty = self._dirty, set()
         self._show(shown, dirty=dirty)
-        if FIRST_PAINT_FILE_ENV not in os.environ:
-            self.call_after_refresh(self._settle_heap)  # a big first load lands here
+        self.call_after_refresh(self._rows_on_screen)  # a big first load lands here
         self._update_header_counts()
 
     @on(Input.Submitted, "#filter-input")

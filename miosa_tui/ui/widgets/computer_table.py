@@ -310,7 +310,10 @@ class ComputerTable(DataTable[Text | str]):
             if shape is not None and (shape[2] is not None or len(plain) >= inner):
                 left, text, fill, right = shape
                 meta = Style.from_meta({"row": row_index, "column": column_index})
-                line = [Segment(" " * pad, left + meta), Segment(plain[:inner], text + meta)]
+                shown = plain[:inner]
+                if len(plain) > inner and cell.overflow == "ellipsis":
+                    shown = plain[: inner - 1] + "…"  # as Rich's Text.truncate cuts it
+                line = [Segment(" " * pad, left + meta), Segment(shown, text + meta)]
                 if fill is not None and len(plain) < inner:
                     line.append(Segment(" " * (inner - len(plain)), fill + meta))
                 line.append(Segment(" " * pad, right + meta))
