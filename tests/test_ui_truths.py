@@ -261,9 +261,20 @@ async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     async with loaded_app(sim, tmp_path, poll_interval=0.3, notifications=True) as (app, pilot):
+        poller = app.dashboard.poller
+        assert poller is not None
+        asked: list[int] = []  # the poll count each time the poller asks for a listing
+        fetch = poller.fetch
+
+        async def counting() -> object:
+            asked.append(poller.polls)
+            return await fetch()
+
+        poller.fetch = counting
         await pilot.press("p")
         assert "PAUSED" in header_text(app)
-        await pump(pilot, 6)  # a request already on the wire finishes
+        # The poller came round after the pause (a request on the wire has finished) and is held.
+        await wait_for(pilot, lambda: asked, "the poller asking while paused")
         before = ctl.list_count()
         await pump(pilot, 6)
         assert ctl.list_count() == before
@@ -274,6 +285,9 @@ async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
             lambda: "Refreshed once; still paused (p resumes)" in drawn_toasts(app),
             "the toast",
         )
+        # After the refresh the poller came round again and is held again: only then does
+        # "no more listings" mean something.
+        await wait_for(pilot, lambda: len(asked) >= 2, "the poller held again after the refresh")
         await pump(pilot, 12)  # several poll intervals
         assert ctl.list_count() == before + 1
         assert "PAUSED" in header_text(app)
