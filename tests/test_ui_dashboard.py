@@ -24,6 +24,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    count_fetches,
     first_with,
     header_text,
     highlight,
@@ -454,14 +455,7 @@ async def test_pause_stops_polling_and_resume_restarts_it(
         await wait_for(pilot, lambda: ctl.list_count() >= start + 2, "polling to run")
         poller = app.dashboard.poller
         assert poller is not None
-        asked: list[int] = []  # the poll count each time the poller asks for a listing
-        fetch = poller.fetch
-
-        async def counting() -> object:
-            asked.append(poller.polls)
-            return await fetch()
-
-        poller.fetch = counting
+        asked = count_fetches(app)  # the poll count each time the poller asks for a listing
         await pilot.press("p")
         assert "PAUSED" in header_text(app)
         assert "PAUSED" in screen_text(app)

@@ -21,6 +21,7 @@ from ui_helpers import (
     Sim,
     burst,
     cell,
+    count_fetches,
     drawn_toasts,
     first_with,
     header_text,
@@ -261,16 +262,7 @@ async def test_ctrl_r_while_paused_polls_once_and_stays_paused(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     async with loaded_app(sim, tmp_path, poll_interval=0.3, notifications=True) as (app, pilot):
-        poller = app.dashboard.poller
-        assert poller is not None
-        asked: list[int] = []  # the poll count each time the poller asks for a listing
-        fetch = poller.fetch
-
-        async def counting() -> object:
-            asked.append(poller.polls)
-            return await fetch()
-
-        poller.fetch = counting
+        asked = count_fetches(app)  # the poll count each time the poller asks for a listing
         await pilot.press("p")
         assert "PAUSED" in header_text(app)
         # The poller came round after the pause (a request on the wire has finished) and is held.

@@ -108,6 +108,22 @@ async def open_screen(
     await wait_for(pilot, lambda: isinstance(app.screen, screen), what)
 
 
+def count_fetches(app: MiosaApp) -> list[int]:
+    """Wrap the dashboard poller's fetch; the list returned gets the poll count each time the
+    poller asks for a listing (a paused poller asks once more and is held there)."""
+    poller = app.dashboard.poller
+    assert poller is not None
+    asked: list[int] = []
+    fetch = poller.fetch
+
+    async def counting() -> Any:
+        asked.append(poller.polls)
+        return await fetch()
+
+    poller.fetch = counting
+    return asked
+
+
 async def pump(pilot: Pilot[Any], times: int) -> None:
     """Let the app run for `times` short pauses (for "nothing happens" checks)."""
     for _ in range(times):
