@@ -196,10 +196,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 self._apply_diff(diff)
             header.error = None
             header.next_poll = None
-        header.redraw()  # the fleet's freshness and counts changed under it
         for done in settled:
             self._settle(done)
-        self._update_header_counts()
+        self._update_header_counts()  # redraws the header: the fleet's counts and freshness
         triage.after_poll(self, diff)
 
     def _rows_on_screen(self) -> None:
