@@ -202,6 +202,40 @@ def judge(
     )
 
 
+def status_may_trouble(computer: Computer) -> bool:
+    """Its status alone can make a problem: an error, or a transition with a time limit."""
+    status = computer.status
+    return status in ERROR_STATUSES or status in _LIMIT_OF
+
+
+class Suspects:
+    """The ids of the computers whose status alone can make a problem (`status_may_trouble`),
+    kept from each poll's diff: O(changes) a poll. Judging only these (and the computers with a
+    last action) is what `find_problems` over the whole fleet would find, without walking
+    10,000 steady computers after every poll."""
+
+    def __init__(self) -> None:
+        self.ids: set[str] = set()
+
+    def rebuild(self, computers: Iterable[Computer]) -> None:
+        self.ids = {c.id for c in computers if status_may_trouble(c)}
+
+    def update(self, diff: FleetDiff) -> None:
+        ids = self.ids
+        for ident in diff.removed:
+            ids.discard(ident)
+        for computer in diff.added:
+            if status_may_trouble(computer):
+                ids.add(computer.id)
+        for _old, computer, names in diff.changed:
+            if "status" not in names:
+                continue
+            if status_may_trouble(computer):
+                ids.add(computer.id)
+            else:
+                ids.discard(computer.id)
+
+
 def find_problems(
     computers: Iterable[Computer],
     *,
@@ -217,12 +251,7 @@ def find_problems(
     for computer in computers:
         # Most of a fleet is steady with nothing done to it: skip those before any date parsing
         # (10,000 computers are judged after every poll, on the event loop).
-        status = computer.status
-        if (
-            status not in ERROR_STATUSES
-            and status not in _LIMIT_OF
-            and computer.id not in last_actions
-        ):
+        if not status_may_trouble(computer) and computer.id not in last_actions:
             continue
         since = status_since(computer, observed.get(computer.id), now)
         problem = judge(
@@ -235,7 +264,7 @@ def find_problems(
         if problem is not None:
             found.append(problem)
     oldest = datetime.max.replace(tzinfo=UTC)
-    found.sort(key=lambda p: (SEVERITY[p.kind], p.since or oldest, p.computer.name))
+    found.sort(key=lambda p: (SEVERITY[p.kind], p.since or oldest, p.computer.name, p.computer.id))
     return found
 
 

@@ -41,6 +41,7 @@ from miosa_tui.fleet.problems import (
     Problem,
     ProblemRules,
     StatusWatch,
+    Suspects,
     find_problems,
     last_actions,
 )
@@ -94,6 +95,9 @@ class Triage:
         self._history_actions: dict[str, LastAction] = {}
         self._last: dict[str, Computer] = {}
         self._polls = 0
+        # The computers worth judging after a poll, as of fleet snapshot `_suspects_at`.
+        self.suspects = Suspects()
+        self._suspects_at = -1
         self.alerts = Alerts(app.config.alerts, None)
         self.screen: DashboardScreen | None = None
         # Told by a TimelineChanged message when what they show changed (see `timeline_changed`)
@@ -174,6 +178,9 @@ class Triage:
         self._polls += 1
         now = self.clock()
         self.status_watch.update(diff, first=first)
+        if self._suspects_at == self.app.fleet.version - 1:
+            self.suspects.update(diff)  # else rebuilt from the whole fleet (refresh_problems)
+            self._suspects_at = self.app.fleet.version
         if self.sink is not None and not diff.is_empty:
             rows = status_events(
                 diff, self._last, at=now, first=first, source="dashboard", scope=self.scope
@@ -206,8 +213,14 @@ class Triage:
         now = self.clock()
         actions = dict(self._history_actions)
         actions.update(last_actions(self.app.journal))
+        fleet = self.app.fleet
+        if self._suspects_at != fleet.version:
+            self.suspects.rebuild(fleet.computers.values())
+            self._suspects_at = fleet.version
+        computers = fleet.computers
+        judged = self.suspects.ids.union(actions)
         found = find_problems(
-            self.app.fleet.computers.values(),
+            (computers[ident] for ident in judged if ident in computers),
             now=now,
             rules=self.rules,
             observed=self.status_watch.observed,

@@ -35,14 +35,20 @@ class TriageBar(Horizontal):
         shown = summary if summary.plain else Text(" no problems", style="green")
         shown = shown.copy()
         shown.no_wrap, shown.overflow = True, "ellipsis"  # the kinds go, never the count
-        self._summary = shown
-        self.query_one("#triage-summary", Static).update(shown)
+        changed = shown != self._summary
+        if changed:
+            self._summary = shown
+            # Its width is 1fr: new text never moves anything, so no layout pass (a layout
+            # repainted the whole screen, scrollbars and all, after every poll).
+            self.query_one("#triage-summary", Static).update(shown, layout=False)
         # One point is no trend (a sparkline draws it as a full bar): wait for the second poll.
-        self.query_one("#trend-running", Sparkline).data = list(running) if len(running) > 1 else []
-        self.query_one("#trend-problems", Sparkline).data = (
-            list(problems) if len(problems) > 1 else []
-        )
-        self._fit()
+        for spark, points in (("#trend-running", running), ("#trend-problems", problems)):
+            data = list(points) if len(points) > 1 else []
+            sparkline = self.query_one(spark, Sparkline)
+            if sparkline.data != data:
+                sparkline.data = data
+        if changed:
+            self._fit()
 
     def on_resize(self) -> None:
         self._fit()
