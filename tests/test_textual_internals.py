@@ -53,6 +53,18 @@ def test_datatable_members_the_table_overrides_or_reads() -> None:
         assert isinstance(inspect.getattr_static(DataTable, name), property), _fail(
             f"DataTable.{name} is a property"
         )
+    # ComputerTable._render_line and _render_line_in_row key their caches on these
+    assert _params(DataTable._render_line) == ["self", "y", "x1", "x2", "base_style"], _fail(
+        "DataTable._render_line(self, y, x1, x2, base_style)"
+    )
+    assert _params(DataTable._render_line_in_row) == [
+        "self",
+        "row_key",
+        "line_no",
+        "base_style",
+        "cursor_location",
+        "hover_location",
+    ], _fail("DataTable._render_line_in_row(self, row_key, line_no, base_style, cursor, hover)")
     for name in ("get_row_index", "update_cell", "refresh_row", "move_cursor"):
         assert callable(getattr(DataTable, name, None)), _fail(f"DataTable.{name}")
 

@@ -290,3 +290,88 @@ def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
                 assert segments(table.render_lines(region)) == segments(theirs)
 
     asyncio.run(run())
+
+
+def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> None:
+    """Lines are cached by "the cursor is on this row or not" and a row version
+    (`ComputerTable._render_line`), not by the cursor's coordinate: after the cursor moves, a
+    row changes and the table scrolls, every line still paints exactly what DataTable's own
+    line, row and cell rendering paints, and a cursor move re-renders only the rows it left
+    and reached."""
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    ours_row = ComputerTable._render_line_in_row
+
+    def segments(strips: list) -> list[list[tuple[str, object, object]]]:
+        return [
+            [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
+            for strip in strips
+        ]
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(150, 30)) as pilot:
+            table = app.query_one(ComputerTable)
+            fleet = [
+                Computer(id=f"c{i:03d}", name=f"n{i}", status=STATUSES[i % len(STATUSES)])
+                for i in range(200)
+            ]
+            table.sync(fleet)
+            await pilot.pause()
+            region = Region(0, 0, table.size.width, table.size.height)
+            assert region.height > 20
+            rows_rendered: list[object] = []
+
+            def counted(
+                self: ComputerTable, row_key: object, *args: object, **kw: object
+            ) -> object:
+                rows_rendered.append(row_key)
+                return ours_row(self, row_key, *args, **kw)  # type: ignore[arg-type]
+
+            ComputerTable._render_line_in_row = counted  # type: ignore[method-assign,assignment]
+            for step in ("move", "change", "scroll", "move back"):
+                if step == "move":
+                    table.render_lines(region)
+                    table.move_cursor(row=5, animate=False)
+                elif step == "change":
+                    fleet[7] = Computer(id="c007", name="renamed", status="stopped")
+                    table.update_rows([fleet[7]])
+                elif step == "scroll":
+                    table.move_cursor(row=120, animate=False)
+                else:
+                    table.move_cursor(row=118, animate=False)
+                await pilot.pause()
+                table.render_lines(region)  # fills the caches at this state
+                rows_rendered.clear()
+                ours = table.render_lines(region)
+                assert rows_rendered == []  # all from the caches
+                table._clear_caches()
+                patched = {
+                    name: getattr(ComputerTable, name)
+                    for name in ("_render_cell", "_render_line", "_render_line_in_row")
+                }
+                try:
+                    for name in patched:
+                        setattr(ComputerTable, name, getattr(DataTable, name))
+                    theirs = table.render_lines(region)
+                finally:
+                    for name, method in patched.items():
+                        setattr(ComputerTable, name, method)
+                table._clear_caches()
+                assert [s.text for s in ours] == [s.text for s in theirs], step
+                assert segments(ours) == segments(theirs), step
+                if step == "change":
+                    assert any("renamed" in s.text for s in ours)
+            # one row down re-renders the row left and the row reached, nothing else
+            table.render_lines(region)
+            rows_rendered.clear()
+            table.move_cursor(row=119, animate=False)
+            await pilot.pause()  # the app paints it
+            table.render_lines(region)
+            assert sorted(str(k.value) for k in rows_rendered) == ["c118", "c119"]  # type: ignore[attr-defined]
+
+    try:
+        asyncio.run(run())
+    finally:
+        ComputerTable._render_line_in_row = ours_row  # type: ignore[method-assign]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import Any, ClassVar, TypeVar
+from itertools import chain
+from typing import Any, ClassVar, TypeVar, overload
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._segment_tools import line_crop
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -75,6 +77,58 @@ K = TypeVar("K")
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
 
+class RowsInOrder(Sequence[Row]):
+    """DataTable's `ordered_rows` for a table whose rows are all one line: each row looked up
+    by index when read (a slice is another view), never a list of every row."""
+
+    def __init__(self, rows: dict[RowKey, Row], locations: TwoWayDict[RowKey, int], at: range):
+        self._rows, self._locations, self._at = rows, locations, at
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+    @overload
+    def __getitem__(self, index: slice) -> RowsInOrder: ...
+    def __getitem__(self, index: int | slice) -> Row | RowsInOrder:
+        if isinstance(index, slice):
+            return RowsInOrder(self._rows, self._locations, self._at[index])
+        key = self._locations.get_key(self._at[index])  # IndexError past the end
+        if key is None:
+            raise IndexError(index)
+        return self._rows[key]
+
+
+class LinesInOrder(Sequence[tuple[RowKey, int]]):
+    """DataTable's `_y_offsets` (each line's row key and line within the row) for a table whose
+    rows are all one line: line y is row y, line 0 of it."""
+
+    def __init__(self, locations: TwoWayDict[RowKey, int], count: int):
+        self._locations, self._count = locations, count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def clear(self) -> None:
+        """`DataTable.clear` clears its list; there is nothing here to clear (the lines are
+        read from the row locations, which it replaces)."""
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[RowKey, int]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[RowKey, int]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[RowKey, int] | list[tuple[RowKey, int]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(self._count)[index]]
+        if not -self._count <= index < self._count:
+            raise IndexError(index)
+        key = self._locations.get_key(index % self._count)
+        if key is None:
+            raise IndexError(index)
+        return key, 0
+
+
 class ComputerTable(DataTable[Text | str]):
     """DataTable of computers. The dashboard owns filtering and sorting and calls `sync`."""
 
@@ -90,15 +144,6 @@ class ComputerTable(DataTable[Text | str]):
     class MarksChanged(Message):
         """The marked set changed: the header count and the action keys depend on it."""
 
-    # (row locations, row count, ordered rows, line offsets): see `_row_layout`. A class-level
-    # default, because DataTable.__init__ already reads `ordered_rows`.
-    _rows_cache: tuple[object, int, list[Row], list[tuple[RowKey, int]]] = (
-        None,
-        -1,
-        [],
-        [],
-    )
-
     def __init__(
         self,
         fleet: FleetState | None = None,
@@ -112,6 +157,10 @@ class ComputerTable(DataTable[Text | str]):
         self._shape_cache: LRUCache[
             tuple[object, ...], tuple[Style, Style, Style | None, Style]
         ] = LRUCache(1024)
+        # Each row's lines by what they show (see `_render_line`); a row's version grows with
+        # every change of its cells.
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
+        self._row_versions: dict[str, int] = {}
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         # Pending actions are the fleet's (`FleetState.pending_for`): the STATUS cell draws
         # them; `clock` is the one their start times come from.
@@ -173,25 +222,19 @@ class ComputerTable(DataTable[Text | str]):
         """The ids with a row (membership test without copying)."""
         return self._cells.keys()
 
-    # -- DataTable caches ------------------------------------------------------------------
-    # DataTable keys its row-order and line-offset caches on `_update_count`, which every
-    # `update_cell` bumps, so the first paint after a cell update rebuilt two lists of every row
-    # (~25 ms at 10,000 rows, on the event loop, after every poll and every spinner frame).
-    # Rows only move when they are added, removed or sorted: each of those either replaces
-    # `_row_locations` or changes the row count, so the caches are keyed on that instead.
-    # Every row here is one line high (add_row's default), so the line offsets follow.
-    def _row_layout(self) -> tuple[list[Row], list[tuple[RowKey, int]]]:
-        locations = self._row_locations
-        count = self.row_count
-        cached = self._rows_cache
-        if cached[0] is not locations or cached[1] != count:
-            rows = self.rows
-            get_key = locations.get_key
-            # get_key is typed Optional; every index below row_count has a key.
-            ordered = [rows[get_key(index)] for index in range(count)]  # type: ignore[index]
-            offsets = [(row.key, 0) for row in ordered]
-            cached = self._rows_cache = (locations, count, ordered, offsets)
-        return cached[2], cached[3]
+    # -- DataTable's row order -------------------------------------------------------------
+    # DataTable keeps its rows in order as a list (`ordered_rows`) and each line's row as
+    # another (`_y_offsets`), rebuilt whenever rows are added, removed or sorted: ~25 ms at
+    # 10,000 rows on the event loop, after each filter step, sort and poll that moved rows.
+    # Every row here is one line high, so both are read from `_row_locations` as asked instead
+    # (`RowsInOrder`, `LinesInOrder`), O(1) an item; a page down reads one screen of them.
+    @property
+    def ordered_rows(self) -> list[Row]:
+        return RowsInOrder(self.rows, self._row_locations, range(self.row_count))  # type: ignore[return-value]
+
+    @property
+    def _y_offsets(self) -> list[tuple[RowKey, int]]:
+        return LinesInOrder(self._row_locations, self.row_count)  # type: ignore[return-value]
 
     def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
         """The virtual size, from the counts alone: every column here has a fixed width and
@@ -226,6 +269,89 @@ class ComputerTable(DataTable[Text | str]):
         width = self.ordered_columns[column_index].get_render_width(self)
         header = self.header_height if self.show_header else 0
         return Region(x, header + row_index, width, 1)
+
+    # -- rendering lines -------------------------------------------------------------------
+    # DataTable caches a row's rendering and a line's strip with the cursor's and the hover's
+    # whole coordinates in the key: every cursor move (j, k, page down) missed both caches for
+    # every row on screen and rebuilt ~45 rows of cells (most of page down's ~50 ms a key).
+    # A row looks the same wherever the cursor is, as long as it is not on that row; so here the
+    # keys carry "the cursor is on this row" and "the hover is on this row" instead, and a row
+    # version instead of clearing the line cache whenever one row changes (4 times a second
+    # while spinners turn). Only one-line data rows with no fixed columns or row labels go this
+    # way (all of this table's rows); anything else goes DataTable's.
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        width = self.size.width
+        try:
+            row_key, line_no = self._get_offsets(y)
+        except LookupError:
+            return Strip.blank(width, base_style)
+        if (
+            row_key is self._header_row_key
+            or self.fixed_columns
+            or self._labelled_row_exists
+            or self.cursor_type != "row"
+        ):
+            return super()._render_line(y, x1, x2, base_style)
+        row_index = self._row_locations.get(row_key)
+        if row_index is None:
+            return super()._render_line(y, x1, x2, base_style)
+        on_cursor = self.cursor_coordinate.row == row_index
+        on_hover = self.hover_coordinate.row == row_index
+        cache_key = (
+            row_key,
+            self._row_versions.get(row_key.value or "", 0),
+            row_index,
+            line_no,
+            x1,
+            x2,
+            width,
+            on_cursor,
+            on_hover,
+            base_style,
+            self.show_cursor,
+            self._show_hover_cursor,
+            self._update_count,
+            self._pseudo_class_state,
+        )
+        strip = self._lines.get(cache_key)
+        if strip is not None:
+            return strip
+        fixed, scrollable = self._render_line_in_row(
+            row_key,
+            line_no,
+            base_style,
+            cursor_location=self.cursor_coordinate,
+            hover_location=self.hover_coordinate,
+        )
+        line = list(chain.from_iterable(fixed)) if fixed else []
+        line += line_crop(list(chain.from_iterable(scrollable)), x1, x2, width)
+        strip = Strip(line).adjust_cell_length(width, base_style).simplify()
+        self._lines[cache_key] = strip
+        return strip
+
+    def _render_line_in_row(
+        self,
+        row_key: RowKey,
+        line_no: int,
+        base_style: Style,
+        cursor_location: Coordinate,
+        hover_location: Coordinate,
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        # A row cursor or hover on another row draws this one the same: key the row's cached
+        # rendering on "on this row or not" (DataTable keys it on the whole coordinate).
+        index = self._row_locations.get(row_key) if self.cursor_type == "row" else None
+        if index is not None and index >= 0:
+            cursor_location = Coordinate(index if cursor_location.row == index else -2, 0)
+            hover_location = Coordinate(index if hover_location.row == index else -2, 0)
+        return super()._render_line_in_row(
+            row_key, line_no, base_style, cursor_location, hover_location
+        )
+
+    def _new_versions(self, ids: Iterable[str]) -> None:
+        """These rows' cells changed: their cached lines are no longer theirs."""
+        versions = self._row_versions
+        for cid in ids:
+            versions[cid] = versions.get(cid, 0) + 1
 
     # -- rendering cells -------------------------------------------------------------------
     # DataTable renders each cell through Rich (Padding, Styled, wrapping, cropping: ~0.2 ms a
@@ -346,18 +472,15 @@ class ComputerTable(DataTable[Text | str]):
             ]  # fmt: skip
         return lines
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
     def _clear_caches(self) -> None:
         super()._clear_caches()
+        self._lines.clear()
         self._look_cache.clear()
         self._shape_cache.clear()
-
-    @property
-    def ordered_rows(self) -> list[Row]:
-        return self._row_layout()[0]
-
-    @property
-    def _y_offsets(self) -> list[tuple[RowKey, int]]:
-        return self._row_layout()[1]
 
     # -- writing ---------------------------------------------------------------------------
     def _cells_for(self, c: Computer) -> tuple[Text | str, ...]:
@@ -448,6 +571,7 @@ class ComputerTable(DataTable[Text | str]):
         self._row_renderable_cache.clear()
         self._line_cache.clear()
         if fresh:
+            self._new_versions(fresh)
             _drop(self._cell_render_cache, lambda key: key[0] in fresh)
             _drop(self._row_render_cache, lambda key: key[0] in fresh)
         self.cursor_coordinate = self.cursor_coordinate  # clamped to the new row count
@@ -488,16 +612,15 @@ class ComputerTable(DataTable[Text | str]):
         (`get_row`). A poll with 500 computers in transition changed ~500 rows, of which ~45
         are on screen; building the others' cells was most of the poll's time on the loop."""
         dirty: set[str] = set()
+        dirty_cells: set[tuple[str, str]] = set()
         window = self._window()
         locations = self._row_locations
-        deferred = False
         for c in computers:
             index = locations.get(RowKey(c.id))
             if index is None:
                 continue
             if index not in window:
                 self._stale.add(c.id)
-                deferred = True
                 continue
             self._stale.discard(c.id)
             cells = self._cells_for(c)
@@ -507,11 +630,12 @@ class ComputerTable(DataTable[Text | str]):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
                     data[ColumnKey(key)] = after
                     dirty.add(c.id)
+                    dirty_cells.add((c.id, key))
             self._cells[c.id] = cells
-        if deferred:
-            self._line_cache.clear()  # a line of a stale row must not be reused if it scrolls in
+        # A stale row's lines are not reused when it scrolls in: `_freshen` gives it a new
+        # version first.
         if dirty:
-            self._forget_rendering(dirty)
+            self._forget_rendering(dirty, dirty_cells)
 
     def _window(self) -> range:
         """The row indices in view (scroll offset and height)."""
@@ -536,7 +660,7 @@ class ComputerTable(DataTable[Text | str]):
         _drop(self._cell_render_cache, lambda key: key[0] in ids)
         _drop(self._row_render_cache, lambda key: key[0] in ids)
         _drop(self._row_renderable_cache, lambda key: key[1] in indices)
-        self._line_cache.clear()
+        self._new_versions(ids)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._stale:
@@ -587,12 +711,15 @@ class ComputerTable(DataTable[Text | str]):
     # 20-40 ms on the event loop), after every poll and every spinner frame. Here only the
     # changed rows' entries are dropped and only their lines repainted; the rest stay cached.
     # Widths are never updated (as update_cell without `update_width`).
-    def _forget_rendering(self, ids: set[str]) -> None:
+    def _forget_rendering(self, ids: set[str], cells: set[tuple[str, str]]) -> None:
+        """Forget the rendering of these rows, and of only these (id, column) cells in them:
+        the other cells' renderings stay valid (an AGE going from 3s to 4s re-rendered all 9
+        cells of the row)."""
         indices = {self.get_row_index(cid) for cid in ids}
-        _drop(self._cell_render_cache, lambda key: key[0] in ids)
+        _drop(self._cell_render_cache, lambda key: (key[0].value, key[1].value) in cells)
         _drop(self._row_render_cache, lambda key: key[0] in ids)
         _drop(self._row_renderable_cache, lambda key: key[1] in indices)
-        self._line_cache.clear()  # cheap: lines are re-joined from the cached rows
+        self._new_versions(ids)
         # DataTable.refresh_row sums the heights of every row above (O(rows) per call); ours
         # are all one line high, so a row's line is its index below the header.
         width, height = self.size
