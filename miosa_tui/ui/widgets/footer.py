@@ -3,7 +3,8 @@
 Textual 8.2.8's Footer recomposes (unmounts and mounts some twenty FooterKey widgets, ~40 ms on
 the event loop here) every time the bindings are refreshed, which this app does on every cursor
 move so that keys invalid for the highlighted computer are greyed. Most moves change nothing it
-shows, so it now recomposes only when the keys, their labels or their enabled states differ.
+shows, so it now recomposes only when the keys or their labels differ; when only which keys are
+enabled changed, the keys are greyed or ungreyed in place.
 
 It also binds each FooterKey to `Footer.compact` (`data_bind`), which registers a watcher on the
 Footer. Watchers of removed widgets are only pruned when `compact` changes, which never happens
@@ -38,9 +39,28 @@ class Footer(TextualFooter):
             self.call_after_refresh(self._recompose_if_changed)
 
     async def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._signature() != self._shown:
-            await self.recompose()
-            self.fit_keys()
+        if not self.is_attached:
+            return
+        shown = self._signature()
+        if shown == self._shown:
+            return
+        if self._shown is not None and _only_enabled_differs(self._shown, shown):
+            self._set_enabled(shown)
+            return
+        await self.recompose()
+        self.fit_keys()
+
+    def _set_enabled(self, shown: Signature) -> None:
+        """Grey or ungrey the keys in place: moving between a running and a stopped computer
+        only flips start/stop and the like, and a recompose cost ~10 ms on every such move
+        (most of a held page down's time after the table's)."""
+        enabled = {(key, action): on for key, action, _label, on, _tip in shown}
+        for footer_key in self.query(FooterKey):
+            on = enabled.get((footer_key.key, footer_key.action))
+            if on is not None and footer_key._disabled == on:
+                footer_key._disabled = not on  # FooterKey reads it on click
+                footer_key.set_class(not on, "-disabled")
+        self._shown = shown
 
     def on_resize(self) -> None:
         self.fit_keys()
@@ -98,3 +118,11 @@ def _key_width(key: FooterKey, width: int) -> int:
     """Cells `key` takes: its text and its padding and border."""
     size = Size(width, 1)
     return key.get_content_width(size, size) + key.styles.gutter.width
+
+
+def _only_enabled_differs(before: Signature, after: Signature) -> bool:
+    """The same keys with the same labels and tooltips, in the same order."""
+    return len(before) == len(after) and all(
+        (a[0], a[1], a[2], a[4]) == (b[0], b[1], b[2], b[4])
+        for a, b in zip(before, after, strict=True)
+    )
