@@ -195,7 +195,15 @@ def main() -> None:
         )
     if live and big:
         row(
-            "10. first painted table, 100,000",
+            "10. first rows painted (the first page, while the rest is listed), 100,000",
+            ms(big["first_rows_s"]),
+            f"{big['first_rows_s'] / live['first_rows_s']:.2f}x 10,000 "
+            f"({ms(live['first_rows_s'])})",
+            "<= 3x",
+            big["first_rows_s"] <= 3 * live["first_rows_s"],
+        )
+        row(
+            "10. whole fleet painted, 100,000",
             ms(big["first_paint_s"]),
             f"{big['first_paint_s'] / live['first_paint_s']:.2f}x 10,000 "
             f"({ms(live['first_paint_s'])})",

@@ -139,7 +139,15 @@ async def _fetch_page(
 PageFetch = Callable[[int, int, "str | None"], Awaitable[ComputerPage]]
 
 
-async def _list_all(list_page: PageFetch, status: str | None) -> tuple[list[Computer], int]:
+# Told after each page of a listing that has more pages to come: (that page's new computers,
+# how many are listed so far, the total the server announced if any). Called on the loop that
+# lists (see `list_computers`).
+ListingProgress = Callable[[list[Computer], int, "int | None"], None]
+
+
+async def _list_all(
+    list_page: PageFetch, status: str | None, progress: ListingProgress | None = None
+) -> tuple[list[Computer], int]:
     """Page through the fleet: (computers in API order, entries skipped for having no id)."""
     seen: dict[str, Computer] = {}
     skipped = 0
@@ -159,6 +167,8 @@ async def _list_all(list_page: PageFetch, status: str | None) -> tuple[list[Comp
             break
         if result.total is not None and len(seen) + skipped >= result.total:
             break
+        if progress is not None:  # only while more pages are to come
+            progress(fresh, len(seen), result.total)
         page += 1
     return list(seen.values()), skipped
 
@@ -237,24 +247,34 @@ class MiosaClient:
         return await _fetch_page(self.transport, page, per_page, status, decode_in_thread=True)
 
     async def list_computers(
-        self, status: str | None = None, *, in_background: bool = False
+        self,
+        status: str | None = None,
+        *,
+        in_background: bool = False,
+        progress: ListingProgress | None = None,
     ) -> list[Computer]:
         """Every computer, across all pages (stops on a short/empty page, total, or repeats).
 
         `in_background=True` runs the whole listing (HTTP, JSON, models) on the client's own
         loop thread with its own connections; the calling loop only waits for the result. The
         dashboard polls this way so a 10,000-computer listing never holds its event loop.
+        `progress` is told after each page, on the loop that lists (the background one then:
+        it must only hand the news over, thread-safely).
         """
         if not in_background:
-            computers, skipped = await _list_all(self.list_page, status)
+            computers, skipped = await _list_all(self.list_page, status, progress)
         else:
             if self._background is None:
                 self._background = BackgroundLoop("miosa-list")
-            computers, skipped = await self._background.run(self._list_in_background(status))
+            computers, skipped = await self._background.run(
+                self._list_in_background(status, progress)
+            )
         self.last_list_skipped = skipped
         return computers
 
-    async def _list_in_background(self, status: str | None) -> tuple[list[Computer], int]:
+    async def _list_in_background(
+        self, status: str | None, progress: ListingProgress | None
+    ) -> tuple[list[Computer], int]:
         """Runs on the background loop, with a Transport (connection pool) that lives there."""
         transport = self._background_transport
         if transport is None:
@@ -264,7 +284,7 @@ class MiosaClient:
         async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
             return await _fetch_page(transport, page, per_page, status, decode_in_thread=False)
 
-        return await _list_all(page_of, status)
+        return await _list_all(page_of, status, progress)
 
     async def get(self, computer_id: str) -> Computer:
         body = await self.transport.request("GET", _path(computer_id))

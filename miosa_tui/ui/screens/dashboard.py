@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
@@ -51,6 +52,17 @@ if TYPE_CHECKING:
 FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
+
+
+class ListingProgress(Message):
+    """A page of the first listing arrived (`DashboardScreen._fetch`): its new computers, how
+    many are listed so far, and the total the server announced."""
+
+    def __init__(self, page: list[Computer], listed: int, total: int | None) -> None:
+        super().__init__()
+        self.page = page
+        self.listed = listed
+        self.total = total
 
 
 class DashboardScreen(ReportsWorkerErrors, Screen[None]):
@@ -176,9 +188,35 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         await self._resume.wait()
         if self.paused:  # a single refresh asked for while paused (ctrl+r)
             self._resume.clear()
+        # The first listing of a big fleet takes a while (100,000 computers: 200 pages): its
+        # first page is shown as soon as it arrives (`_listing_progress`).
+        fleet = self.miosa.fleet
+        first = fleet.last_success is None and not fleet.computers
         # On the client's own loop thread: HTTP parsing, JSON and models for a big fleet never
         # hold this event loop (the diff runs in a worker thread too, see fleet.poller).
-        return await self.miosa.client.list_computers(in_background=True)
+        return await self.miosa.client.list_computers(
+            in_background=True, progress=self._post_listing_progress if first else None
+        )
+
+    def _post_listing_progress(self, page: list[Computer], listed: int, total: int | None) -> None:
+        """On the listing's own thread: hand the news to this screen (post_message is
+        thread-safe)."""
+        self.post_message(ListingProgress(page, listed, total))
+
+    @on(ListingProgress)
+    def _listing_progress(self, event: ListingProgress) -> None:
+        """The first listing is under way: show its first page at once (sorted and filtered as
+        asked) and how far it has got in the header. The rows are only shown: until the listing
+        is complete and applied the fleet is empty, so no action has a target yet (the keys
+        are greyed) and nothing is judged or recorded from a part of the fleet."""
+        fleet = self.miosa.fleet
+        if fleet.last_success is not None:
+            return  # the listing landed first
+        self.query_one(FleetHeader).listing = (event.listed, event.total)
+        table = self.query_one(ComputerTable)
+        if table.row_count == 0 and event.page:
+            first = {c.id: c for c in event.page}
+            table.sync(select_rows(first, self.filter, {}, self.sort_key, self.sort_reverse))
 
     def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
         app = self.miosa
@@ -190,6 +228,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             # backing off: when the next try really is, not "every 5s"
             header.next_poll = app.clock() + app.fleet.next_delay()
         else:
+            header.listing = None
             if not diff.is_empty:
                 # An unchanged poll touches nothing: re-rendering the panes and the footer on
                 # every poll cost ~25 ms of CPU each time for no visible change.
@@ -309,8 +348,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             self._highlight(current)
 
     def _highlight(self, computer_id: str | None) -> None:
-        self._highlighted = computer_id
         computer = self.miosa.fleet.computers.get(computer_id) if computer_id else None
+        # A row of the first listing's first page has no computer in the fleet yet (see
+        # `_listing_progress`): it counts as highlighted once the listing lands.
+        self._highlighted = computer_id if computer is not None else None
         for pane in self._panes:
             pane.show_computer(computer)
         self.refresh_bindings()

@@ -40,6 +40,8 @@ class FleetHeader(Widget):
     error: reactive[str | None] = reactive[str | None](None)
     sort: reactive[str] = reactive("")
     next_poll: reactive[float | None] = reactive[float | None](None)  # (clock) while backing off
+    # (listed so far, total announced) while the first listing pages through a big fleet
+    listing: reactive[tuple[int, int | None] | None] = reactive[tuple[int, int | None] | None](None)
 
     def __init__(
         self,
@@ -135,6 +137,10 @@ class FleetHeader(Widget):
         age = fleet.age(now)
         if age is None:
             parts.append((HIGH, Text.assemble("  ", ("loading…", "dim"))))
+            if s.listing is not None:
+                listed, total = s.listing
+                of = f" of {total:,}" if total is not None else ""
+                parts.append((MIDDLE, Text.assemble(" ", (f"{listed:,}{of} listed", "dim"))))
         else:
             ago = elapsed(age)
             parts.append((HIGH, Text.assemble("  ", (f"updated {ago} ago", "dim"))))
