@@ -17,6 +17,7 @@ import httpx
 
 from miosa_tui.api import errors, links
 from miosa_tui.api.background import BackgroundLoop
+from miosa_tui.api.listing_memo import ListingMemo
 from miosa_tui.api.models import (
     FAILED_STATUSES,
     RUNNING,
@@ -98,13 +99,18 @@ def _parse_list_body(body: object) -> tuple[list[Any], dict[str, Any]]:
     raise errors.ResponseFormatError("The list of computers had an unexpected shape.")
 
 
-def _read_page(content: bytes, page: int, per_page: int) -> ComputerPage:
-    """Bytes of a list answer -> ComputerPage (pure: safe to run in a worker thread)."""
+def _read_page(
+    content: bytes,
+    page: int,
+    per_page: int,
+    from_json: Callable[[object], Computer | None] = Computer.from_json,
+) -> ComputerPage:
+    """Bytes of a list answer -> ComputerPage (pure with the default `from_json`: safe to run
+    in a worker thread)."""
     body = read_json(content)
     items, meta = _parse_list_body(body)
     computers: list[Computer] = []
     skipped = 0
-    from_json = Computer.from_json
     for item in items:
         computer = from_json(item)
         if computer is None:
@@ -123,7 +129,13 @@ def _read_page(content: bytes, page: int, per_page: int) -> ComputerPage:
 
 
 async def _fetch_page(
-    transport: Transport, page: int, per_page: int, status: str | None, *, decode_in_thread: bool
+    transport: Transport,
+    page: int,
+    per_page: int,
+    status: str | None,
+    *,
+    decode_in_thread: bool,
+    memo: ListingMemo | None = None,
 ) -> ComputerPage:
     content: bytes = await transport.request(
         "GET",
@@ -133,6 +145,8 @@ async def _fetch_page(
     )
     if decode_in_thread and len(content) > THREAD_DECODE_BYTES:
         return await asyncio.to_thread(_read_page, content, page, per_page)
+    if memo is not None:
+        return _read_page(content, page, per_page, memo.decode)
     return _read_page(content, page, per_page)
 
 
@@ -217,6 +231,7 @@ class MiosaClient:
         # list_computers(in_background=True): its own loop thread and connection pool.
         self._background: BackgroundLoop | None = None
         self._background_transport: Transport | None = None
+        self._listing_memo = ListingMemo()  # the background listing's (api/listing_memo.py)
         self.last_list_skipped = 0  # entries without an id dropped by the last list_computers()
         self._region_via_get = False  # learnt when the POST region route is missing
 
@@ -281,10 +296,23 @@ class MiosaClient:
             transport = Transport(self.settings, **self._transport_args)
             self._background_transport = transport
 
-        async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
-            return await _fetch_page(transport, page, per_page, status, decode_in_thread=False)
+        # A full listing (the dashboard's poll) reuses what the last one decoded.
+        memo = self._listing_memo if status is None else None
 
-        return await _list_all(page_of, status, progress)
+        async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
+            return await _fetch_page(
+                transport, page, per_page, status, decode_in_thread=False, memo=memo
+            )
+
+        try:
+            listed = await _list_all(page_of, status, progress)
+        except BaseException:
+            if memo is not None:
+                memo.abandon()
+            raise
+        if memo is not None:
+            memo.finish()
+        return listed
 
     async def get(self, computer_id: str) -> Computer:
         body = await self.transport.request("GET", _path(computer_id))
