@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from miosa_tui.api.models import Computer
 from miosa_tui.config import ConfigError, load_config
@@ -15,6 +17,7 @@ from miosa_tui.fleet.problems import (
     LastAction,
     ProblemRules,
     StatusWatch,
+    Suspects,
     find_problems,
     judge,
     last_actions,
@@ -222,3 +225,37 @@ def test_the_filter_language_has_problem_terms() -> None:
     bad = parse_filter("problem:soon", kinds)
     assert bad.error == "'problem:' takes any, error, stuck, failed, unknown."
     assert parse_filter("problem:any").matches(fleet[0]) is False  # no mapping: no problems
+
+
+STATUSES = ["running", "stopped", "creating", "starting", "stopping", "error", "failed", "paused"]
+
+
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from([f"c{i}" for i in range(12)]), st.sampled_from(STATUSES)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_suspects_kept_from_diffs_are_what_judging_every_computer_finds(
+    snapshots: list[dict[str, str]],
+) -> None:
+    """After any series of polls (computers coming, going, changing status), the suspects kept
+    from the diffs are exactly the computers whose status can make a problem, and judging only
+    them (plus those with a last action) finds every problem judging the whole fleet finds."""
+    suspects = Suspects()
+    fleet: dict[str, Computer] = {}
+    for snapshot in snapshots:
+        # changed long ago: a transition is stuck, so there is something to find
+        new = [box(s, i, updated_at="2026-11-30T00:00:00Z") for i, s in snapshot.items()]
+        suspects.update(diff_fleet(fleet, new))
+        fleet = {c.id: c for c in new}
+        whole = find_problems(fleet.values(), now=T0, rules=RULES)
+        only = find_problems((fleet[i] for i in suspects.ids), now=T0, rules=RULES)
+        assert only == whole
+        assert {p.kind for p in whole} <= {"error", "stuck"}
+        assert suspects.ids == {
+            c.id
+            for c in fleet.values()
+            if c.status in {"error", "failed"} or c.status in {"creating", "starting", "stopping"}
+        }
