@@ -193,6 +193,13 @@ def main() -> None:
             "<= 2x",
             live["cpu_ratio"] <= 2,
         )
+        row(
+            "9. ... the same with polling paused (the spinners alone)",
+            f"{live['cpu_moving_paused']:.1%}",
+            f"{live['cpu_paused_ratio']:.2f}x settled ({live['cpu_settled_paused']:.1%})",
+            "<= 2x",
+            live["cpu_paused_ratio"] <= 2,
+        )
     if live and big:
         row(
             "10. first rows painted (the first page, while the rest is listed), 100,000",
