@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from itertools import chain
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,6 +31,7 @@ from miosa_tui.fleet.diff import RowChanges, row_changes
 from miosa_tui.fleet.humanize import age
 from miosa_tui.fleet.poller import FleetState
 from miosa_tui.safe_text import safe
+from miosa_tui.ui.widgets.row_order import LinesInOrder, RowsInOrder
 from miosa_tui.ui.widgets.status_style import status_text
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (
@@ -75,58 +76,6 @@ UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
 K = TypeVar("K")
 # Columns whose cells hardly ever look like another row's: not worth keeping by look.
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
-
-
-class RowsInOrder(Sequence[Row]):
-    """DataTable's `ordered_rows` for a table whose rows are all one line: each row looked up
-    by index when read (a slice is another view), never a list of every row."""
-
-    def __init__(self, rows: dict[RowKey, Row], locations: TwoWayDict[RowKey, int], at: range):
-        self._rows, self._locations, self._at = rows, locations, at
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-    @overload
-    def __getitem__(self, index: int) -> Row: ...
-    @overload
-    def __getitem__(self, index: slice) -> RowsInOrder: ...
-    def __getitem__(self, index: int | slice) -> Row | RowsInOrder:
-        if isinstance(index, slice):
-            return RowsInOrder(self._rows, self._locations, self._at[index])
-        key = self._locations.get_key(self._at[index])  # IndexError past the end
-        if key is None:
-            raise IndexError(index)
-        return self._rows[key]
-
-
-class LinesInOrder(Sequence[tuple[RowKey, int]]):
-    """DataTable's `_y_offsets` (each line's row key and line within the row) for a table whose
-    rows are all one line: line y is row y, line 0 of it."""
-
-    def __init__(self, locations: TwoWayDict[RowKey, int], count: int):
-        self._locations, self._count = locations, count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def clear(self) -> None:
-        """`DataTable.clear` clears its list; there is nothing here to clear (the lines are
-        read from the row locations, which it replaces)."""
-
-    @overload
-    def __getitem__(self, index: int) -> tuple[RowKey, int]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[RowKey, int]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[RowKey, int] | list[tuple[RowKey, int]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(self._count)[index]]
-        if not -self._count <= index < self._count:
-            raise IndexError(index)
-        key = self._locations.get_key(index % self._count)
-        if key is None:
-            raise IndexError(index)
-        return key, 0
 
 
 class ComputerTable(DataTable[Text | str]):
