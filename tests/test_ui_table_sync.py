@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 from textual.widgets.data_table import ColumnKey
 
 from miosa_tui.api.models import Computer
@@ -55,6 +56,14 @@ def step(draw: st.DrawFn) -> tuple[str, list[Computer] | list[int], int]:
 class TableApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ComputerTable(id="t")
+
+
+def segments(strips: list[Strip]) -> list[list[tuple[str, object, object]]]:
+    """Each painted segment's text, style and meta (the row and column mouse clicks read)."""
+    return [
+        [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
+        for strip in strips
+    ]
 
 
 def plain(value: object) -> str:
@@ -241,12 +250,6 @@ def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
     from textual.geometry import Region
     from textual.widgets import DataTable
 
-    def segments(strips: list) -> list[list[tuple[str, object, object]]]:
-        return [
-            [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
-            for strip in strips
-        ]
-
     async def run() -> None:
         app = TableApp()
         async with app.run_test(size=(150, 30)) as pilot:
@@ -302,12 +305,6 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
     from textual.widgets import DataTable
 
     ours_row = ComputerTable._render_line_in_row
-
-    def segments(strips: list) -> list[list[tuple[str, object, object]]]:
-        return [
-            [(seg.text, seg.style, seg.style.meta if seg.style else None) for seg in strip]
-            for strip in strips
-        ]
 
     async def run() -> None:
         app = TableApp()
