@@ -4,15 +4,17 @@ the header's real next-poll time while the poller backs off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from textual.widgets._footer import FooterKey
-from ui_helpers import loaded, make_app, screen_text, table_text, wait_for
+from ui_helpers import loaded, make_app, row_ids, screen_text, table, table_text, wait_for
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.poller import FleetState
 from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.widgets.computer_table import ComputerTable
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 from miosa_tui.ui.widgets.status_style import elapsed
@@ -132,3 +134,24 @@ async def test_the_drawn_header_shows_what_the_fleet_says(sim: SimServer, tmp_pa
         await pilot.press("p")  # a poll on the same clock: fresh again
         await wait_for(pilot, lambda: "STALE" not in drawn(), "STALE gone")
         assert not app.fleet.is_stale(now[0]) and "updated 0s ago" in drawn(), drawn()
+
+
+async def test_ids_stay_whole_when_the_rows_outgrow_the_table(
+    sim_factory: Callable[..., SimServer], tmp_path: Path
+) -> None:
+    """A fleet taller than the screen brings a vertical scrollbar, which takes cells from the
+    columns: the widths are fitted again (the ID lost its last character at 160 columns)."""
+    sim = sim_factory(fleet=600)
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: app.fleet.last_success is not None and table(app).row_count == 600,
+            "the fleet",
+        )
+        t = app.dashboard.query_one(ComputerTable)
+        await wait_for(pilot, lambda: t.show_vertical_scrollbar, "the scrollbar")
+        ids = row_ids(app)[:10]  # on screen: the cursor is on the first row
+        await wait_for(
+            pilot, lambda: all(f" {i} " in table_text(app) for i in ids), "whole ids drawn"
+        )

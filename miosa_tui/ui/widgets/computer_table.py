@@ -138,6 +138,14 @@ class ComputerTable(DataTable[Text | str]):
             self.add_column(label, key=key, width=width)
 
     def on_resize(self) -> None:
+        self._fit_columns()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar appears when the rows outgrow the table (any fleet over a screen) and
+        # takes its cells from the columns: without a refit the ID lost its last character.
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
         """Fit the column widths to the table's width (see `fit_widths`)."""
         widths = fit_widths(self.scrollable_content_region.width)
         changed = False
