@@ -26,14 +26,15 @@ class ListingMemo:
 
     def decode(self, obj: object) -> Computer | None:
         ident = obj.get("id") if isinstance(obj, dict) else None
-        if isinstance(ident, str) and isinstance(obj, dict):
-            seen = self._last.get(ident)
-            if seen is not None and seen[0] == obj:
-                self._next[ident] = seen
-                return seen[1]
+        if not isinstance(obj, dict) or not isinstance(ident, str):
+            return Computer.from_json(obj)  # wrapped, or no plain id: nothing to key it by
+        seen = self._last.get(ident)
+        if seen is not None and seen[0] == obj:
+            self._next[ident] = seen
+            return seen[1]
         computer = Computer.from_json(obj)
-        if computer is not None and isinstance(obj, dict) and computer.id == ident:
-            self._next[computer.id] = (obj, computer)
+        if computer is not None and computer.id == ident:
+            self._next[ident] = (obj, computer)
         return computer
 
     def finish(self) -> None:

@@ -141,12 +141,8 @@ class Fleet:
             return items[start : start + per_page], len(items)
         # One page of the cached order: building the whole list for each page made paging
         # through 100,000 computers (200 pages) quadratic.
-        ids = self._ordered_ids()
-        computers = self.computers
-        if len(ids) != len(computers):  # not expected: the order is dropped on every add/remove
-            listed = self.ordered()
-            return listed[start : start + per_page], len(listed)
-        return [computers[cid] for cid in ids[start : start + per_page]], len(ids)
+        ids = self._ordered_ids()  # dropped on every add and remove: every id is there
+        return [self.computers[cid] for cid in ids[start : start + per_page]], len(ids)
 
     # ---- writes --------------------------------------------------------------------------
 

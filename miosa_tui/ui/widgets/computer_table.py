@@ -568,8 +568,7 @@ class ComputerTable(DataTable[Text | str]):
         cells are worked out when they are about to be drawn (`render_lines`) or read
         (`get_row`). A poll with 500 computers in transition changed ~500 rows, of which ~45
         are on screen; building the others' cells was most of the poll's time on the loop."""
-        dirty: set[str] = set()
-        dirty_cells: set[tuple[str, str]] = set()
+        dirty: set[tuple[str, str]] = set()  # (id, column) of the cells that changed
         window = self._window()
         locations = self._row_locations
         for c in computers:
@@ -586,13 +585,12 @@ class ComputerTable(DataTable[Text | str]):
             for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
                     data[ColumnKey(key)] = after
-                    dirty.add(c.id)
-                    dirty_cells.add((c.id, key))
+                    dirty.add((c.id, key))
             self._cells[c.id] = cells
         # A stale row's lines are not reused when it scrolls in: `_freshen` gives it a new
         # version first.
         if dirty:
-            self._forget_rendering(dirty, dirty_cells)
+            self._forget_rendering(dirty)
 
     def _window(self) -> range:
         """The row indices in view (scroll offset and height)."""
@@ -668,10 +666,10 @@ class ComputerTable(DataTable[Text | str]):
     # 20-40 ms on the event loop), after every poll and every spinner frame. Here only the
     # changed rows' entries are dropped and only their lines repainted; the rest stay cached.
     # Widths are never updated (as update_cell without `update_width`).
-    def _forget_rendering(self, ids: set[str], cells: set[tuple[str, str]]) -> None:
-        """Forget the rendering of these rows, and of only these (id, column) cells in them:
-        the other cells' renderings stay valid (an AGE going from 3s to 4s re-rendered all 9
-        cells of the row)."""
+    def _forget_rendering(self, cells: set[tuple[str, str]]) -> None:
+        """Forget the rendering of these (id, column) cells and of their rows: the other cells'
+        renderings stay valid (an AGE going from 3s to 4s re-rendered all 9 cells of the row)."""
+        ids = {cid for cid, _ in cells}
         indices = {self.get_row_index(cid) for cid in ids}
         _drop(self._cell_render_cache, lambda key: (key[0].value, key[1].value) in cells)
         _drop(self._row_render_cache, lambda key: key[0] in ids)
