@@ -8,7 +8,7 @@ from pathlib import Path
 from ui_helpers import loaded_app
 
 from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.heap import YOUNG_PER_ROW, HeapSettler
+from miosa_tui.ui.heap import FULL_EVERY, HeapSettler
 
 
 def test_settles_when_the_fleet_doubles_and_restores_on_release() -> None:
@@ -18,10 +18,10 @@ def test_settles_when_the_fleet_doubles_and_restores_on_release() -> None:
         assert not heap.fleet_painted(0)  # nothing shown yet
         assert heap.fleet_painted(400)
         assert gc.get_freeze_count() > 0
-        assert gc.get_threshold()[0] == max(before[0], YOUNG_PER_ROW * 400)
+        assert gc.get_threshold() == (before[0], before[1], FULL_EVERY)
         assert not heap.fleet_painted(799)  # grown, but not doubled
         assert heap.fleet_painted(800)
-        assert gc.get_threshold()[0] == max(before[0], YOUNG_PER_ROW * 800)
+        assert gc.get_threshold() == (before[0], before[1], FULL_EVERY)
     finally:
         heap.release()
     assert gc.get_freeze_count() == 0

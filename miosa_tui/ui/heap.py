@@ -8,17 +8,23 @@ the table's rows, the modules) lives as long as the app, so it is collected once
 the permanent generation (`gc.freeze`), out of every later pass. It is settled again when the
 fleet has doubled since, and handed back to the collector (`gc.unfreeze`) when the app ends,
 so an app that ends does not leave its cycles frozen in a process that goes on (tests, serve).
-The young generation's threshold grows with the fleet too (`YOUNG_PER_ROW`).
+
+A young collection costs in proportion to the young objects, and runs in whichever thread
+allocates: a poll of 10,000 computers makes ~40,000 (the decoded objects, the listing memo's
+entries), so a young threshold grown with the fleet (3 per row, 30,000) made single young passes
+of 35-87 ms, in the listing thread as often as on the loop: the longest event-loop stalls of a
+moving fleet left alone (`benchmarks/profiles/gc_stalls_10k.txt`). The young threshold stays
+CPython's (700: passes of 1-14 ms) and the full pass, the one that walks everything unfrozen, runs
+after `FULL_EVERY` middle passes instead of 10: the objects a poll promotes are freed by reference
+counting at the next poll, not by a full pass.
 """
 
 from __future__ import annotations
 
 import gc
 
-# A poll holds about two fresh objects per computer at its peak (the decoded dict, the model).
-# A young collection in the middle of it only promotes them to older generations, where they are
-# walked again by every full pass; with room for three per row they are freed before one runs.
-YOUNG_PER_ROW = 3
+# Middle-generation passes between two full passes once settled (CPython's default is 10).
+FULL_EVERY = 1000
 
 
 class HeapSettler:
@@ -37,8 +43,8 @@ class HeapSettler:
         gc.freeze()
         if self._thresholds is None:
             self._thresholds = gc.get_threshold()
-        young, *older = self._thresholds
-        gc.set_threshold(max(young, YOUNG_PER_ROW * rows), *older)
+        young, middle, _full = self._thresholds
+        gc.set_threshold(young, middle, FULL_EVERY)
         self.settled_at, self.frozen = rows, True
         return True
 
