@@ -53,18 +53,26 @@ def test_datatable_members_the_table_overrides_or_reads() -> None:
         assert isinstance(inspect.getattr_static(DataTable, name), property), _fail(
             f"DataTable.{name} is a property"
         )
-    # ComputerTable._render_line and _render_line_in_row key their caches on these
+    # ComputerTable._render_line draws the data rows and hands the header to DataTable's; its
+    # rows and cells take their cursor and hover styles from _get_styles_to_render_cell
     assert _params(DataTable._render_line) == ["self", "y", "x1", "x2", "base_style"], _fail(
         "DataTable._render_line(self, y, x1, x2, base_style)"
     )
-    assert _params(DataTable._render_line_in_row) == [
+    assert _params(DataTable._get_styles_to_render_cell) == [
         "self",
-        "row_key",
-        "line_no",
-        "base_style",
-        "cursor_location",
-        "hover_location",
-    ], _fail("DataTable._render_line_in_row(self, row_key, line_no, base_style, cursor, hover)")
+        "is_header_cell",
+        "is_row_label_cell",
+        "is_fixed_style_cell",
+        "hover",
+        "cursor",
+        "show_cursor",
+        "show_hover_cursor",
+        "has_css_foreground_priority",
+        "has_css_background_priority",
+    ], _fail("DataTable._get_styles_to_render_cell(self, header, label, fixed, hover, cursor, ...)")
+    assert _params(DataTable._get_row_style) == ["self", "row_index", "base_style"], _fail(
+        "DataTable._get_row_style(self, row_index, base_style)"
+    )
     for name in ("get_row_index", "update_cell", "refresh_row", "move_cursor"):
         assert callable(getattr(DataTable, name, None)), _fail(f"DataTable.{name}")
 
@@ -77,7 +85,7 @@ class _TableApp(App[None]):
         yield Footer()
 
 
-async def test_datatable_caches_are_keyed_as_the_table_drops_them() -> None:
+async def test_datatable_structures_the_table_reads_and_clears() -> None:
     app = _TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         table = app.query_one(DataTable)
@@ -93,23 +101,16 @@ async def test_datatable_caches_are_keyed_as_the_table_drops_them() -> None:
         assert isinstance(row, dict) and set(row) == {"name"}, _fail(
             "_data[RowKey][ColumnKey] holds a cell"
         )
-        caches = {
-            "_cell_render_cache": table._cell_render_cache,
-            "_row_render_cache": table._row_render_cache,
-            "_row_renderable_cache": table._row_renderable_cache,
-        }
-        for name, cache in caches.items():
-            assert len(cache) > 0, _fail(f"DataTable.{name} filled by a paint")
-        for key in table._cell_render_cache.keys():  # noqa: SIM118 (LRUCache has no __iter__)
-            assert isinstance(key[0], RowKey), _fail("_cell_render_cache key[0] is the RowKey")
-        for key in table._row_render_cache.keys():  # noqa: SIM118
-            assert isinstance(key[0], RowKey), _fail("_row_render_cache key[0] is the RowKey")
-        for key in table._row_renderable_cache.keys():  # noqa: SIM118
+        # cached by row index: ComputerTable._replace_rows clears them when indices move
+        assert len(table._row_renderable_cache) > 0, _fail("_row_renderable_cache, by index")
+        for key in table._row_renderable_cache.keys():  # noqa: SIM118 (LRUCache has no __iter__)
             assert isinstance(key[1], int) and -1 <= key[1] < 5, _fail(
                 "_row_renderable_cache key[1] is the row index"
             )
-        assert callable(table._line_cache.clear), _fail("DataTable._line_cache.clear()")
-        assert callable(table._cell_render_cache.discard), _fail("LRUCache.discard(key)")
+        assert len(table._line_cache) > 0, _fail("DataTable._line_cache filled by a paint")
+        assert table._get_offsets(0) == (table._header_row_key, 0), _fail(
+            "DataTable._get_offsets(y) -> (row key, line in row), the header first"
+        )
 
 
 async def test_footer_members_the_footer_patch_uses() -> None:

@@ -243,10 +243,10 @@ def test_row_and_cell_regions_match_datatables_own() -> None:
 
 
 def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
-    """Cells are also cached by what they show (`ComputerTable._render_cell`): a cell reusing
-    another's rendering must paint exactly what DataTable's own rendering paints for it, text,
-    colours and the row/column meta that mouse clicks read, for every line: zebra stripes, the
-    cursor row, marked and pending rows, scrolled."""
+    """Rows are drawn by the table itself and cells reuse the rendering of cells that look
+    alike (`ComputerTable._row_segments`, `_cell_segments`): every line must paint exactly what
+    DataTable's own line, row and cell rendering paints, text, colours and the row/column meta
+    that mouse clicks read: zebra stripes, the cursor row, marked and pending rows, scrolled."""
     from textual.geometry import Region
     from textual.widgets import DataTable
 
@@ -271,21 +271,33 @@ def test_cells_that_look_alike_paint_as_datatable_paints_them() -> None:
             table.marked.update({"c004", "c005"})
             table.fleet.add_pending(fleet[6], ActionKind.STOP, now=0.0)  # "→ stopped"
             table.redraw(["c004", "c005", "c006"])
+            rich_cells: list[int] = []
+            rich_cell = ComputerTable._rich_cell
+
+            def counted(self: ComputerTable, *args: object) -> object:
+                rich_cells.append(1)
+                return rich_cell(self, *args)  # type: ignore[arg-type]
+
             for row in (3, 150):
                 table.move_cursor(row=row, animate=False)
                 await pilot.pause()
-                region = Region(0, 0, table.size.width, table.size.height)
-                ours = table.render_lines(region)
-                # cells were reused: fewer Rich renderings kept than cells rendered
-                kept = len(table._look_cache) + len(table._shape_cache)
-                assert 0 < kept < len(table._cell_render_cache) / 4
                 table._clear_caches()
-                original = ComputerTable._render_cell
+                region = Region(0, 0, table.size.width, table.size.height)
+                rich_cells.clear()
+                ComputerTable._rich_cell = counted  # type: ignore[method-assign,assignment]
                 try:
-                    ComputerTable._render_cell = DataTable._render_cell  # type: ignore[method-assign]
+                    ours = table.render_lines(region)
+                finally:
+                    ComputerTable._rich_cell = rich_cell  # type: ignore[method-assign]
+                # cells were reused: far fewer Rich renderings than cells drawn (9 a row)
+                assert 0 < len(rich_cells) < (region.height - 1) * 9 / 4
+                table._clear_caches()
+                original = ComputerTable._render_line
+                try:
+                    ComputerTable._render_line = DataTable._render_line  # type: ignore[method-assign]
                     theirs = table.render_lines(region)
                 finally:
-                    ComputerTable._render_cell = original  # type: ignore[method-assign]
+                    ComputerTable._render_line = original  # type: ignore[method-assign]
                 table._clear_caches()
                 assert [s.text for s in ours] == [s.text for s in theirs]
                 assert segments(ours) == segments(theirs)
@@ -304,7 +316,7 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
     from textual.geometry import Region
     from textual.widgets import DataTable
 
-    ours_row = ComputerTable._render_line_in_row
+    ours_row = ComputerTable._row_segments
 
     async def run() -> None:
         app = TableApp()
@@ -326,7 +338,7 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
                 rows_rendered.append(row_key)
                 return ours_row(self, row_key, *args, **kw)  # type: ignore[arg-type]
 
-            ComputerTable._render_line_in_row = counted  # type: ignore[method-assign,assignment]
+            ComputerTable._row_segments = counted  # type: ignore[method-assign,assignment]
             for step in ("move", "change", "scroll", "move back"):
                 if step == "move":
                     table.render_lines(region)
@@ -344,17 +356,12 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
                 ours = table.render_lines(region)
                 assert rows_rendered == []  # all from the caches
                 table._clear_caches()
-                patched = {
-                    name: getattr(ComputerTable, name)
-                    for name in ("_render_cell", "_render_line", "_render_line_in_row")
-                }
+                original = ComputerTable._render_line
                 try:
-                    for name in patched:
-                        setattr(ComputerTable, name, getattr(DataTable, name))
+                    ComputerTable._render_line = DataTable._render_line  # type: ignore[method-assign]
                     theirs = table.render_lines(region)
                 finally:
-                    for name, method in patched.items():
-                        setattr(ComputerTable, name, method)
+                    ComputerTable._render_line = original  # type: ignore[method-assign]
                 table._clear_caches()
                 assert [s.text for s in ours] == [s.text for s in theirs], step
                 assert segments(ours) == segments(theirs), step
@@ -371,4 +378,4 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
     try:
         asyncio.run(run())
     finally:
-        ComputerTable._render_line_in_row = ours_row  # type: ignore[method-assign]
+        ComputerTable._row_segments = ours_row  # type: ignore[method-assign]

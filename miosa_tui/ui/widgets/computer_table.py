@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
-from itertools import chain
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar
 
+from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,6 +22,7 @@ from textual.cache import LRUCache
 from textual.coordinate import Coordinate
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.renderables.styled import Styled
 from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
@@ -73,7 +74,6 @@ NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 # The cells of a row whose real ones are worked out when it is drawn or read (never drawn).
 UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
-K = TypeVar("K")
 # Columns whose cells hardly ever look like another row's: not worth keeping by look.
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
@@ -100,9 +100,9 @@ class ComputerTable(DataTable[Text | str]):
         clock: Callable[[], float] = time.monotonic,
         id: str | None = None,
     ) -> None:
-        # A cell's rendering by what it shows, not by where: see `_render_cell`. Set first:
+        # A cell's rendering by what it shows, not by where: see `_cell_segments`. Set first:
         # DataTable.__init__ already clears the caches.
-        self._look_cache: LRUCache[tuple[object, ...], list[list[Segment]]] = LRUCache(4096)
+        self._look_cache: LRUCache[tuple[object, ...], list[Segment]] = LRUCache(4096)
         self._shape_cache: LRUCache[
             tuple[object, ...], tuple[Style, Style, Style | None, Style]
         ] = LRUCache(1024)
@@ -114,10 +114,6 @@ class ComputerTable(DataTable[Text | str]):
         # Pending actions are the fleet's (`FleetState.pending_for`): the STATUS cell draws
         # them; `clock` is the one their start times come from.
         self.fleet = fleet if fleet is not None else FleetState()
-        # DataTable keeps 10,000 rendered cells (~23 screens); a row's change scans them all
-        # (`_drop`, 4 times a second while spinners turn). 2,000 is ~4 screens; a cell scrolled
-        # back in comes from the look caches (`_render_cell`) without Rich.
-        self._cell_render_cache = LRUCache(2000)
         self.clock = clock
         self.marked: set[str] = set()
         self.frame = 0
@@ -131,7 +127,9 @@ class ComputerTable(DataTable[Text | str]):
         self._parked: dict[str, tuple[Computer, tuple[Text | str, ...]]] = {}
         # ids whose cells are out of date, their rows out of view: see `_refresh_rows`
         self._stale: set[str] = set()
-        self._paint_styles: dict[object, Style] | None = None  # see `render_lines`
+        # What cannot change while one paint runs (see `render_lines`, `_cell_settings`)
+        self._paint_styles: dict[object, Style] | None = None
+        self._paint_settings: tuple[object, ...] | None = None
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -228,29 +226,25 @@ class ComputerTable(DataTable[Text | str]):
         return Region(x, header + row_index, width, 1)
 
     # -- rendering lines -------------------------------------------------------------------
-    # DataTable caches a row's rendering and a line's strip with the cursor's and the hover's
-    # whole coordinates in the key: every cursor move (j, k, page down) missed both caches for
-    # every row on screen and rebuilt ~45 rows of cells (most of page down's ~50 ms a key).
-    # A row looks the same wherever the cursor is, as long as it is not on that row; so here the
-    # keys carry "the cursor is on this row" and "the hover is on this row" instead, and a row
-    # version instead of clearing the line cache whenever one row changes (4 times a second
-    # while spinners turn). Only one-line data rows with no fixed columns or row labels go this
-    # way (all of this table's rows); anything else goes DataTable's.
+    # Data rows are drawn here, the header by DataTable. DataTable draws a line through
+    # `_render_line_in_row` and `_render_cell`, keyed on the cursor's and hover's whole
+    # coordinates and on `_update_count`: every cursor move missed its caches for every row on
+    # screen, every change of one cell cleared them, and each cell on the way asked ~10 reactive
+    # and style lookups. A page down draws ~45 rows never drawn before (~44 ms of the loop a key).
+    # Here a row's line is kept by "the cursor (hover) is on this row or not" and a row version
+    # bumped when its cells change (`_new_versions`), and drawn from its cells in one pass
+    # (`_row_segments`) with what cannot change during a paint worked out once per paint
+    # (`render_lines`). Every row of this table is one line, with a row cursor and no fixed
+    # columns or row labels (set in `__init__`, never changed).
+    # tests/test_ui_table_sync.py checks that every line paints as DataTable paints it.
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         width = self.size.width
         try:
-            row_key, line_no = self._get_offsets(y)
+            row_key, _ = self._get_offsets(y)
         except LookupError:
             return Strip.blank(width, base_style)
-        if (
-            row_key is self._header_row_key
-            or self.fixed_columns
-            or self._labelled_row_exists
-            or self.cursor_type != "row"
-        ):
-            return super()._render_line(y, x1, x2, base_style)
         row_index = self._row_locations.get(row_key)
-        if row_index is None:
+        if row_key is self._header_row_key or row_index is None:
             return super()._render_line(y, x1, x2, base_style)
         on_cursor = self.cursor_coordinate.row == row_index
         on_hover = self.hover_coordinate.row == row_index
@@ -258,7 +252,6 @@ class ComputerTable(DataTable[Text | str]):
             row_key,
             self._row_versions.get(row_key.value or "", 0),
             row_index,
-            line_no,
             x1,
             x2,
             width,
@@ -271,38 +264,59 @@ class ComputerTable(DataTable[Text | str]):
             self._pseudo_class_state,
         )
         strip = self._lines.get(cache_key)
-        if strip is not None:
-            return strip
-        fixed, scrollable = self._render_line_in_row(
-            row_key,
-            line_no,
-            base_style,
-            cursor_location=self.cursor_coordinate,
-            hover_location=self.hover_coordinate,
-        )
-        line = list(chain.from_iterable(fixed)) if fixed else []
-        line += line_crop(list(chain.from_iterable(scrollable)), x1, x2, width)
-        strip = Strip(line).adjust_cell_length(width, base_style).simplify()
-        self._lines[cache_key] = strip
+        if strip is None:
+            line = self._row_segments(row_key, row_index, on_cursor, on_hover, base_style)
+            strip = Strip(line_crop(line, x1, x2, width)).adjust_cell_length(width, base_style)
+            strip = self._lines[cache_key] = strip.simplify()
         return strip
 
-    def _render_line_in_row(
-        self,
-        row_key: RowKey,
-        line_no: int,
-        base_style: Style,
-        cursor_location: Coordinate,
-        hover_location: Coordinate,
-    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
-        # A row cursor or hover on another row draws this one the same: key the row's cached
-        # rendering on "on this row or not" (DataTable keys it on the whole coordinate).
-        index = self._row_locations.get(row_key) if self.cursor_type == "row" else None
-        if index is not None and index >= 0:
-            cursor_location = Coordinate(index if cursor_location.row == index else -2, 0)
-            hover_location = Coordinate(index if hover_location.row == index else -2, 0)
-        return super()._render_line_in_row(
-            row_key, line_no, base_style, cursor_location, hover_location
+    def _row_segments(
+        self, row_key: RowKey, row_index: int, cursor: bool, hover: bool, base_style: Style
+    ) -> list[Segment]:
+        """One data row's line, uncropped: each cell (`_cell_segments`) in column order, then the
+        row's style out to the table's width, as DataTable's `_render_line_in_row` lays it out
+        for a one-line row with a row cursor."""
+        row_style = self._get_row_style(row_index, base_style)
+        cells = self._data[row_key]
+        line: list[Segment] = []
+        table_width = 0
+        for column_index, column in enumerate(self.ordered_columns):
+            width = column.get_render_width(self)
+            table_width += width
+            line += self._cell_segments(
+                cells[column.key], row_index, column_index, row_style, width, cursor, hover
+            )
+        remaining = max(0, self.size.width - table_width)
+        line.append(
+            Segment(" " * remaining, self._extend_style(row_index, row_style, cursor, hover))
         )
+        return line
+
+    def _extend_style(self, row_index: int, row_style: Style, cursor: bool, hover: bool) -> Style:
+        """The style of the blank past the last column (DataTable's "extend" for a row cursor)."""
+        component, _ = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            False, False,
+        )  # fmt: skip
+        meta = Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
+        return row_style + component + meta
+
+    def _cell_settings(self) -> tuple[object, ...]:
+        """What a cell's look depends on besides its text, row style, width, cursor and hover;
+        worked out once per paint (see `render_lines`)."""
+        settings = self._paint_settings
+        if settings is None:
+            settings = (
+                self.show_cursor,
+                self._show_hover_cursor,
+                self.cursor_foreground_priority,
+                self.cursor_background_priority,
+                self._pseudo_class_state,
+                self.cell_padding,
+            )
+            if self._paint_styles is not None:  # painting: the same for every cell of it
+                self._paint_settings = settings
+        return settings
 
     def _new_versions(self, ids: Iterable[str]) -> None:
         """These rows' cells changed: their cached lines are no longer theirs."""
@@ -311,74 +325,36 @@ class ComputerTable(DataTable[Text | str]):
             versions[cid] = versions.get(cid, 0) + 1
 
     # -- rendering cells -------------------------------------------------------------------
-    # DataTable renders each cell through Rich (Padding, Styled, wrapping, cropping: ~0.2 ms a
-    # cell) and caches it by row key and position. A screen of this table is ~400 cells, all
-    # new at the first paint and after each page down (`benchmarks/profiles/`), ~90 ms of CPU
-    # on the event loop. Here a cell's rendering is also kept by how it looks:
+    # Rich renders a cell (Padding, Styled, wrapping, cropping) in ~0.2 ms; a screen of this
+    # table is ~400 cells, all new at the first paint and after each page down. Here a cell's
+    # rendering is kept by how it looks:
     # - a plain one-line text (one style, printable ASCII, no spaces at its ends: names, ids,
     #   addresses, sizes) is laid out as Rich lays it out, pad, text (cropped to the column),
     #   fill, pad, with the styles Rich gave a like cell of the same style in the same row style;
     # - any other text cell (a status with its spinner, a mark) reuses the rendering of a cell
     #   that looks the same, if there was one.
     # Each reuse gets its own row and column in the styles' meta (mouse clicks read them).
-    # Header cells and anything with a link or other meta go DataTable's way.
-    # tests/test_ui_table_sync.py checks that every line paints as DataTable paints it.
-    def _render_cell(
+    # Anything with a link or other meta is rendered by Rich every time.
+    def _cell_segments(
         self,
+        cell: object,
         row_index: int,
         column_index: int,
-        base_style: Style,
+        row_style: Style,
         width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> list[list[Segment]]:
-        render = super()._render_cell
-        if row_index < 0 or column_index < 0 or base_style.meta:
-            return render(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        if row_key is None or column_key is None:
-            return render(row_index, column_index, base_style, width, cursor, hover)
-        cell = self._data.get(row_key, {}).get(column_key)
-        row = self.rows.get(row_key)
-        if not isinstance(cell, Text) or row is None or row.height != 1:
-            return render(row_index, column_index, base_style, width, cursor, hover)
-        position_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        done = self._cell_render_cache.get(position_key)
-        if done is not None:
-            return done
+        cursor: bool,
+        hover: bool,
+    ) -> list[Segment]:
+        if not isinstance(cell, Text):
+            return self._rich_cell(cell, row_index, column_index, row_style, width, cursor, hover)
+        settings = self._cell_settings()
         setting = (
-            str(cell.style),
-            cell.justify,
-            cell.overflow,
-            cell.no_wrap,
-            cell.end,
-            cell.tab_size,
-            base_style,
-            width,
-            cursor,
-            hover,
-            row_index < self.fixed_rows or column_index < self.fixed_columns,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority,
-            self.cursor_background_priority,
-            self._pseudo_class_state,
-            self.cell_padding,
-        )
+            str(cell.style), cell.justify, cell.overflow, cell.no_wrap, cell.end,
+            cell.tab_size, row_style, width, cursor, hover, settings,
+        )  # fmt: skip
         plain = cell.plain
         pad = self.cell_padding
         inner = width - 2 * pad
-        lines: list[list[Segment]] | None = None
         simple = (
             not cell.spans
             and inner > 0
@@ -400,34 +376,56 @@ class ComputerTable(DataTable[Text | str]):
                 if fill is not None and len(plain) < inner:
                     line.append(Segment(" " * (inner - len(plain)), fill + meta))
                 line.append(Segment(" " * pad, right + meta))
-                lines = [line]
+                return line
         else:
-            look = (plain, tuple((x.start, x.end, str(x.style)) for x in cell.spans), setting)
+            spans = tuple((x.start, x.end, str(x.style)) for x in cell.spans)
+            look = (plain, spans, setting)
             template = self._look_cache.get(look)
             if template is not None:
                 meta = Style.from_meta({"row": row_index, "column": column_index})
-                lines = [
-                    [Segment(s.text, s.style + meta if s.style else meta, s.control) for s in line]
-                    for line in template
-                ]
-        if lines is not None:
-            self._cell_render_cache[position_key] = lines
-            return lines
-        lines = render(row_index, column_index, base_style, width, cursor, hover)
-        if any(s.style and s.style.link for line in lines for s in line):
-            return lines
+                return [Segment(s.text, s.style + meta if s.style else meta) for s in template]
+        line = self._rich_cell(cell, row_index, column_index, row_style, width, cursor, hover)
+        if any(s.control or (s.style and s.style.link) for s in line):
+            return line
         if simple:
-            shape = _shape_of(lines, plain, pad, inner)
+            shape = _shape_of(line, plain, pad, inner)
             if shape is not None and (shape[2] is not None or setting not in self._shape_cache):
                 self._shape_cache.discard(setting)  # LRUCache.set keeps an existing value
                 self._shape_cache[setting] = shape
-        elif column_key.value not in ONE_OF_A_KIND:
+        elif self.ordered_columns[column_index].key.value not in ONE_OF_A_KIND:
             self._look_cache[look] = [
-                [Segment(s.text, s.style.clear_meta_and_links() if s.style else None, s.control)
-                 for s in line]
-                for line in lines
-            ]  # fmt: skip
-        return lines
+                Segment(s.text, s.style.clear_meta_and_links() if s.style else None) for s in line
+            ]
+        return line
+
+    def _rich_cell(
+        self,
+        cell: object,
+        row_index: int,
+        column_index: int,
+        row_style: Style,
+        width: int,
+        cursor: bool,
+        hover: bool,
+    ) -> list[Segment]:
+        """A data cell rendered by Rich, as DataTable's `_render_cell` renders a cell of a
+        one-line row: padded, styled with the row, cursor and hover styles, never wrapped."""
+        component, post = self._get_styles_to_render_cell(
+            False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
+            self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
+        )  # fmt: skip
+        meta = Style.from_meta({"row": row_index, "column": column_index})
+        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+        renderable = cell if isinstance(cell, Text) else Text(str(cell))
+        lines = self.app.console.render_lines(
+            Styled(
+                Padding(renderable, (0, self.cell_padding)),
+                pre_style=row_style + meta + component,
+                post_style=post,
+            ),
+            options,
+        )
+        return lines[0]
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -520,17 +518,15 @@ class ComputerTable(DataTable[Text | str]):
             rows[key] = Row(key, 1)
         self._row_locations = TwoWayDict({RowKey(cid): i for i, cid in enumerate(order)})
         self._require_update_dimensions = True
-        # Row indices moved: drop what is cached by index. What is cached by row key (each
-        # cell's and each row's rendering, zebra stripe and cursor in their keys) stays valid,
-        # except for the rows coming in. DataTable would bump `_update_count`, which every
-        # render cache is keyed on: each filter step and each poll that moved rows under a
-        # filter re-rendered every visible cell through Rich.
+        # Row indices moved: drop what DataTable caches by index (the header's lines). Each
+        # row's lines (`_lines`) have its index and version in their key; the rows coming in
+        # get a new version. DataTable would bump `_update_count`, which every render cache is
+        # keyed on: each filter step and each poll that moved rows under a filter re-rendered
+        # every visible cell.
         self._row_renderable_cache.clear()
         self._line_cache.clear()
         if fresh:
             self._new_versions(fresh)
-            _drop(self._cell_render_cache, lambda key: key[0] in fresh)
-            _drop(self._row_render_cache, lambda key: key[0] in fresh)
         self.cursor_coordinate = self.cursor_coordinate  # clamped to the new row count
         if was_empty and rows:
             self._highlight_cursor()  # as add_row does for the first row
@@ -568,7 +564,7 @@ class ComputerTable(DataTable[Text | str]):
         cells are worked out when they are about to be drawn (`render_lines`) or read
         (`get_row`). A poll with 500 computers in transition changed ~500 rows, of which ~45
         are on screen; building the others' cells was most of the poll's time on the loop."""
-        dirty: set[tuple[str, str]] = set()  # (id, column) of the cells that changed
+        dirty: set[str] = set()  # ids of the rows with a cell that changed
         window = self._window()
         locations = self._row_locations
         for c in computers:
@@ -585,7 +581,7 @@ class ComputerTable(DataTable[Text | str]):
             for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
                 if _plain(before) != _plain(after) or _style(before) != _style(after):
                     data[ColumnKey(key)] = after
-                    dirty.add((c.id, key))
+                    dirty.add(c.id)
             self._cells[c.id] = cells
         # A stale row's lines are not reused when it scrolls in: `_freshen` gives it a new
         # version first.
@@ -600,7 +596,8 @@ class ComputerTable(DataTable[Text | str]):
 
     def _freshen(self, ids: set[str]) -> None:
         """Work out the cells of these stale rows now (they are about to be drawn or read) and
-        drop their cached rendering; no repaint asked for (this runs while painting)."""
+        give them a new version (their cached lines are not theirs any more); no repaint asked
+        for (this runs while painting)."""
         ids &= self._stale
         if not ids:
             return
@@ -610,11 +607,6 @@ class ComputerTable(DataTable[Text | str]):
             cells = self._cells_for(self._computers[cid])
             self._cells[cid] = cells
             self._data[RowKey(cid)] = dict(zip(columns, cells, strict=False))
-        locations = self._row_locations
-        indices = {locations.get(RowKey(cid)) for cid in ids}
-        _drop(self._cell_render_cache, lambda key: key[0] in ids)
-        _drop(self._row_render_cache, lambda key: key[0] in ids)
-        _drop(self._row_renderable_cache, lambda key: key[1] in indices)
         self._new_versions(ids)
 
     def render_lines(self, crop: Region) -> list[Strip]:
@@ -622,12 +614,13 @@ class ComputerTable(DataTable[Text | str]):
             self._freshen(set(self._on_screen()))
         # DataTable asks for its own rich_style and for its row style's (each walks the widget's
         # ancestors to blend backgrounds) on every line: 3 walks a line, ~10 ms a screen. They
-        # cannot change while one paint runs, so each is worked out once per paint.
+        # cannot change while one paint runs, so each is worked out once per paint, as are the
+        # reactives every cell's look depends on (`_cell_settings`).
         self._paint_styles = {}
         try:
             return super().render_lines(crop)
         finally:
-            self._paint_styles = None
+            self._paint_styles = self._paint_settings = None
 
     @property
     def rich_style(self) -> Style:
@@ -664,16 +657,11 @@ class ComputerTable(DataTable[Text | str]):
     # DataTable.update_cell bumps `_update_count`, which every render cache is keyed on, and
     # clears those caches: the next paint re-renders every visible cell (~400 Rich renders,
     # 20-40 ms on the event loop), after every poll and every spinner frame. Here only the
-    # changed rows' entries are dropped and only their lines repainted; the rest stay cached.
+    # changed rows get a new version and only their lines are repainted; the rest stay cached.
     # Widths are never updated (as update_cell without `update_width`).
-    def _forget_rendering(self, cells: set[tuple[str, str]]) -> None:
-        """Forget the rendering of these (id, column) cells and of their rows: the other cells'
-        renderings stay valid (an AGE going from 3s to 4s re-rendered all 9 cells of the row)."""
-        ids = {cid for cid, _ in cells}
+    def _forget_rendering(self, ids: set[str]) -> None:
+        """Forget the cached lines of these rows and repaint those on screen."""
         indices = {self.get_row_index(cid) for cid in ids}
-        _drop(self._cell_render_cache, lambda key: (key[0].value, key[1].value) in cells)
-        _drop(self._row_render_cache, lambda key: key[0] in ids)
-        _drop(self._row_renderable_cache, lambda key: key[1] in indices)
         self._new_versions(ids)
         # DataTable.refresh_row sums the heights of every row above (O(rows) per call); ours
         # are all one line high, so a row's line is its index below the header.
@@ -792,21 +780,12 @@ class ComputerTable(DataTable[Text | str]):
             self.post_message(self.MarksChanged())
 
 
-def _drop(cache: LRUCache[K, Any], stale: Callable[[K], bool]) -> None:
-    """Discard the entries of a Textual LRUCache whose key `stale` picks."""
-    for key in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (no __iter__)
-        cache.discard(key)
-
-
 def _shape_of(
-    lines: list[list[Segment]], plain: str, pad: int, inner: int
+    line: list[Segment], plain: str, pad: int, inner: int
 ) -> tuple[Style, Style, Style | None, Style] | None:
     """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly
     those segments: pad, the text (cropped to the column), the fill (only for a text shorter
     than the column, else None), pad. None for anything else."""
-    if len(lines) != 1:
-        return None
-    line = lines[0]
     short = len(plain) < inner
     if len(line) != (4 if short else 3) or any(s.control or not s.style for s in line):
         return None
