@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from hostile_api import CLIP_PAYLOAD, ESC, NAMES, TITLE_MARK, URLS, HostileApi
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.text import Text
 
 from miosa_tui import cli
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.safe_text import (
     clip,
+    escape_char,
     has_control,
     is_hidden,
     json_escape_hidden,
@@ -199,6 +202,12 @@ def test_printable(raw: object, shown: str) -> None:
     assert printable(raw) == shown
     assert not has_control(printable(raw))
     assert printable(printable(raw)) == printable(raw)  # idempotent
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.characters(max_codepoint=0x7F)))
+def test_printable_escapes_exactly_the_hidden_characters(raw: str) -> None:
+    # `printable` returns printable ASCII as it is without looking at each character
+    assert printable(raw) == "".join(escape_char(c) if is_hidden(c) else c for c in raw)
 
 
 def test_printable_multiline_and_limit() -> None:
