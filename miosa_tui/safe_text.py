@@ -68,9 +68,8 @@ def printable(value: object, *, limit: int | None = None, multiline: bool = Fals
     tab becomes a space. `limit` cuts the result to that many terminal cells, ending in an ellipsis.
     """
     text = as_text(value)
-    if (
-        text.isascii() and text.isprintable()
-    ):  # no ASCII character outside \x00-\x1f, \x7f is hidden
+    # Printable ASCII (0x20-0x7e) holds nothing hidden: a table of names and ids is all of it.
+    if text.isascii() and text.isprintable():
         return text if limit is None else clip(text, limit)
     out: list[str] = []
     for char in text:
