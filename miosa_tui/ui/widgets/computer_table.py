@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.renderables.styled import Styled
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets.data_table import CellKey, ColumnKey, Row, RowDoesNotExist, RowKey
+from textual.widgets.data_table import ColumnKey, Row, RowDoesNotExist, RowKey
 
 from miosa_tui.api.models import Computer
 from miosa_tui.fleet.diff import RowChanges, row_changes
@@ -74,6 +74,7 @@ NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 # The cells of a row whose real ones are worked out when it is drawn or read (never drawn).
 UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
+RowData = dict[ColumnKey, Text | str]  # DataTable's cells of one row (`_data[row_key]`)
 # Columns whose cells hardly ever look like another row's: not worth keeping by look.
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
@@ -123,8 +124,12 @@ class ComputerTable(DataTable[Text | str]):
         self._since: dict[str, float] = {}
         self._transitional: set[str] = set()  # shown ids in a transitional status (tick redraws)
         self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
-        # id -> (computer, cells) of rows a filter hid: see `_unpark`
-        self._parked: dict[str, tuple[Computer, tuple[Text | str, ...]]] = {}
+        # id -> (computer, cells, DataTable's cells by column) of rows a filter hid: `_unpark`
+        self._parked: dict[str, tuple[Computer, tuple[Text | str, ...], RowData]] = {}
+        # DataTable's cells by column of every row not drawn yet (`UNSEEN`): one dict for all.
+        # A row's dict is replaced when its cells change, never changed in place, so rows can
+        # share one.
+        self._unseen: RowData = {}
         # ids whose cells are out of date, their rows out of view: see `_refresh_rows`
         self._stale: set[str] = set()
         # What cannot change while one paint runs (see `render_lines`, `_cell_settings`)
@@ -134,6 +139,7 @@ class ComputerTable(DataTable[Text | str]):
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
+        self._unseen = self._row_data(UNSEEN)
 
     def on_resize(self) -> None:
         self._fit_columns()
@@ -478,7 +484,7 @@ class ComputerTable(DataTable[Text | str]):
             self._forget(cid)
         check = None if dirty is None else set(dirty)
         changed: list[Computer] = []
-        fresh: dict[str, tuple[Text | str, ...]] = {}
+        fresh: dict[str, RowData] = {}  # DataTable's cells of each row coming in
         for c in computers:
             old = self._computers.get(c.id)
             if old is None or old.status != c.status:
@@ -486,7 +492,7 @@ class ComputerTable(DataTable[Text | str]):
                 self._track(c)
             self._computers[c.id] = c
             if c.id in changes.added:
-                fresh[c.id] = self._cells[c.id] = self._unpark(c)
+                self._cells[c.id], fresh[c.id] = self._unpark(c)
             elif check is None or c.id in check:
                 changed.append(c)
         if not changes.is_empty:
@@ -499,7 +505,7 @@ class ComputerTable(DataTable[Text | str]):
         self,
         order: list[str],
         changes: RowChanges,
-        fresh: dict[str, tuple[Text | str, ...]],
+        fresh: dict[str, RowData],
     ) -> None:
         """Drop the removed rows, add the fresh ones and lay every row out in `order`, in one
         pass over DataTable's row structures (what remove_row/add_row/sort do, batched)."""
@@ -508,13 +514,11 @@ class ComputerTable(DataTable[Text | str]):
         for cid in changes.removed:
             key = RowKey(cid)
             rows.pop(key, None)
-            for column in data.pop(key, {}):
-                if self._updated_cells:  # only update_cell fills it; this class never calls it
-                    self._updated_cells.discard(CellKey(key, column))
-        columns = [column.key for column in self.ordered_columns]
-        for cid, cells in fresh.items():
+            data.pop(key, None)
+        # (DataTable's `_updated_cells` is filled by update_cell only, never called here.)
+        for cid, row_data in fresh.items():
             key = RowKey(cid)
-            data[key] = dict(zip(columns, cells, strict=False))
+            data[key] = row_data
             rows[key] = Row(key, 1)
         self._row_locations = TwoWayDict({RowKey(cid): i for i, cid in enumerate(order)})
         self._require_update_dimensions = True
@@ -577,11 +581,15 @@ class ComputerTable(DataTable[Text | str]):
             self._stale.discard(c.id)
             cells = self._cells_for(c)
             old = self._cells.get(c.id, ())
-            data = self._data[RowKey(c.id)]
-            for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False):
-                if _plain(before) != _plain(after) or _style(before) != _style(after):
-                    data[ColumnKey(key)] = after
-                    dirty.add(c.id)
+            changed = [
+                (ColumnKey(key), after)
+                for (key, _, _), before, after in zip(COLUMNS, old, cells, strict=False)
+                if _plain(before) != _plain(after) or _style(before) != _style(after)
+            ]
+            if changed:  # a new dict: rows share theirs (see `_unseen`)
+                key = RowKey(c.id)
+                self._data[key] = {**self._data[key], **dict(changed)}
+                dirty.add(c.id)
             self._cells[c.id] = cells
         # A stale row's lines are not reused when it scrolls in: `_freshen` gives it a new
         # version first.
@@ -602,12 +610,15 @@ class ComputerTable(DataTable[Text | str]):
         if not ids:
             return
         self._stale -= ids
-        columns = [column.key for column in self.ordered_columns]
         for cid in ids:
             cells = self._cells_for(self._computers[cid])
             self._cells[cid] = cells
-            self._data[RowKey(cid)] = dict(zip(columns, cells, strict=False))
+            self._data[RowKey(cid)] = self._row_data(cells)
         self._new_versions(ids)
+
+    def _row_data(self, cells: Sequence[Text | str]) -> RowData:
+        """DataTable's cells of a row by column key (its `_data[row_key]`)."""
+        return dict(zip((column.key for column in self.ordered_columns), cells, strict=False))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._stale:
@@ -675,15 +686,16 @@ class ComputerTable(DataTable[Text | str]):
     def _forget(self, cid: str) -> None:
         cells = self._cells.pop(cid, None)
         computer = self._computers.pop(cid, None)
+        row_data = self._data.get(RowKey(cid))
         if cid in self._stale:
             self._stale.discard(cid)  # its cells are out of date: nothing worth keeping
-        elif cells is not None and computer is not None:
-            self._parked[cid] = (computer, cells)
+        elif cells is not None and computer is not None and row_data is not None:
+            self._parked[cid] = (computer, cells, row_data)
         self._since.pop(cid, None)
         self._transitional.discard(cid)
         self.marked.discard(cid)
 
-    def _unpark(self, c: Computer) -> tuple[Text | str, ...]:
+    def _unpark(self, c: Computer) -> tuple[tuple[Text | str, ...], RowData]:
         """The cells of a row coming (back) into view: those it had when it left, when the
         computer is the same object and nothing time-dependent is drawn (clearing a filter over
         10,000 computers rebuilt ~90,000 cells); else the row is stale until drawn or read.
@@ -697,11 +709,11 @@ class ComputerTable(DataTable[Text | str]):
             and c.id not in self.fleet.pending
             and c.id not in self._transitional
         ):
-            return parked[1]
+            return parked[1], parked[2]
         # Worked out when drawn or read (see `_refresh_rows`): clearing a filter over 10,000
         # computers after a poll replaced them built ~90,000 cells here.
         self._stale.add(c.id)
-        return UNSEEN
+        return UNSEEN, self._unseen
 
     def forget_parked(self, ids: Iterable[str]) -> None:
         """These computers are gone from the fleet: drop the cells kept for their return."""
