@@ -15,6 +15,7 @@ from rich.padding import Padding
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual._segment_tools import line_crop
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
@@ -74,7 +75,12 @@ NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 # The cells of a row whose real ones are worked out when it is drawn or read (never drawn).
 UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
+# A plain cell's look (`_shape_of`): the styles of pad, text, fill, pad, and "all one style".
+Shape = tuple[Style, Style, Style | None, Style, bool]
 RowData = dict[ColumnKey, Text | str]  # DataTable's cells of one row (`_data[row_key]`)
+# The meta of a data cell's styles (its column) and of the blank past the last column.
+COLUMN_META = tuple(Style.from_meta({"column": index}) for index in range(len(COLUMNS)))
+OUT_OF_BOUNDS = Style.from_meta({"out_of_bounds": True})
 # Columns whose cells hardly ever look like another row's: not worth keeping by look.
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
@@ -104,9 +110,7 @@ class ComputerTable(DataTable[Text | str]):
         # A cell's rendering by what it shows, not by where: see `_cell_segments`. Set first:
         # DataTable.__init__ already clears the caches.
         self._look_cache: LRUCache[tuple[object, ...], list[Segment]] = LRUCache(4096)
-        self._shape_cache: LRUCache[
-            tuple[object, ...], tuple[Style, Style, Style | None, Style]
-        ] = LRUCache(1024)
+        self._shape_cache: LRUCache[tuple[object, ...], Shape] = LRUCache(4096)
         # Each row's lines by what they show (see `_render_line`); a row's version grows with
         # every change of its cells.
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
@@ -271,9 +275,12 @@ class ComputerTable(DataTable[Text | str]):
         )
         strip = self._lines.get(cache_key)
         if strip is None:
+            # Not simplified: neighbouring cells of one style stay apart, as DataTable's (which
+            # differ in their meta) do. Merged, an SVG screenshot draws the run as one text and
+            # glyphs wider than a cell ("●", "…") push the next columns off their places.
             line = self._row_segments(row_key, row_index, on_cursor, on_hover, base_style)
             strip = Strip(line_crop(line, x1, x2, width)).adjust_cell_length(width, base_style)
-            strip = self._lines[cache_key] = strip.simplify()
+            self._lines[cache_key] = strip
         return strip
 
     def _row_segments(
@@ -290,22 +297,19 @@ class ComputerTable(DataTable[Text | str]):
             width = column.get_render_width(self)
             table_width += width
             line += self._cell_segments(
-                cells[column.key], row_index, column_index, row_style, width, cursor, hover
+                cells[column.key], column_index, row_style, width, cursor, hover
             )
         remaining = max(0, self.size.width - table_width)
-        line.append(
-            Segment(" " * remaining, self._extend_style(row_index, row_style, cursor, hover))
-        )
+        line.append(Segment(" " * remaining, self._extend_style(row_style, cursor, hover)))
         return line
 
-    def _extend_style(self, row_index: int, row_style: Style, cursor: bool, hover: bool) -> Style:
+    def _extend_style(self, row_style: Style, cursor: bool, hover: bool) -> Style:
         """The style of the blank past the last column (DataTable's "extend" for a row cursor)."""
         component, _ = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             False, False,
         )  # fmt: skip
-        meta = Style.from_meta({"row": row_index, "column": 0, "out_of_bounds": True})
-        return row_style + component + meta
+        return row_style + component + OUT_OF_BOUNDS
 
     def _cell_settings(self) -> tuple[object, ...]:
         """What a cell's look depends on besides its text, row style, width, cursor and hover;
@@ -339,12 +343,16 @@ class ComputerTable(DataTable[Text | str]):
     #   fill, pad, with the styles Rich gave a like cell of the same style in the same row style;
     # - any other text cell (a status with its spinner, a mark) reuses the rendering of a cell
     #   that looks the same, if there was one.
-    # Each reuse gets its own row and column in the styles' meta (mouse clicks read them).
-    # Anything with a link or other meta is rendered by Rich every time.
+    # Data cells carry their column in their meta, not their row: DataTable puts both in each
+    # cell's styles for the mouse, a new Style for every segment drawn. With the column only, a
+    # cell's styles are the same on every row and kept with its look; a click or hover finds
+    # its row from where it lands (`_data_cell_at`). The column keeps two cells of one style
+    # apart: merged into one run, an SVG screenshot (Rich's export) draws it as one text, where
+    # a glyph wider than its cell in the fallback font pushes the next columns off their
+    # places. Anything with a link is rendered by Rich every time.
     def _cell_segments(
         self,
         cell: object,
-        row_index: int,
         column_index: int,
         row_style: Style,
         width: int,
@@ -352,11 +360,12 @@ class ComputerTable(DataTable[Text | str]):
         hover: bool,
     ) -> list[Segment]:
         if not isinstance(cell, Text):
-            return self._rich_cell(cell, row_index, column_index, row_style, width, cursor, hover)
+            rendered = self._rich_cell(cell, column_index, row_style, width, cursor, hover)
+            return list(Segment.simplify(rendered))
         settings = self._cell_settings()
         setting = (
             str(cell.style), cell.justify, cell.overflow, cell.no_wrap, cell.end,
-            cell.tab_size, row_style, width, cursor, hover, settings,
+            cell.tab_size, column_index, row_style, width, cursor, hover, settings,
         )  # fmt: skip
         plain = cell.plain
         pad = self.cell_padding
@@ -373,41 +382,41 @@ class ComputerTable(DataTable[Text | str]):
         if simple:
             shape = self._shape_cache.get(setting)
             if shape is not None and (shape[2] is not None or len(plain) >= inner):
-                left, text, fill, right = shape
-                meta = Style.from_meta({"row": row_index, "column": column_index})
+                left, text, fill, right, uniform = shape
                 shown = plain[:inner]
                 if len(plain) > inner and cell.overflow == "ellipsis":
                     shown = plain[: inner - 1] + "…"  # as Rich's Text.truncate cuts it
-                line = [Segment(" " * pad, left + meta), Segment(shown, text + meta)]
+                if uniform:  # one style throughout: one segment, as DataTable's simplify makes it
+                    return [Segment(" " * pad + shown.ljust(inner) + " " * pad, text)]
+                line = [Segment(" " * pad, left), Segment(shown, text)]
                 if fill is not None and len(plain) < inner:
-                    line.append(Segment(" " * (inner - len(plain)), fill + meta))
-                line.append(Segment(" " * pad, right + meta))
+                    line.append(Segment(" " * (inner - len(plain)), fill))
+                line.append(Segment(" " * pad, right))
                 return line
         else:
             spans = tuple((x.start, x.end, str(x.style)) for x in cell.spans)
             look = (plain, spans, setting)
             template = self._look_cache.get(look)
             if template is not None:
-                meta = Style.from_meta({"row": row_index, "column": column_index})
-                return [Segment(s.text, s.style + meta if s.style else meta) for s in template]
-        line = self._rich_cell(cell, row_index, column_index, row_style, width, cursor, hover)
+                return template  # segments never change: the caller only copies them
+        rendered = self._rich_cell(cell, column_index, row_style, width, cursor, hover)
+        # One segment for each run of one style within the cell, never across cells (see
+        # `_render_line`).
+        line = list(Segment.simplify(rendered))
         if any(s.control or (s.style and s.style.link) for s in line):
             return line
         if simple:
-            shape = _shape_of(line, plain, pad, inner)
+            shape = _shape_of(rendered, plain, pad, inner)
             if shape is not None and (shape[2] is not None or setting not in self._shape_cache):
                 self._shape_cache.discard(setting)  # LRUCache.set keeps an existing value
                 self._shape_cache[setting] = shape
         elif self.ordered_columns[column_index].key.value not in ONE_OF_A_KIND:
-            self._look_cache[look] = [
-                Segment(s.text, s.style.clear_meta_and_links() if s.style else None) for s in line
-            ]
+            self._look_cache[look] = line
         return line
 
     def _rich_cell(
         self,
         cell: object,
-        row_index: int,
         column_index: int,
         row_style: Style,
         width: int,
@@ -415,23 +424,69 @@ class ComputerTable(DataTable[Text | str]):
         hover: bool,
     ) -> list[Segment]:
         """A data cell rendered by Rich, as DataTable's `_render_cell` renders a cell of a
-        one-line row: padded, styled with the row, cursor and hover styles, never wrapped."""
+        one-line row: padded, styled with the row, cursor and hover styles, never wrapped; its
+        meta holds the column only (see `_cell_segments`)."""
         component, post = self._get_styles_to_render_cell(
             False, False, False, hover, cursor, self.show_cursor, self._show_hover_cursor,
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )  # fmt: skip
-        meta = Style.from_meta({"row": row_index, "column": column_index})
         options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
         renderable = cell if isinstance(cell, Text) else Text(str(cell))
         lines = self.app.console.render_lines(
             Styled(
                 Padding(renderable, (0, self.cell_padding)),
-                pre_style=row_style + meta + component,
+                pre_style=row_style + COLUMN_META[column_index] + component,
                 post_style=post,
             ),
             options,
         )
         return lines[0]
+
+    # -- the mouse over data rows ----------------------------------------------------------
+    # DataTable reads the row and column under the mouse from the meta of the segment there;
+    # data rows have none (see `_cell_segments`), so a click or a hover over one is placed
+    # from its position. What follows is DataTable's handling for a row cursor; the header
+    # keeps DataTable's own (its segments carry the meta).
+    def _data_cell_at(self, event: events.MouseEvent) -> Coordinate | None:
+        """The (row, column) of the data row under the mouse; None over the header, below the
+        last row or outside the table. Past the last column is column 0, as DataTable's meta
+        there says."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        header = self.header_height if self.show_header else 0
+        row = offset.y - header + int(self.scroll_offset.y)
+        if offset.y < header or not 0 <= row < self.row_count:
+            return None
+        x = offset.x + int(self.scroll_offset.x)
+        for index, column in enumerate(self.ordered_columns):
+            x -= column.get_render_width(self)
+            if x < 0:
+                return Coordinate(row, index)
+        return Coordinate(row, 0)
+
+    async def _on_click(self, event: events.Click) -> None:
+        at = self._data_cell_at(event)
+        if at is None:
+            return  # DataTable's handler runs next (the header, or nothing)
+        event.prevent_default()  # no handler further up the classes: this is DataTable's
+        self._set_hover_cursor(True)
+        if self.show_cursor and self.cursor_type != "none":
+            selected = at == self.cursor_coordinate
+            self.cursor_coordinate = at
+            if selected:
+                self._post_selected_message()  # type: ignore[no-untyped-call]
+            self._scroll_cursor_into_view(animate=True)
+            event.stop()
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        at = self._data_cell_at(event)
+        if at is None:
+            return  # DataTable's: the header's meta, or no hover
+        event.prevent_default()
+        self._set_hover_cursor(True)
+        if self.show_cursor and self.cursor_type != "none":
+            self.hover_coordinate = at
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -792,12 +847,11 @@ class ComputerTable(DataTable[Text | str]):
             self.post_message(self.MarksChanged())
 
 
-def _shape_of(
-    line: list[Segment], plain: str, pad: int, inner: int
-) -> tuple[Style, Style, Style | None, Style] | None:
+def _shape_of(line: list[Segment], plain: str, pad: int, inner: int) -> Shape | None:
     """The styles of pad, text, fill and pad in a one-line cell Rich rendered as exactly
     those segments: pad, the text (cropped to the column), the fill (only for a text shorter
-    than the column, else None), pad. None for anything else."""
+    than the column, else None), pad, and whether they are all one style. None for anything
+    else."""
     short = len(plain) < inner
     if len(line) != (4 if short else 3) or any(s.control or not s.style for s in line):
         return None
@@ -808,8 +862,9 @@ def _shape_of(
         or (short and line[2].text != " " * (inner - len(plain)))
     ):
         return None
-    styles = [s.style.clear_meta_and_links() for s in line if s.style]
-    return styles[0], styles[1], styles[2] if short else None, styles[-1]
+    styles = [s.style for s in line if s.style]
+    uniform = all(style == styles[0] for style in styles)
+    return styles[0], styles[1], styles[2] if short else None, styles[-1], uniform
 
 
 def _short_template(template: str | None) -> str:
