@@ -136,6 +136,8 @@ class ComputerTable(DataTable[Text | str]):
         self._unseen: RowData = {}
         # ids whose cells are out of date, their rows out of view: see `_refresh_rows`
         self._stale: set[str] = set()
+        # One RowKey per id (see `_key`)
+        self._keys: dict[str, RowKey] = {}
         # What cannot change while one paint runs (see `render_lines`, `_cell_settings`)
         self._paint_styles: dict[object, Style] | None = None
         self._paint_settings: tuple[object, ...] | None = None
@@ -567,15 +569,16 @@ class ComputerTable(DataTable[Text | str]):
         was_empty = not self.rows
         rows, data = self.rows, self._data
         for cid in changes.removed:
-            key = RowKey(cid)
+            key = self._key(cid)
             rows.pop(key, None)
             data.pop(key, None)
         # (DataTable's `_updated_cells` is filled by update_cell only, never called here.)
         for cid, row_data in fresh.items():
-            key = RowKey(cid)
+            key = self._key(cid)
             data[key] = row_data
             rows[key] = Row(key, 1)
-        self._row_locations = TwoWayDict({RowKey(cid): i for i, cid in enumerate(order)})
+        key_of = self._key
+        self._row_locations = TwoWayDict({key_of(cid): i for i, cid in enumerate(order)})
         self._require_update_dimensions = True
         # Row indices moved: drop what DataTable caches by index (the header's lines). Each
         # row's lines (`_lines`) have its index and version in their key; the rows coming in
@@ -627,7 +630,7 @@ class ComputerTable(DataTable[Text | str]):
         window = self._window()
         locations = self._row_locations
         for c in computers:
-            index = locations.get(RowKey(c.id))
+            index = locations.get(self._key(c.id))
             if index is None:
                 continue
             if index not in window:
@@ -642,7 +645,7 @@ class ComputerTable(DataTable[Text | str]):
                 if _plain(before) != _plain(after) or _style(before) != _style(after)
             ]
             if changed:  # a new dict: rows share theirs (see `_unseen`)
-                key = RowKey(c.id)
+                key = self._key(c.id)
                 self._data[key] = {**self._data[key], **dict(changed)}
                 dirty.add(c.id)
             self._cells[c.id] = cells
@@ -668,8 +671,18 @@ class ComputerTable(DataTable[Text | str]):
         for cid in ids:
             cells = self._cells_for(self._computers[cid])
             self._cells[cid] = cells
-            self._data[RowKey(cid)] = self._row_data(cells)
+            self._data[self._key(cid)] = self._row_data(cells)
         self._new_versions(ids)
+
+    def _key(self, cid: str) -> RowKey:
+        """The RowKey of a computer id, always the same object: DataTable's dictionaries are
+        keyed by RowKeys, whose equality is a Python method; a lookup with the very key the
+        entry holds stops at identity (`is`) instead of calling it (a filter step over 10,000
+        rows looked up each row's key 3-4 times with a new one)."""
+        key = self._keys.get(cid)
+        if key is None:
+            key = self._keys[cid] = RowKey(cid)
+        return key
 
     def _row_data(self, cells: Sequence[Text | str]) -> RowData:
         """DataTable's cells of a row by column key (its `_data[row_key]`)."""
@@ -741,7 +754,7 @@ class ComputerTable(DataTable[Text | str]):
     def _forget(self, cid: str) -> None:
         cells = self._cells.pop(cid, None)
         computer = self._computers.pop(cid, None)
-        row_data = self._data.get(RowKey(cid))
+        row_data = self._data.get(self._key(cid))
         if cid in self._stale:
             self._stale.discard(cid)  # its cells are out of date: nothing worth keeping
         elif cells is not None and computer is not None and row_data is not None:
@@ -771,9 +784,11 @@ class ComputerTable(DataTable[Text | str]):
         return UNSEEN, self._unseen
 
     def forget_parked(self, ids: Iterable[str]) -> None:
-        """These computers are gone from the fleet: drop the cells kept for their return."""
+        """These computers are gone from the fleet: drop the cells kept for their return and
+        their row key."""
         for cid in ids:
             self._parked.pop(cid, None)
+            self._keys.pop(cid, None)
 
     def _restore_cursor(self, keep: str | None) -> None:
         if keep is None or keep not in self._cells:
