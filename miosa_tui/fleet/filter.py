@@ -52,6 +52,13 @@ class Term:
     key: str | None  # None: free word over every field
     values: tuple[str, ...]  # lower-cased; any one may match
     negate: bool = False
+    # `values` as a status or a size (aliases mapped), worked out once, not per computer
+    _normalized: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        normalize = {"status": normalize_status, "size": normalize_size}.get(self.key or "")
+        wanted = frozenset(normalize(v) for v in self.values) if normalize else frozenset()
+        object.__setattr__(self, "_normalized", wanted)
 
     def matches(self, computer: Computer, problems: Mapping[str, str] | None = None) -> bool:
         return self._hit(computer, problems or {}) != self.negate
@@ -67,10 +74,9 @@ class Term:
             return any(v in h for v in self.values for h in haystack)
         value = (_FIELDS[self.key](computer) or "").lower()
         if self.key == "status":
-            raw = (computer.raw_status or "").lower()
-            return any(normalize_status(v) == value or v == raw for v in self.values)
+            return value in self._normalized or (computer.raw_status or "").lower() in self.values
         if self.key == "size":
-            return any(normalize_size(v) == value for v in self.values)
+            return value in self._normalized
         return any(v in value for v in self.values)
 
     def describe(self) -> str:
