@@ -91,6 +91,18 @@ def send_keys(app: Any, keys: list[str], gap: float) -> tuple[threading.Thread, 
     return thread, sent
 
 
+async def fleet_listed(pilot: Any, app: Any, fleet: int) -> Any:
+    """Wait for the dashboard's poller and its first whole listing of `fleet` computers; the
+    ComputerTable."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
+
+    screen = app.dashboard
+    await wait_until(pilot, lambda: screen.poller is not None, "the poller")
+    table = screen.query_one(ComputerTable)
+    await wait_until(pilot, lambda: table.row_count >= fleet, "the first load")
+    return table
+
+
 class Painted:
     """Times at which the screen was repainted after a given moment (call_after_refresh)."""
 
@@ -301,14 +313,10 @@ async def moving_fleet(args: argparse.Namespace, base_url: str) -> dict[str, Any
 
 async def settled_fleet(args: argparse.Namespace, base_url: str) -> tuple[float, float]:
     """(process CPU with the fleet settled, the same with polling paused)."""
-    from miosa_tui.ui.widgets.computer_table import ComputerTable
-
     app = make_app(base_url)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.dashboard
-        await wait_until(pilot, lambda: screen.poller is not None, "the poller")
-        table = screen.query_one(ComputerTable)
-        await wait_until(pilot, lambda: table.row_count >= args.fleet, "the first load")
+        await fleet_listed(pilot, app, args.fleet)
         await wait_until(pilot, lambda: not app.fleet.any_transitional, "a settled fleet")
         await pilot.pause(2.0)
         polling = await cpu_window(pilot, args.window)

@@ -31,7 +31,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _common import StallMonitor, sim_process
-from bench_interactive import SIZE, make_app, send_keys, wait_until
+from bench_interactive import SIZE, fleet_listed, make_app, send_keys, wait_until
 
 
 class Recorder:
@@ -73,14 +73,9 @@ def thread_done(thread: threading.Thread) -> Callable[[], bool]:
 
 
 async def run(args: argparse.Namespace, base_url: str) -> None:
-    from miosa_tui.ui.widgets.computer_table import ComputerTable
-
     app = make_app(base_url)
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.dashboard
-        await wait_until(pilot, lambda: screen.poller is not None, "the poller")
-        table = screen.query_one(ComputerTable)
-        await wait_until(pilot, lambda: table.row_count >= args.fleet, "the first load")
+        table = await fleet_listed(pilot, app, args.fleet)
         await pilot.pause(3.0)
         if args.thresholds:
             gc.set_threshold(*(int(n) for n in args.thresholds.split(",")))

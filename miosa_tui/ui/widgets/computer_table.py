@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.padding import Padding
 from rich.segment import Segment
@@ -75,6 +75,19 @@ NO_MARK = Text(" ")
 CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/triage.py)
 # The cells of a row whose real ones are worked out when it is drawn or read (never drawn).
 UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
+
+
+class CellSettings(NamedTuple):
+    """The table's settings a cell's look depends on, read once per paint (`_cell_settings`)."""
+
+    show_cursor: bool
+    show_hover_cursor: bool
+    foreground_priority: str
+    background_priority: str
+    pseudo_classes: object
+    padding: int
+
+
 # A plain cell's look (`_shape_of`): the styles of pad, text, fill, pad, and "all one style".
 Shape = tuple[Style, Style, Style | None, Style, bool]
 RowData = dict[ColumnKey, Text | str]  # DataTable's cells of one row (`_data[row_key]`)
@@ -140,7 +153,7 @@ class ComputerTable(DataTable[Text | str]):
         self._keys: dict[str, RowKey] = {}
         # What cannot change while one paint runs (see `render_lines`, `_cell_settings`)
         self._paint_styles: dict[object, Style] | None = None
-        self._paint_settings: tuple[object, ...] | None = None
+        self._paint_settings: CellSettings | None = None
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -313,12 +326,12 @@ class ComputerTable(DataTable[Text | str]):
         )  # fmt: skip
         return row_style + component + OUT_OF_BOUNDS
 
-    def _cell_settings(self) -> tuple[object, ...]:
+    def _cell_settings(self) -> CellSettings:
         """What a cell's look depends on besides its text, row style, width, cursor and hover;
         worked out once per paint (see `render_lines`)."""
         settings = self._paint_settings
         if settings is None:
-            settings = (
+            settings = CellSettings(
                 self.show_cursor,
                 self._show_hover_cursor,
                 self.cursor_foreground_priority,
@@ -361,16 +374,15 @@ class ComputerTable(DataTable[Text | str]):
         cursor: bool,
         hover: bool,
     ) -> list[Segment]:
-        if not isinstance(cell, Text):
-            rendered = self._rich_cell(cell, column_index, row_style, width, cursor, hover)
-            return list(Segment.simplify(rendered))
+        if not isinstance(cell, Text):  # never from `_cells_for`; never markup either
+            cell = Text(str(cell))
         settings = self._cell_settings()
         setting = (
             str(cell.style), cell.justify, cell.overflow, cell.no_wrap, cell.end,
             cell.tab_size, column_index, row_style, width, cursor, hover, settings,
         )  # fmt: skip
         plain = cell.plain
-        pad = self.cell_padding
+        pad = settings.padding
         inner = width - 2 * pad
         simple = (
             not cell.spans
@@ -418,7 +430,7 @@ class ComputerTable(DataTable[Text | str]):
 
     def _rich_cell(
         self,
-        cell: object,
+        cell: Text,
         column_index: int,
         row_style: Style,
         width: int,
@@ -433,10 +445,9 @@ class ComputerTable(DataTable[Text | str]):
             self.cursor_foreground_priority == "css", self.cursor_background_priority == "css",
         )  # fmt: skip
         options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        renderable = cell if isinstance(cell, Text) else Text(str(cell))
         lines = self.app.console.render_lines(
             Styled(
-                Padding(renderable, (0, self.cell_padding)),
+                Padding(cell, (0, self.cell_padding)),
                 pre_style=row_style + COLUMN_META[column_index] + component,
                 post_style=post,
             ),
@@ -446,8 +457,8 @@ class ComputerTable(DataTable[Text | str]):
 
     # -- the mouse over data rows ----------------------------------------------------------
     # DataTable reads the row and column under the mouse from the meta of the segment there;
-    # data rows have none (see `_cell_segments`), so a click or a hover over one is placed
-    # from its position. What follows is DataTable's handling for a row cursor; the header
+    # data rows carry their column only (see `_cell_segments`), so a click or a hover over one
+    # is placed from its position. What follows is DataTable's handling for a row cursor; the header
     # keeps DataTable's own (its segments carry the meta).
     def _data_cell_at(self, event: events.MouseEvent) -> Coordinate | None:
         """The (row, column) of the data row under the mouse; None over the header, below the
