@@ -25,6 +25,41 @@ def test_steady_and_transitional_delays() -> None:
     assert POLICY.next_delay(transitional=True, failures=0, retry_after=None) == 1.5
 
 
+def test_fast_polling_for_the_fleets_own_transitions_keeps_to_its_cpu_share() -> None:
+    """A listing that cost C s of CPU is followed, while only the fleet itself moves, by a wait
+    of at least C / 3% (a 10,000-computer fleet is never still), never over the normal
+    interval; an action the user sent is watched at the fast interval whatever it costs."""
+
+    def delay(*, poll_cpu: float, awaited: bool = False, transitional: bool = True) -> float:
+        return POLICY.next_delay(
+            transitional=transitional,
+            failures=0,
+            retry_after=None,
+            awaited=awaited,
+            poll_cpu=poll_cpu,
+        )
+
+    assert POLICY.fast_cpu_share == 0.03
+    assert delay(poll_cpu=0.01) == 1.5  # 200 computers: 0.33 s would do, the fast interval holds
+    assert delay(poll_cpu=0.06) == pytest.approx(2.0)
+    assert delay(poll_cpu=0.12) == pytest.approx(4.0)
+    assert delay(poll_cpu=2.0) == 5.0  # never slower than a settled fleet
+    assert delay(poll_cpu=2.0, awaited=True) == 1.5
+    assert delay(poll_cpu=2.0, transitional=False) == 5.0
+    assert POLICY.next_delay(transitional=True, failures=2, retry_after=None, poll_cpu=0.2) == 20.0
+    unbudgeted = replace(POLICY, fast_cpu_share=0.0)
+    assert unbudgeted.next_delay(transitional=True, failures=0, retry_after=None, poll_cpu=9) == 1.5
+
+
+def test_fleet_state_budgets_fast_polls_unless_an_action_is_awaited() -> None:
+    state = FleetState(policy=POLICY)
+    state.apply([comp("a", "starting"), comp("b", "running")], now=0.0)
+    state.last_poll_cpu = 0.09
+    assert state.next_delay() == pytest.approx(3.0)
+    state.add_pending(state.computers["b"], ActionKind.STOP, now=1.0)
+    assert state.next_delay() == 1.5
+
+
 def test_backoff_grows_and_caps() -> None:
     delays = [
         POLICY.next_delay(transitional=True, failures=n, retry_after=None) for n in range(1, 8)
@@ -173,6 +208,29 @@ async def test_poller_loop_runs_sequentially_and_stops() -> None:
     await asyncio.wait_for(poller.run(), timeout=5)
     assert poller.polls == 3
     assert state.computers["a"].name == "n3"
+
+
+async def test_poller_notes_each_polls_cpu_from_request_to_shown() -> None:
+    """The CPU a poll took is read before the request and after `on_poll` (which shows it)."""
+    state = FleetState(policy=PollPolicy(interval=0.01, fast_interval=0.01))
+    cpu = [0.0]
+    seen: list[float] = []
+    poller: Poller
+
+    async def fetch() -> Sequence[Computer]:
+        cpu[0] += 0.25  # the listing's decoding
+        return [comp("a", "starting")]
+
+    def on_poll(diff: object, settled: object) -> None:
+        cpu[0] += 0.05  # showing it
+        seen.append(state.last_poll_cpu)
+        if poller.polls >= 2:
+            poller.stop()
+
+    poller = Poller(state, fetch, on_poll, cpu_clock=lambda: cpu[0])
+    await asyncio.wait_for(poller.run(), timeout=5)
+    assert seen[0] == 0.0  # noted once the poll is shown
+    assert state.last_poll_cpu == pytest.approx(0.3)
 
 
 @pytest.mark.parametrize("status", ["running", "stopped"])
