@@ -135,6 +135,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--fleet", type=int, default=200)
+    parser.add_argument(
+        "--latency", type=int, default=0, help="ms the simulator waits before each API answer"
+    )
     parser.add_argument("--profile", action="store_true", help="one more launch under pyinstrument")
     parser.add_argument(
         "--code", type=Path, help="run the miosa_tui in this checkout (a before/after comparison)"
@@ -159,6 +162,8 @@ def main() -> None:
     bare_cpu: list[float] = []
     code = args.code.resolve() if args.code else ROOT
     with sim_process(args.fleet) as sim:
+        if args.latency:  # every API answer that much later, as from a server far away
+            sim.post("/_sim/faults", {"latency_ms": [args.latency, args.latency]})
         app_env = dict(
             base_env,
             MIOSA_API_KEY=API_KEY,
@@ -185,6 +190,7 @@ def main() -> None:
             run_on_pty(cmd, app_env, marker, cwd=code)
     result = {
         "fleet": args.fleet,
+        "latency_ms": args.latency,
         "runs": args.runs,
         "miosa_first_paint_s": median(miosa),
         "bare_first_paint_s": median(bare),
@@ -196,7 +202,8 @@ def main() -> None:
         "bare_runs": bare,
         "headless_imports_textual": headless_imports_textual(),
     }
-    print(f"launch -> first painted table ({args.fleet} computers), median of {args.runs}:")
+    far = f", {args.latency} ms API latency" if args.latency else ""
+    print(f"launch -> first painted table ({args.fleet} computers{far}), median of {args.runs}:")
     for label, walls, cpus in (("miosa-tui", miosa, miosa_cpu), ("bare App ", bare, bare_cpu)):
         print(
             f"  {label}   {ms(median(walls))}  (runs "

@@ -89,3 +89,60 @@ async def test_background_loop_cancels_with_its_caller() -> None:
     assert await asyncio.to_thread(cancelled.wait, 5)
     await loop.close()
     assert not loop.running
+
+
+async def test_a_listing_started_early_is_the_one_the_next_poll_takes(
+    sim_factory: Callable[..., SimServer],
+) -> None:
+    """`start_listing` (the dashboard calls it before Textual is imported) sends the listing at
+    once; the next background listing takes its answer instead of asking again, and its
+    progress, told before anyone listened, reaches the listener in one call: the first page and
+    the latest counts. The listing after that asks the server again."""
+    sim = sim_factory(fleet=1200, speed=1e-6)
+    control = httpx.Client(base_url=sim.root_url, timeout=10)
+    control.post("/_sim/stats/reset").raise_for_status()
+
+    def listings() -> int:
+        routes: dict[str, int] = control.get("/_sim/stats").json()["routes"]
+        return routes.get("GET /computers", 0)
+
+    client = MiosaClient(ApiSettings(api_key=KEY, base_url=sim.base_url))
+    client.start_listing()  # no running loop needed: it runs on the client's own thread
+    client.start_listing()  # once only
+    heard: list[tuple[int, int, int | None]] = []
+    try:
+        early = client._early
+        assert early is not None
+        await asyncio.wrap_future(early[0])  # done before anyone asks: nothing told yet
+        assert listings() == 3  # 1,200 computers: three pages of 500
+        computers = await client.list_computers(
+            in_background=True,
+            progress=lambda page, listed, total: heard.append((len(page), listed, total)),
+        )
+        assert len(computers) == 1200 and listings() == 3  # its answer, no second request
+        assert heard == [(500, 1000, 1200)]  # the first page, with the counts of the last
+        again = await client.list_computers(in_background=True)
+        assert [c.id for c in again] == [c.id for c in computers] and listings() == 6
+    finally:
+        await client.aclose()
+        control.close()
+
+
+async def test_an_early_listing_never_taken_is_cancelled_on_close(
+    sim_factory: Callable[..., SimServer],
+) -> None:
+    sim = sim_factory(fleet=10)
+    control = httpx.Client(base_url=sim.root_url, timeout=10)
+    control.put("/_sim/faults", json={"latency_ms": [5000, 5000]}).raise_for_status()
+    client = MiosaClient(ApiSettings(api_key=KEY, base_url=sim.base_url))
+    client.start_listing()
+    early = client._early
+    assert early is not None
+    for _ in range(500):  # until the listing runs (its first request waits 5 s for an answer)
+        if client._background_transport is not None:
+            break
+        await asyncio.sleep(0.01)
+    await client.aclose()  # the app ended before its first poll (a hang-up at start)
+    control.close()
+    assert early[0].cancelled()
+    assert "miosa-list" not in {t.name for t in threading.enumerate()}

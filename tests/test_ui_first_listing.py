@@ -36,12 +36,20 @@ def held_listing(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return release
 
 
+@pytest.mark.parametrize("early", [False, True], ids=["app-lists", "listed-before-the-app"])
 async def test_first_page_is_shown_while_the_rest_is_listed(
-    sim_factory: Callable[..., SimServer], tmp_path: Path, held_listing: threading.Event
+    sim_factory: Callable[..., SimServer],
+    tmp_path: Path,
+    held_listing: threading.Event,
+    early: bool,
 ) -> None:
+    """Also when the listing began before the app was built (`miosa-tui` starts it before
+    importing Textual): its first page, told before the dashboard existed, is shown all the
+    same, and the dashboard's first poll is that listing, not a second one."""
     sim = sim_factory(fleet=FLEET)
     control = Sim(sim)
-    app = make_app(sim, tmp_path)
+    control.reset()
+    app = make_app(sim, tmp_path, poll_interval=30.0, early_listing=early)
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             await wait_for(pilot, lambda: table(app).row_count > 0, "the first page's rows")
@@ -61,6 +69,8 @@ async def test_first_page_is_shown_while_the_rest_is_listed(
             assert not app.fleet.pending
             held_listing.set()
             await wait_for(pilot, lambda: table(app).row_count == FLEET, "the whole fleet")
+            # one listing of three pages (the next poll is at least 1.5 s away)
+            assert control.routes()["GET /computers"] == 3
             assert "listed" not in header_text(app)
             assert "loading…" not in header_text(app)
             # the row highlighted all along is now the highlighted computer, in the details

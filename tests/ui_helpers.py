@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.widgets._toast import Toast
 
+from miosa_tui.api.computers import MiosaClient
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
 from miosa_tui.config import load_config
@@ -50,6 +51,7 @@ def make_app(
     poll_interval: float = 0.5,
     read_only: bool = False,
     clock: Callable[[], float] | None = None,
+    early_listing: bool = False,
     **settings: Any,
 ) -> MiosaApp:
     """The app as `miosa-tui` builds it, on `sim`, with no config file and no environment."""
@@ -61,6 +63,10 @@ def make_app(
     backend = Backend(settings=ApiSettings(api_key=API_KEY, base_url=sim.base_url), simulated=True)
     if clock is not None:  # the app's monotonic clock (polls, pending actions, the header)
         return MiosaApp(backend, config, poll_interval=poll_interval, clock=clock)
+    if early_listing:  # as `miosa-tui` does: the first listing under way before the app exists
+        client = MiosaClient(backend.settings)
+        client.start_listing()
+        return MiosaApp(backend, config, poll_interval=poll_interval, client=client)
     return MiosaApp(backend=backend, config=config, poll_interval=poll_interval)
 
 

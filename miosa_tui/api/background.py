@@ -8,6 +8,7 @@ UI's loop only waits for the finished list. Started on first use, stopped by `cl
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -43,12 +44,16 @@ class BackgroundLoop:
                 self._loop = loop
             return self._loop
 
+    def submit(self, coro: Coroutine[Any, Any, T]) -> concurrent.futures.Future[T]:
+        """Start `coro` on the background loop now, from any thread, loop or none; its future.
+        Cancelling the future cancels the task."""
+        return asyncio.run_coroutine_threadsafe(coro, self._start())
+
     async def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run `coro` on the background loop and wait for it from the calling loop.
 
         Cancelling the caller cancels the background task too."""
-        future = asyncio.run_coroutine_threadsafe(coro, self._start())
-        return await asyncio.wrap_future(future)
+        return await asyncio.wrap_future(self.submit(coro))
 
     async def close(self, last: Coroutine[Any, Any, Any] | None = None) -> None:
         """Run `last` (e.g. closing a client that lives there), then stop the loop and thread."""

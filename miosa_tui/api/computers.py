@@ -10,6 +10,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +32,7 @@ from miosa_tui.api.models import (
     unwrap_list,
     unwrap_object,
 )
+from miosa_tui.api.progress_relay import ListingProgress, ProgressRelay
 from miosa_tui.api.region_rules import check_region
 from miosa_tui.api.responses import read_json
 from miosa_tui.api.settings import ApiSettings
@@ -153,12 +155,6 @@ async def _fetch_page(
 PageFetch = Callable[[int, int, "str | None"], Awaitable[ComputerPage]]
 
 
-# Told after each page of a listing that has more pages to come: (that page's new computers,
-# how many are listed so far, the total the server announced if any). Called on the loop that
-# lists (see `list_computers`).
-ListingProgress = Callable[[list[Computer], int, "int | None"], None]
-
-
 async def _list_all(
     list_page: PageFetch, status: str | None, progress: ListingProgress | None = None
 ) -> tuple[list[Computer], int]:
@@ -232,6 +228,9 @@ class MiosaClient:
         self._background: BackgroundLoop | None = None
         self._background_transport: Transport | None = None
         self._listing_memo = ListingMemo()  # the background listing's (api/listing_memo.py)
+        # A full listing started before anyone asked for it (`start_listing`), and the relay of
+        # its progress to whoever takes it.
+        self._early: tuple[Future[tuple[list[Computer], int]], ProgressRelay] | None = None
         self.last_list_skipped = 0  # entries without an id dropped by the last list_computers()
         self._region_via_get = False  # learnt when the POST region route is missing
 
@@ -242,6 +241,9 @@ class MiosaClient:
         await self.aclose()
 
     async def aclose(self) -> None:
+        if self._early is not None:  # started, never taken: stopped, not left pending
+            self._early[0].cancel()
+            self._early = None
         await self.transport.aclose()
         if self._background is not None:
             last = self._background_transport.aclose() if self._background_transport else None
@@ -276,16 +278,39 @@ class MiosaClient:
         `progress` is told after each page, on the loop that lists (the background one then:
         it must only hand the news over, thread-safely).
         """
-        if not in_background:
+        early = self._early if in_background and status is None else None
+        if early is not None:  # started by `start_listing`: its answer, not a second request
+            self._early = None
+            future, relay = early
+            relay.listen(progress)
+            computers, skipped = await asyncio.wrap_future(future)
+        elif not in_background:
             computers, skipped = await _list_all(self.list_page, status, progress)
         else:
-            if self._background is None:
-                self._background = BackgroundLoop("miosa-list")
-            computers, skipped = await self._background.run(
+            computers, skipped = await self._background_loop().run(
                 self._list_in_background(status, progress)
             )
         self.last_list_skipped = skipped
         return computers
+
+    def start_listing(self) -> None:
+        """Start a full listing now, on the background loop, for the next
+        `list_computers(in_background=True)` to take instead of asking again.
+
+        From any thread, with or without a running loop. The dashboard calls it before Textual
+        is even imported: building the UI takes ~400 ms, the listing a round trip per page, and
+        the two no longer wait for each other. Its progress is kept until the taker listens
+        (`ProgressRelay`)."""
+        if self._early is not None:
+            return
+        relay = ProgressRelay()
+        future = self._background_loop().submit(self._list_in_background(None, relay))
+        self._early = (future, relay)
+
+    def _background_loop(self) -> BackgroundLoop:
+        if self._background is None:
+            self._background = BackgroundLoop("miosa-list")
+        return self._background
 
     async def _list_in_background(
         self, status: str | None, progress: ListingProgress | None

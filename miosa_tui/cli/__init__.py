@@ -135,6 +135,7 @@ def _edit(path: Path) -> int:
 
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
+    from miosa_tui.api import MiosaClient
     from miosa_tui.backend import open_backend
 
     sim_config = None
@@ -144,13 +145,17 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
         sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
     backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
     try:
+        # The first listing starts now, on its own thread, while the UI is imported and built
+        # (~400 ms): the dashboard's first poll takes its answer (benchmarks/bench_startup.py).
+        client = MiosaClient(backend.settings)
+        client.start_listing()
         from miosa_tui.ui.image_renderer import prepare_renderer
 
         # textual-image probes the terminal on import; that only works before Textual owns stdin.
         prepare_renderer(cfg.image_renderer)
         from miosa_tui.ui.app import MiosaApp
 
-        app = MiosaApp(backend=backend, config=cfg, presentation=_presentation(args))
+        app = MiosaApp(backend=backend, config=cfg, presentation=_presentation(args), client=client)
         app.run()
         return app.return_code or 0
     finally:

@@ -83,7 +83,10 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         presentation: Presentation | None = None,
         tour: Tour | None = None,
         clock: Callable[[], float] = time.monotonic,
+        client: MiosaClient | None = None,
     ) -> None:
+        """`client`: one for `backend.settings` made earlier, e.g. with its first listing
+        already under way (`MiosaClient.start_listing`); else the app makes its own."""
         # The monotonic clock of the fleet's times (polls, pending actions, the header's
         # "updated 3s ago" and STALE, the table's elapsed labels): one, so tests can set it.
         self.clock = clock
@@ -106,7 +109,7 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             policy=PollPolicy(interval=interval, fast_interval=min(1.5, interval))
         )
         self.journal = Journal(secrets=[backend.settings.api_key or ""])
-        self.client = MiosaClient(backend.settings)
+        self.client = client if client is not None else MiosaClient(backend.settings)
         self.actions = ActionFlow(self)
         self.dashboard = DashboardScreen()
         self.terminal_watch = TerminalWatch(self)
