@@ -94,6 +94,7 @@ RowData = dict[ColumnKey, Text | str]  # DataTable's cells of one row (`_data[ro
 # The meta of a data cell's styles (its column) and of the blank past the last column.
 COLUMN_META = tuple(Style.from_meta({"column": index}) for index in range(len(COLUMNS)))
 OUT_OF_BOUNDS = Style.from_meta({"out_of_bounds": True})
+COLUMN_KEYS = tuple(ColumnKey(key) for key, _, _ in COLUMNS)  # in order (added so in on_mount)
 # Columns whose cells hardly ever look like another row's: not worth keeping by look.
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
@@ -154,6 +155,7 @@ class ComputerTable(DataTable[Text | str]):
         # What cannot change while one paint runs (see `render_lines`, `_cell_settings`)
         self._paint_styles: dict[object, Style] | None = None
         self._paint_settings: CellSettings | None = None
+        self._paint_widths: tuple[tuple[ColumnKey, int], ...] | None = None
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
@@ -308,12 +310,9 @@ class ComputerTable(DataTable[Text | str]):
         cells = self._data[row_key]
         line: list[Segment] = []
         table_width = 0
-        for column_index, column in enumerate(self.ordered_columns):
-            width = column.get_render_width(self)
+        for column_index, (key, width) in enumerate(self._column_widths()):
             table_width += width
-            line += self._cell_segments(
-                cells[column.key], column_index, row_style, width, cursor, hover
-            )
+            line += self._cell_segments(cells[key], column_index, row_style, width, cursor, hover)
         remaining = max(0, self.size.width - table_width)
         line.append(Segment(" " * remaining, self._extend_style(row_style, cursor, hover)))
         return line
@@ -325,6 +324,18 @@ class ComputerTable(DataTable[Text | str]):
             False, False,
         )  # fmt: skip
         return row_style + component + OUT_OF_BOUNDS
+
+    def _column_widths(self) -> tuple[tuple[ColumnKey, int], ...]:
+        """Each column's key and drawn width, in order; worked out once per paint (DataTable's
+        `ordered_columns` builds a list and each width reads two reactives: ~20 lookups a row)."""
+        widths = self._paint_widths
+        if widths is None:
+            widths = tuple(
+                (column.key, column.get_render_width(self)) for column in self.ordered_columns
+            )
+            if self._paint_styles is not None:  # painting: the same for every row of it
+                self._paint_widths = widths
+        return widths
 
     def _cell_settings(self) -> CellSettings:
         """What a cell's look depends on besides its text, row style, width, cursor and hover;
@@ -424,7 +435,7 @@ class ComputerTable(DataTable[Text | str]):
             if shape is not None and (shape[2] is not None or setting not in self._shape_cache):
                 self._shape_cache.discard(setting)  # LRUCache.set keeps an existing value
                 self._shape_cache[setting] = shape
-        elif self.ordered_columns[column_index].key.value not in ONE_OF_A_KIND:
+        elif COLUMNS[column_index][0] not in ONE_OF_A_KIND:
             self._look_cache[look] = line
         return line
 
@@ -697,7 +708,7 @@ class ComputerTable(DataTable[Text | str]):
 
     def _row_data(self, cells: Sequence[Text | str]) -> RowData:
         """DataTable's cells of a row by column key (its `_data[row_key]`)."""
-        return dict(zip((column.key for column in self.ordered_columns), cells, strict=False))
+        return dict(zip(COLUMN_KEYS, cells, strict=False))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         if self._stale:
@@ -710,7 +721,7 @@ class ComputerTable(DataTable[Text | str]):
         try:
             return super().render_lines(crop)
         finally:
-            self._paint_styles = self._paint_settings = None
+            self._paint_styles = self._paint_settings = self._paint_widths = None
 
     @property
     def rich_style(self) -> Style:
