@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from miosa_tui.api.models import Computer
-from miosa_tui.fleet.sorting import SORT_KEYS, sort_computers
+from miosa_tui.fleet.sorting import SORT_KEYS, natural_key, sort_computers
 
 
 def c(ident: str, **kw: object) -> Computer:
@@ -108,3 +109,34 @@ def test_every_sortable_column_names_its_key_and_the_field_it_reads() -> None:
     assert SORTABLE == tuple(SORT_KEYS) == tuple(SORT_FIELDS)
     fields = set(Computer.__dataclass_fields__)
     assert set(SORT_FIELDS.values()) <= fields
+
+
+def _tuple_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The natural order read plainly: runs of digits as numbers, other runs as case-folded
+    text, compared run by run, numbers before text."""
+    parts = re.split(r"(\d+)", text.casefold())
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in parts if p)
+
+
+_NAME_CHARS = st.sampled_from(
+    ["a", "b", "B", "-", "0", "1", "2", "9", "٣", "²", "\x00", "\x01", "ß", "z", " "]
+)  # ASCII and Arabic-Indic digits, a superscript (not a digit run), NUL, a letter that folds
+_NAMES = st.lists(_NAME_CHARS, max_size=8).map("".join)
+
+
+@given(_NAMES, _NAMES)
+def test_natural_key_orders_as_runs_read_one_by_one(a: str, b: str) -> None:
+    """`natural_key` is one string per name (compared in C); it must order any two names
+    exactly as comparing their runs one by one does."""
+    ka, kb = natural_key(a), natural_key(b)
+    ta, tb = _tuple_key(a), _tuple_key(b)
+    assert (ka < kb, ka == kb) == (ta < tb, ta == tb), (a, b)
+
+
+def test_natural_key_reads_digits_as_numbers_and_never_raises() -> None:
+    assert natural_key("web-2") < natural_key("web-10") < natural_key("web-10a")
+    assert natural_key("web-007") == natural_key("web-7")
+    assert natural_key("web") < natural_key("web-1") < natural_key("webs")
+    assert natural_key("1²") > natural_key("1")  # "²" is text, not a digit run (int() refuses it)
+    assert natural_key("box-٣") == natural_key("box-3")
+    assert natural_key("a1") < natural_key("a\x00")  # the text "a" ends before "a\x00" does

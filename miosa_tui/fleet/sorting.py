@@ -39,13 +39,28 @@ _CHUNK_RE = re.compile(r"(\d+)")
 
 
 @lru_cache(maxsize=1 << 18)
-def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
-    """'web-10' -> chunks that compare numbers as numbers; same shape for every string.
+def natural_key(text: str) -> str:
+    """'web-10' -> a string that sorts as a person reads: 'web-2' before 'web-10'.
+
+    The text is cut into runs of digits and runs of anything else (case-folded). Each run is
+    written so that comparing the strings compares the runs one by one: a number is "\x01",
+    its digit count as one character, then its digits (so 9 < 10 and 007 = 7); any other text is
+    "\x02", the text (a NUL in it doubled as "\x00\x01"), then "\x00\x00", below any
+    character, so 'web' sorts before 'webs'. Numbers before text at the same place. One string
+    compares in C: sorting 10,000 names compared tuples of tuples (~3x slower).
 
     Cached: names and ids do not change between sorts, and working the keys out again was most
     of a 10,000-row sort."""
-    parts = _CHUNK_RE.split(text.casefold())
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+    out: list[str] = []
+    for part in _CHUNK_RE.split(text.casefold()):
+        if not part:
+            continue
+        if part.isdecimal():  # what \d matched (isdigit() also takes "²", which int() refuses)
+            digits = str(int(part))
+            out.append(f"\x01{chr(len(digits))}{digits}")
+        else:
+            out.append("\x02" + part.replace("\x00", "\x00\x01") + "\x00\x00")
+    return "".join(out)
 
 
 def _name(c: Computer) -> Any:
@@ -82,7 +97,7 @@ def _ip(c: Computer) -> Any:
         address = ipaddress.ip_address(c.ip_address.strip())
     except ValueError:
         return (1, 0, natural_key(c.ip_address))
-    return (0, address.version * (1 << 128) + int(address), ())
+    return (0, address.version * (1 << 128) + int(address), "")
 
 
 @lru_cache(maxsize=1 << 18)
