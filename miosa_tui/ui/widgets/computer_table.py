@@ -99,6 +99,13 @@ COLUMN_KEYS = tuple(ColumnKey(key) for key, _, _ in COLUMNS)  # in order (added 
 ONE_OF_A_KIND = frozenset({"name", "ip", "id"})
 
 
+class IdKey(str, RowKey):
+    """A RowKey that is its computer id as a str: hashed and compared by str's own C methods,
+    where RowKey's `__hash__` and `__eq__` are Python methods. DataTable looks rows up by key in
+    several dicts; rebuilding them for a sort of 10,000 rows called RowKey.__hash__ ~17,000
+    times. Equal to a RowKey or a str of the same id (RowKey's own rule), and `value` is set."""
+
+
 class ComputerTable(DataTable[Text | str]):
     """DataTable of computers. The dashboard owns filtering and sorting and calls `sync`."""
 
@@ -703,7 +710,7 @@ class ComputerTable(DataTable[Text | str]):
         rows looked up each row's key 3-4 times with a new one)."""
         key = self._keys.get(cid)
         if key is None:
-            key = self._keys[cid] = RowKey(cid)
+            key = self._keys[cid] = IdKey(cid)
         return key
 
     def _row_data(self, cells: Sequence[Text | str]) -> RowData:
