@@ -606,8 +606,10 @@ class ComputerTable(DataTable[Text | str]):
             key = self._key(cid)
             data[key] = row_data
             rows[key] = Row(key, 1)
-        key_of = self._key
-        self._row_locations = TwoWayDict({key_of(cid): i for i, cid in enumerate(order)})
+        known, key_of = self._keys.get, self._key  # (`known` finds nearly all: one C call)
+        self._row_locations = TwoWayDict(
+            {known(cid) or key_of(cid): i for i, cid in enumerate(order)}
+        )
         self._require_update_dimensions = True
         # Row indices moved: drop what DataTable caches by index (the header's lines). Each
         # row's lines (`_lines`) have its index and version in their key; the rows coming in
