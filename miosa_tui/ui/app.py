@@ -122,6 +122,13 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         theme = self.config.theme
         if theme in self.available_themes:
             self.theme = theme
+        # The dashboard's width class (-narrow, -medium, -wide) before it is first styled:
+        # Textual adds it on the screen's first Resize, which styled the whole dashboard again.
+        width = self.size.width
+        for at, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True):
+            if width >= at:
+                self.dashboard.add_class(name)
+                break
         self.push_screen(self.dashboard)
         if first_paint.asked():  # the start-up benchmark (first, so nothing delays its note)
             first_paint.install(self)
