@@ -259,28 +259,3 @@ async def test_a_polls_cost_runs_until_it_is_shown() -> None:
     poller = Poller(state, fetch, on_poll, cpu_clock=lambda: cpu[0], shown=shown)
     await asyncio.wait_for(poller.run(), timeout=5)
     assert state.last_poll_cpu == pytest.approx(0.3)
-
-
-async def test_a_poke_while_the_paint_is_awaited_polls_at_once() -> None:
-    """ctrl+r pressed while the poller waits for the repaint of the last poll: the next poll
-    comes at once, not after the interval (an hour here)."""
-    state = FleetState(policy=PollPolicy(interval=3600.0, fast_interval=3600.0))
-    poller: Poller
-    polls: list[int] = []
-
-    async def fetch() -> Sequence[Computer]:
-        polls.append(len(polls))
-        return [comp("a")]
-
-    def on_poll(diff: object, settled: object) -> None:
-        if len(polls) >= 2:
-            poller.stop()
-
-    async def shown() -> None:
-        if len(polls) == 1:
-            poller.poke()  # pressed while the first poll's paint is awaited
-        await asyncio.sleep(0)
-
-    poller = Poller(state, fetch, on_poll, shown=shown)
-    await asyncio.wait_for(poller.run(), timeout=5)
-    assert polls == [0, 1]

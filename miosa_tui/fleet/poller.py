@@ -390,13 +390,11 @@ class Poller:
             diff, settled = await poll_once(self.state, self.fetch, clock=self.clock)
             self.polls += 1
             self.on_poll(diff, settled)
-            # Cleared before waiting for the paint: a poke (ctrl+r) while it is awaited must
-            # still poll at once, not be cleared after it.
-            self._wake.clear()
             if self.shown is not None:
                 await self.shown()
             self.state.last_poll_cpu = max(0.0, self.cpu_clock() - cpu_before)
             if self._stopped:
                 break
+            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.state.next_delay())
