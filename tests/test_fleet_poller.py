@@ -238,24 +238,3 @@ def test_nothing_pending_for_a_computer_without_an_action(status: str) -> None:
     state = FleetState()
     state.apply([comp("a", status)], now=0.0)
     assert state.pending_for(state.computers["a"]) is None
-
-
-async def test_a_polls_cost_runs_until_it_is_shown() -> None:
-    """With `shown` (the dashboard's: until the repaint), the poll's CPU includes that paint."""
-    state = FleetState(policy=PollPolicy(interval=0.01, fast_interval=0.01))
-    cpu = [0.0]
-    poller: Poller
-
-    async def fetch() -> Sequence[Computer]:
-        cpu[0] += 0.1
-        return [comp("a", "starting")]
-
-    def on_poll(diff: object, settled: object) -> None:
-        poller.stop()
-
-    async def shown() -> None:
-        cpu[0] += 0.2  # the repaint of what the poll changed
-
-    poller = Poller(state, fetch, on_poll, cpu_clock=lambda: cpu[0], shown=shown)
-    await asyncio.wait_for(poller.run(), timeout=5)
-    assert state.last_poll_cpu == pytest.approx(0.3)

@@ -351,11 +351,9 @@ class Poller:
     sleeping `state.next_delay()` between polls; `poke()` polls now (the refresh key).
 
     Each poll's cost is the process's CPU (every thread: the listing's decoding runs in its own)
-    from the request until what it changed is on screen (`on_poll`, then `shown()`, which waits
-    for the repaint): what the fast interval is budgeted against (`PollPolicy.fast_cpu_share`).
-    Measured up to `on_poll` only, a moving 10,000-computer poll counted ~120 of its ~290 ms.
-    Whatever else ran meanwhile counts too, so a busy app polls a moving fleet a little less
-    often, never more."""
+    from the request to the end of `on_poll`, which has shown it: what the fast interval is
+    budgeted against (`PollPolicy.fast_cpu_share`). Whatever else ran meanwhile counts too, so
+    a busy app polls a moving fleet a little less often, never more."""
 
     def __init__(
         self,
@@ -365,14 +363,12 @@ class Poller:
         *,
         clock: Clock = time.monotonic,
         cpu_clock: Clock = time.process_time,
-        shown: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.state = state
         self.fetch = fetch
         self.on_poll = on_poll
         self.clock = clock
         self.cpu_clock = cpu_clock
-        self.shown = shown
         self._wake = asyncio.Event()
         self._stopped = False
         self.polls = 0
@@ -390,8 +386,6 @@ class Poller:
             diff, settled = await poll_once(self.state, self.fetch, clock=self.clock)
             self.polls += 1
             self.on_poll(diff, settled)
-            if self.shown is not None:
-                await self.shown()
             self.state.last_poll_cpu = max(0.0, self.cpu_clock() - cpu_before)
             if self._stopped:
                 break

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import time
 from collections.abc import Iterable
@@ -53,8 +52,6 @@ if TYPE_CHECKING:
 FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
-# Seconds a poll waits for the repaint that shows it (see `_repainted`).
-PAINT_WAIT = 1.0
 
 
 class ListingProgress(Message):
@@ -182,22 +179,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         app.app_resume_signal.subscribe(self, self._resumed)
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
-        self.poller = Poller(
-            app.fleet, self._fetch, self._on_poll, clock=app.clock, shown=self._repainted
-        )
+        self.poller = Poller(app.fleet, self._fetch, self._on_poll, clock=app.clock)
         triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
 
     # -- polling ---------------------------------------------------------------------------
-    async def _repainted(self) -> None:
-        """Until the screen has been repainted with what a poll changed (the poller counts that
-        paint in the poll's cost); at most a second (nothing is painted while suspended or
-        under another screen)."""
-        done = asyncio.Event()
-        self.call_after_refresh(done.set)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done.wait(), PAINT_WAIT)
-
     async def _fetch(self) -> list[Computer]:
         await self._resume.wait()
         if self.paused:  # a single refresh asked for while paused (ctrl+r)
