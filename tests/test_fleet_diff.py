@@ -125,19 +125,3 @@ def test_large_fleet_diff_counts() -> None:
     diff = diff_fleet(dedupe(old), new)
     assert len(diff.changed) == 100
     assert all(names == frozenset({"status"}) for _a, _b, names in diff.changed)
-
-
-id_lists = st.lists(st.sampled_from([f"c{i}" for i in range(12)]), unique=True, max_size=12)
-
-
-@given(id_lists, id_lists)
-def test_row_changes_turn_the_old_rows_into_the_new(old: list[str], new: list[str]) -> None:
-    from miosa_tui.fleet.diff import apply_row_changes, row_changes
-
-    changes = row_changes(old, new)
-    assert changes.removed == set(old) - set(new)
-    assert changes.added == set(new) - set(old)
-    assert apply_row_changes(old, changes, new) == new
-    kept_old = [i for i in old if i in new]
-    assert changes.reordered == (kept_old != [i for i in new if i in old])
-    assert changes.is_empty == (old == new)

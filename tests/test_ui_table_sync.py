@@ -46,11 +46,18 @@ def fleet(draw: st.DrawFn) -> list[Computer]:
 
 
 @st.composite
-def step(draw: st.DrawFn) -> tuple[str, list[Computer] | list[int], int]:
-    """("sync", fleet, cursor pick) or ("update", indexes to change, cursor pick)."""
-    if draw(st.booleans()):
-        return "sync", draw(fleet()), draw(st.integers(0, 20))
-    return "update", draw(st.lists(st.integers(0, 20), max_size=5)), draw(st.integers(0, 20))
+def step(draw: st.DrawFn) -> tuple[str, object, int]:
+    """("sync", fleet, cursor pick), ("update", indexes to change, cursor pick) or ("filter",
+    (indexes of the computers to show, in order, and indexes of those to change first), cursor
+    pick): a filter or sort shows the same objects again, some changed while hidden."""
+    kind = draw(st.sampled_from(["sync", "update", "filter"]))
+    pick = draw(st.integers(0, 20))
+    if kind == "sync":
+        return "sync", draw(fleet()), pick
+    if kind == "update":
+        return "update", draw(st.lists(st.integers(0, 20), max_size=5)), pick
+    shown = draw(st.lists(st.integers(0, 20), max_size=14))
+    return "filter", (shown, draw(st.lists(st.integers(0, 20), max_size=3))), pick
 
 
 class TableApp(App[None]):
@@ -118,6 +125,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
     async with app.run_test(size=(120, 30)) as pilot:
         table = app.query_one(ComputerTable)
         current = list(start)
+        held = list(start)  # every computer of the last "sync": a filter shows some of them
         table.sync(current)
         await pilot.pause()
         check(table, current)
@@ -128,8 +136,19 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
             before = table.highlighted_id
             if kind == "sync":
                 assert isinstance(payload, list)
-                current = list(payload)  # type: ignore[arg-type]
+                current = list(payload)
+                held = list(current)
                 table.sync(current)
+            elif kind == "filter":
+                assert isinstance(payload, tuple)
+                picks, renew = payload
+                for index in renew if held else []:
+                    i = index % len(held)
+                    flipped = "stopped" if held[i].status == "running" else "running"
+                    held[i] = replace(held[i], status=flipped, name=f"f{index}")
+                order = list(dict.fromkeys(i % len(held) for i in picks)) if held else []
+                current = [held[i] for i in order]
+                table.sync(current, dirty=())
             else:
                 changed: list[Computer] = []
                 for index in payload:  # type: ignore[attr-defined]
@@ -138,6 +157,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                         flipped = "stopped" if current[i].status == "running" else "running"
                         current[i] = replace(current[i], status=flipped, name=f"n{index}")
                         changed.append(current[i])
+                        held = [current[i] if c.id == current[i].id else c for c in held]
                 table.update_rows(changed)
             await pilot.pause()
             check(table, current)
@@ -147,7 +167,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
 
 
 @settings(
-    max_examples=12,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -228,6 +248,67 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
             assert "c299" in lines[-1] and "renamed299" in lines[-1], lines[-1]
 
     asyncio.run(run())
+
+
+def test_a_filter_hides_rows_without_rebuilding_them_and_gone_computers_are_forgotten() -> None:
+    """A filter step or a sort keeps what the table holds for each row it hides: shown again
+    as the same object, a row is not built again, unless something drawn in it went out of
+    date (its mark, which hiding clears). A computer gone from the fleet is forgotten, at once
+    when hidden, once hidden when still shown."""
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(120, 30)) as pilot:
+            table = app.query_one(ComputerTable)
+            # fewer rows than the screen: every row is drawn (a row is built when first drawn)
+            fleet = [Computer(id=f"c{i:02d}", name=f"n{i}", status="running") for i in range(20)]
+            table.sync(fleet)
+            await pilot.pause()
+            table.move_cursor(row=3, animate=False)
+            table.action_toggle_mark()  # c03 marked, drawn with its mark
+            await pilot.pause()
+            assert _painted_line(app, "c03")[:3] == " ● "  # the mark column
+            table.sync([c for c in fleet if c.id not in {"c03", "c05", "c07"}], dirty=())
+            await pilot.pause()
+            assert "c03" not in table.marked  # marks of hidden rows go
+            built: list[str] = []
+            cells_for = table._cells_for
+
+            def spy(c: Computer) -> tuple[object, ...]:
+                built.append(c.id)
+                return cells_for(c)
+
+            table._cells_for = spy  # type: ignore[method-assign,assignment]
+            table.sync(list(reversed(fleet)), dirty=())  # all back, sorted the other way
+            assert table.highlighted_id == "c04"  # still on the row after the marked one
+            await pilot.pause()
+            assert _painted_line(app, "c03")[:3] == "   "
+            assert built == ["c03"]  # the row that was drawn with a mark, nothing else
+            check(table, list(reversed(fleet)))
+            check_painted(app, list(reversed(fleet)))
+
+            table.sync(fleet[10:], dirty=())  # c00-c09 hidden
+            table.forget(["c01", "c12"])  # both left the fleet; c12 is still shown
+            assert "c01" not in table._computers and "c01" not in table._cells
+            assert "c12" in table._computers  # drawn until a sync hides it
+            await pilot.pause()
+            assert "n12" in _painted_line(app, "c12")
+            table.sync(fleet[13:], dirty=())
+            held = (table._computers, table._cells, table._row_data, table._keys, table._since)
+            assert not any("c12" in d for d in held)
+            assert "c11" in table._computers  # hidden, not gone: still held
+            back = [replace(fleet[1], name="new1"), *fleet[13:]]  # c01 created again
+            table.sync(back, dirty=())
+            await pilot.pause()
+            check(table, back)
+            assert "new1" in _painted_line(app, "c01")
+
+    asyncio.run(run())
+
+
+def _painted_line(app: App[None], text: str) -> str:
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    return next(line for line in lines if text in line)
 
 
 def test_row_and_cell_regions_match_datatables_own() -> None:

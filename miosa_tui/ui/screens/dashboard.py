@@ -250,7 +250,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         table = self.query_one(ComputerTable)
         changed = [new for _old, new, _fields in diff.changed]
         if diff.removed:
-            table.forget_parked(diff.removed)
+            table.forget(diff.removed)
         if diff.added or diff.removed or diff.reordered or not self._in_place(diff, table):
             if len(self.miosa.fleet.computers) >= THREAD_ROWS_AT:
                 # Filter and sort in a thread (100,000 computers: ~0.5 s on the loop per poll)

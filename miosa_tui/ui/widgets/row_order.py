@@ -66,3 +66,27 @@ class LinesInOrder(Sequence[tuple[RowKey, int]]):
         if key is None:
             raise IndexError(index)
         return key, 0
+
+
+class RowLocations(TwoWayDict[RowKey, int]):
+    """DataTable's `_row_locations` (row key <-> index) for rows in a given order: the keys by
+    index are the list itself, and the index by key one dict built in C. TwoWayDict's own
+    constructor builds both as dicts, the reverse one in a Python loop (~20 ms at 100,000 rows,
+    on every filter step and sort)."""
+
+    def __init__(self, keys: list[RowKey]) -> None:
+        # TwoWayDict's forward field, as its __init__ sets it (tests/test_textual_internals.py)
+        self._forward = dict(zip(keys, range(len(keys)), strict=True))
+        self._keys = keys
+
+    def get_key(self, value: int) -> RowKey | None:
+        return self._keys[value] if 0 <= value < len(self._keys) else None
+
+    def contains_value(self, value: int) -> bool:
+        return 0 <= value < len(self._keys)
+
+    def __setitem__(self, key: RowKey, value: int) -> None:
+        raise TypeError("RowLocations is laid out whole (ComputerTable._lay_out)")
+
+    def __delitem__(self, key: RowKey) -> None:
+        raise TypeError("RowLocations is laid out whole (ComputerTable._lay_out)")
