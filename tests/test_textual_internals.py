@@ -113,6 +113,29 @@ async def test_datatable_structures_the_table_reads_and_clears() -> None:
         )
 
 
+def test_row_locations_answer_as_textuals_two_way_dict() -> None:
+    """RowLocations (ui/widgets/row_order.py) sets TwoWayDict's `_forward` itself and answers
+    by index from a list: every reader of TwoWayDict must give what TwoWayDict gives."""
+    from textual._two_way_dict import TwoWayDict
+
+    from miosa_tui.ui.widgets.row_order import RowLocations
+
+    keys = [RowKey(f"id{n}") for n in range(6)]
+    theirs = TwoWayDict({key: index for index, key in enumerate(keys)})
+    ours = RowLocations(keys)
+    methods = {"get", "get_key", "contains_value", "__contains__", "__iter__", "__len__"}
+    methods |= {"__setitem__", "__delitem__"}  # RowLocations refuses these: laid out whole
+    members = {name for name in vars(TwoWayDict) if name in methods or not name.startswith("_")}
+    assert members == methods, _fail(f"TwoWayDict's methods: {sorted(members)}")
+    assert list(ours) == list(theirs) and len(ours) == len(theirs)
+    for index in (-1, 0, 3, 5, 6):
+        assert ours.get_key(index) == theirs.get_key(index), _fail("TwoWayDict.get_key")
+        assert ours.contains_value(index) == theirs.contains_value(index)
+    for key in (*keys, RowKey("other"), "id2"):
+        assert ours.get(key) == theirs.get(key), _fail("TwoWayDict.get reads _forward")
+        assert (key in ours) == (key in theirs), _fail("TwoWayDict.__contains__")
+
+
 async def test_footer_members_the_footer_patch_uses() -> None:
     assert _params(Footer.bindings_changed) == ["self", "screen"], _fail(
         "Footer.bindings_changed(self, screen)"

