@@ -568,8 +568,8 @@ class ComputerTable(DataTable[Text | str]):
 
         `dirty` names the ids whose data may have changed; None means "check every row".
         The rows that leave and come in are a diff of two sets of ids, and the new layout is
-        built in one pass of C calls (`_lay_out`): a filter step or a sort of 100,000 rows does
-        no Python work per row that stays, leaves or comes back unchanged.
+        built by C calls (`_lay_out`): for a row that stays, leaves or comes back unchanged, a
+        filter step or a sort only reads its id and checks its computer is the one held.
         """
         keep = self.highlighted_id
         order = [c.id for c in computers]
@@ -578,7 +578,7 @@ class ComputerTable(DataTable[Text | str]):
         # Rows that stay are redrawn when their computer is a new object or `dirty` names them.
         changed = {c.id: c for c in self._take(computers) if c.id not in added}
         held = self._computers
-        stay = (c.id for c in computers) if dirty is None else set(dirty) & (before - removed)
+        stay = order if dirty is None else (cid for cid in set(dirty) if cid in after)
         changed.update((cid, held[cid]) for cid in stay if cid not in added)
         if added:
             self._show_again(added)
