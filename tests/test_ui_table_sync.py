@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,20 @@ def step(draw: st.DrawFn) -> tuple[str, object, int]:
 class TableApp(App[None]):
     def compose(self) -> ComposeResult:
         yield ComputerTable(id="t")
+
+
+def numbered(count: int) -> list[Computer]:
+    """`count` running computers, ids c0.. padded to the width of the last, names n0.."""
+    width = len(str(count - 1))
+    return [Computer(id=f"c{i:0{width}d}", name=f"n{i}", status="running") for i in range(count)]
+
+
+async def showing(pilot: Any, app: TableApp, fleet: list[Computer]) -> ComputerTable:
+    """The app's table, given `fleet` and painted."""
+    table = app.query_one(ComputerTable)
+    table.sync(fleet)
+    await pilot.pause()
+    return table
 
 
 def segments(strips: list[Strip]) -> list[list[tuple[str, object]]]:
@@ -221,10 +236,8 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
     async def run() -> None:
         app = TableApp()
         async with app.run_test(size=(120, 20)) as pilot:
-            table = app.query_one(ComputerTable)
-            fleet = [Computer(id=f"c{i:03d}", name=f"n{i}", status="running") for i in range(300)]
-            table.sync(fleet)
-            await pilot.pause()
+            fleet = numbered(300)
+            table = await showing(pilot, app, fleet)
             table.move_cursor(row=150, animate=False)
             await pilot.pause()
             assert table.scroll_offset.y > 100
@@ -250,60 +263,54 @@ def test_changes_repaint_the_right_lines_when_scrolled() -> None:
     asyncio.run(run())
 
 
-def test_a_filter_hides_rows_without_rebuilding_them_and_gone_computers_are_forgotten() -> None:
+async def test_a_filter_hides_rows_without_rebuilding_them_and_forgets_gone_ones() -> None:
     """A filter step or a sort keeps what the table holds for each row it hides: shown again
     as the same object, a row is not built again, unless something drawn in it went out of
     date (its mark, which hiding clears). A computer gone from the fleet is forgotten, at once
     when hidden, once hidden when still shown."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        # fewer rows than the screen: every row is drawn (a row is built when first drawn)
+        fleet = numbered(20)
+        table = await showing(pilot, app, fleet)
+        table.move_cursor(row=3, animate=False)
+        table.action_toggle_mark()  # c03 marked, drawn with its mark
+        await pilot.pause()
+        assert _painted_line(app, "c03")[:3] == " ● "  # the mark column
+        table.sync([c for c in fleet if c.id not in {"c03", "c05", "c07"}], dirty=())
+        await pilot.pause()
+        assert "c03" not in table.marked  # marks of hidden rows go
+        built: list[str] = []
+        cells_for = table._cells_for
 
-    async def run() -> None:
-        app = TableApp()
-        async with app.run_test(size=(120, 30)) as pilot:
-            table = app.query_one(ComputerTable)
-            # fewer rows than the screen: every row is drawn (a row is built when first drawn)
-            fleet = [Computer(id=f"c{i:02d}", name=f"n{i}", status="running") for i in range(20)]
-            table.sync(fleet)
-            await pilot.pause()
-            table.move_cursor(row=3, animate=False)
-            table.action_toggle_mark()  # c03 marked, drawn with its mark
-            await pilot.pause()
-            assert _painted_line(app, "c03")[:3] == " ● "  # the mark column
-            table.sync([c for c in fleet if c.id not in {"c03", "c05", "c07"}], dirty=())
-            await pilot.pause()
-            assert "c03" not in table.marked  # marks of hidden rows go
-            built: list[str] = []
-            cells_for = table._cells_for
+        def spy(c: Computer) -> tuple[object, ...]:
+            built.append(c.id)
+            return cells_for(c)
 
-            def spy(c: Computer) -> tuple[object, ...]:
-                built.append(c.id)
-                return cells_for(c)
+        table._cells_for = spy  # type: ignore[method-assign,assignment]
+        table.sync(list(reversed(fleet)), dirty=())  # all back, sorted the other way
+        assert table.highlighted_id == "c04"  # still on the row after the marked one
+        await pilot.pause()
+        assert _painted_line(app, "c03")[:3] == "   "
+        assert built == ["c03"]  # the row that was drawn with a mark, nothing else
+        check(table, list(reversed(fleet)))
+        check_painted(app, list(reversed(fleet)))
 
-            table._cells_for = spy  # type: ignore[method-assign,assignment]
-            table.sync(list(reversed(fleet)), dirty=())  # all back, sorted the other way
-            assert table.highlighted_id == "c04"  # still on the row after the marked one
-            await pilot.pause()
-            assert _painted_line(app, "c03")[:3] == "   "
-            assert built == ["c03"]  # the row that was drawn with a mark, nothing else
-            check(table, list(reversed(fleet)))
-            check_painted(app, list(reversed(fleet)))
-
-            table.sync(fleet[10:], dirty=())  # c00-c09 hidden
-            table.forget(["c01", "c12"])  # both left the fleet; c12 is still shown
-            assert "c01" not in table._computers and "c01" not in table._cells
-            assert "c12" in table._computers  # drawn until a sync hides it
-            await pilot.pause()
-            assert "n12" in _painted_line(app, "c12")
-            table.sync(fleet[13:], dirty=())
-            held = (table._computers, table._cells, table._row_data, table._keys, table._since)
-            assert not any("c12" in d for d in held)
-            assert "c11" in table._computers  # hidden, not gone: still held
-            back = [replace(fleet[1], name="new1"), *fleet[13:]]  # c01 created again
-            table.sync(back, dirty=())
-            await pilot.pause()
-            check(table, back)
-            assert "new1" in _painted_line(app, "c01")
-
-    asyncio.run(run())
+        table.sync(fleet[10:], dirty=())  # c00-c09 hidden
+        table.forget(["c01", "c12"])  # both left the fleet; c12 is still shown
+        assert "c01" not in table._computers and "c01" not in table._cells
+        assert "c12" in table._computers  # drawn until a sync hides it
+        await pilot.pause()
+        assert "n12" in _painted_line(app, "c12")
+        table.sync(fleet[13:], dirty=())
+        held = (table._computers, table._cells, table._row_data, table._keys, table._since)
+        assert not any("c12" in d for d in held)
+        assert "c11" in table._computers  # hidden, not gone: still held
+        back = [replace(fleet[1], name="new1"), *fleet[13:]]  # c01 created again
+        table.sync(back, dirty=())
+        await pilot.pause()
+        check(table, back)
+        assert "new1" in _painted_line(app, "c01")
 
 
 def _painted_line(app: App[None], text: str) -> str:
@@ -320,11 +327,7 @@ def test_row_and_cell_regions_match_datatables_own() -> None:
     async def run() -> None:
         app = TableApp()
         async with app.run_test(size=(120, 20)) as pilot:
-            table = app.query_one(ComputerTable)
-            table.sync(
-                [Computer(id=f"c{i:03d}", name=f"n{i}", status="running") for i in range(120)]
-            )
-            await pilot.pause()
+            table = await showing(pilot, app, numbered(120))
             table.move_cursor(row=90, animate=False)
             await pilot.pause()
             for row in (0, 1, 17, 90, 119, 120, -1):
