@@ -607,7 +607,8 @@ class ComputerTable(DataTable[Text | str]):
     def _hide(self, removed: set[str]) -> None:
         """Rows a filter hides keep what they hold; their marks go (and with them the mark
         drawn in their cells), and a computer gone from the fleet is forgotten now."""
-        self.marked -= removed
+        if self.marked:
+            self.marked &= self._order_set  # (not `-= removed`: that walks every hidden row)
         gone = removed & self._gone
         if gone:
             self._gone -= gone
@@ -635,13 +636,18 @@ class ComputerTable(DataTable[Text | str]):
         and sort do, batched). Its rows and cells by key have no order: only the rows that
         leave or come in are taken out or put in; the order is built by C calls over the ids."""
         was_empty = not self.rows
-        keys, rows, data = self._keys, self.rows, self._data
-        for cid in removed:
-            del rows[keys[cid]], data[keys[cid]]
-        row_of, row_data = self._row_of, self._row_data
-        for cid in added:
-            rows[keys[cid]], data[keys[cid]] = row_of[cid], row_data[cid]
-        self._row_locations = RowLocations(list(map(keys.__getitem__, order)))
+        keys, row_of, row_data = self._keys, self._row_of, self._row_data
+        in_order = list(map(keys.__getitem__, order))
+        if 3 * (len(removed) + len(added)) > len(order):  # many change: built anew, in C
+            self.rows = dict(zip(in_order, map(row_of.__getitem__, order), strict=True))
+            self._data = dict(zip(in_order, map(row_data.__getitem__, order), strict=True))
+        else:
+            rows, data = self.rows, self._data
+            for cid in removed:
+                del rows[keys[cid]], data[keys[cid]]
+            for cid in added:
+                rows[keys[cid]], data[keys[cid]] = row_of[cid], row_data[cid]
+        self._row_locations = RowLocations(in_order)
         self._require_update_dimensions = True
         # Row indices moved: drop what DataTable caches by index (the header's lines). Each
         # row's lines (`_lines`) have its index and version in their key. DataTable would bump
