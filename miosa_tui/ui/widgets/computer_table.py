@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import ClassVar, NamedTuple, cast
+from typing import ClassVar, NamedTuple
 
 from rich.padding import Padding
 from rich.segment import Segment
@@ -145,7 +145,7 @@ class ComputerTable(DataTable[Text | str]):
         self.frame = 0
         self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
         self._order: list[str] = []  # the shown ids, in order
-        self._order_set: set[str] = set()  # the same, as a set
+        self._order_set: set[str] = set()  # the same, as a set: which ids are shown
         # What the table holds for each computer it has shown, shown now or hidden by a filter
         # (kept until the computer leaves the fleet, `forget`): a filter or sort only changes
         # which of them are laid out and where (`_lay_out`), never what is held. Taking each
@@ -217,8 +217,7 @@ class ComputerTable(DataTable[Text | str]):
     @property
     def shown(self) -> Container[str]:
         """The ids with a row (membership test without copying)."""
-        # Its keys are RowKeys, equal to the str of their id (IdKey's and RowKey's own rule).
-        return cast(Container[str], self._row_locations)
+        return self._order_set
 
     # -- DataTable's row order -------------------------------------------------------------
     # DataTable keeps its rows in order as a list (`ordered_rows`) and each line's row as
@@ -634,7 +633,8 @@ class ComputerTable(DataTable[Text | str]):
     def _lay_out(self, order: list[str], removed: set[str], added: set[str]) -> None:
         """Lay the held rows out in `order` in DataTable's structures (what remove_row, add_row
         and sort do, batched). Its rows and cells by key have no order: only the rows that
-        leave or come in are taken out or put in; the order is built by C calls over the ids."""
+        leave or come in are taken out or put in, or, when those outnumber a third of the rows
+        shown after, both dicts are built anew by C calls, as the order always is."""
         was_empty = not self.rows
         keys, row_of, row_data = self._keys, self._row_of, self._row_data
         in_order = list(map(keys.__getitem__, order))
@@ -670,7 +670,7 @@ class ComputerTable(DataTable[Text | str]):
         now = self.clock()
         shown: list[Computer] = []
         for c in computers:
-            if c.id not in self._row_locations:
+            if c.id not in self._order_set:
                 continue
             if self._computers[c.id].status != c.status:
                 self._since[c.id] = now
@@ -743,9 +743,8 @@ class ComputerTable(DataTable[Text | str]):
         `_data` when it is shown)."""
         self._cells[cid] = cells
         self._row_data[cid] = row_data
-        key = self._key(cid)
-        if key in self._data:
-            self._data[key] = row_data
+        if cid in self._order_set:
+            self._data[self._key(cid)] = row_data
         if cells[0] is NO_MARK:
             self._flagged.discard(cid)
         else:
@@ -827,8 +826,8 @@ class ComputerTable(DataTable[Text | str]):
     def forget(self, ids: Iterable[str]) -> None:
         """These computers are gone from the fleet: drop what is held for them (a row still
         shown is dropped once a sync hides it)."""
-        shown, ids = self._row_locations, set(ids)
-        self._gone.update(cid for cid in ids if cid in shown)
+        ids = set(ids)
+        self._gone |= ids & self._order_set
         self._drop(ids - self._gone)
 
     def _drop(self, ids: Iterable[str]) -> None:
@@ -844,7 +843,7 @@ class ComputerTable(DataTable[Text | str]):
             self._flagged.discard(cid)
 
     def _restore_cursor(self, keep: str | None) -> None:
-        if keep is None or keep not in self._row_locations:
+        if keep is None or keep not in self._order_set:
             return
         row = self.get_row_index(keep)
         if row != self.cursor_row:
