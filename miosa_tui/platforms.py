@@ -49,6 +49,11 @@ def hangup_signal() -> signal.Signals | None:
     return signal.SIGHUP if hasattr(signal, "SIGHUP") else None
 
 
+def continue_signal() -> signal.Signals | None:
+    """SIGCONT, or None where the `signal` module has none (Windows)."""
+    return signal.SIGCONT if hasattr(signal, "SIGCONT") else None
+
+
 def has_unix_file_modes(platform: str | None = None) -> bool:
     """True where a file's permission bits say who may read it (not on Windows, see above)."""
     return not is_windows(platform)

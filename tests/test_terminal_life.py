@@ -8,12 +8,16 @@ goes away. Each test then watches the child's exit and its CPU time (from /proc/
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from platform_sim import (
@@ -25,10 +29,12 @@ from platform_sim import (
     python_env,
     wait_exit,
 )
+from textual.drivers._writer_thread import MAX_QUEUED_WRITES, WriterThread
 from ui_helpers import Sim, make_app, pump, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.terminal_watch import HANGUP_EXIT_CODE, TerminalWatch, terminal_alive
+from miosa_tui.ui.terminal_watch.detectors import HUNG_UP
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="needs Linux ptys and /proc"
@@ -158,3 +164,86 @@ async def test_ctrl_z_headless_is_harmless(sim: SimServer, tmp_path: Path) -> No
         await pilot.pause()
         assert app.is_running
         assert app.dashboard is app.screen
+
+
+# -- in-process: a hang-up whose SIGHUP never arrives (blocked, nohup) ---------------------------
+
+
+class WatchedApp:
+    """What TerminalWatch reads of an app. Textual's shutdown sets is_running to False first,
+    then makes its last writes and closes the driver."""
+
+    is_headless = False
+    is_web = False
+
+    def __init__(self, driver: object = None, *, running: bool = False) -> None:
+        self._driver = driver
+        self.is_running = running
+
+    def exit(self, return_code: int = 0) -> None:
+        raise AssertionError("no event loop here: hang_up must not schedule an exit")
+
+
+class FailingTty(io.StringIO):
+    """A hung-up terminal as a writer thread sees it: every write fails with EIO."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.EIO, "Input/output error")
+
+
+def dead_writer() -> WriterThread:
+    """A Textual writer thread that died on its first write, as on a hung-up terminal."""
+    writer = WriterThread(FailingTty())
+    writer.start()
+    writer.write("the first write after the hang-up")
+    writer.join(10)
+    assert not writer.is_alive()
+    return writer
+
+
+def test_the_sigcont_of_a_hang_up_ends_the_app_instead_of_resuming() -> None:
+    resumed: list[int] = []
+    master, slave = os.openpty()
+    before = signal.signal(signal.SIGCONT, lambda signum, _frame: resumed.append(signum))
+    watch = TerminalWatch(WatchedApp())  # type: ignore[arg-type]
+    watch.fd = slave
+    try:
+        watch._guard_resume()
+        os.kill(os.getpid(), signal.SIGCONT)  # `fg` after ctrl+z: the terminal is alive
+        assert resumed == [signal.SIGCONT] and watch.reason is None
+        os.close(master)  # the hang-up; the kernel's SIGCONT follows it
+        os.kill(os.getpid(), signal.SIGCONT)
+        assert resumed == [signal.SIGCONT], "application mode was resumed on a dead terminal"
+        assert watch.reason == HUNG_UP
+    finally:
+        watch.uninstall()
+        assert signal.getsignal(signal.SIGCONT) is not None
+        signal.signal(signal.SIGCONT, before)
+        os.close(slave)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")  # its death
+def test_a_writer_a_resume_started_on_the_dead_tty_cannot_block_the_shutdown() -> None:
+    """The race a CI run caught (SIGHUP blocked): Textual's SIGCONT resume replaced the writer
+    thread after the watch's rescue had looked at it; the new writer died on the dead tty, and
+    the shutdown's writes and close() blocked on its full queue, the app never exited."""
+    first = WriterThread(io.StringIO())
+    first.start()
+    driver = SimpleNamespace(exit_event=threading.Event(), _writer_thread=first)
+    driver.exit_event.set()
+    app = WatchedApp(driver, running=True)
+    watch = TerminalWatch(app)  # type: ignore[arg-type]
+    watch.hang_up()  # starts the rescue, which sees `first`, alive
+    driver._writer_thread = replaced = dead_writer()  # the resume's writer, dead on the tty
+    app.is_running = False  # the shutdown begins
+
+    def shutdown() -> None:  # Textual's last writes and Driver.close()
+        for n in range(3 * MAX_QUEUED_WRITES):
+            replaced.write(f"write {n}")
+        replaced.stop()
+
+    closing = threading.Thread(target=shutdown, daemon=True)
+    closing.start()
+    closing.join(EXIT_LIMIT)
+    first.stop()
+    assert not closing.is_alive(), "the shutdown blocked on the dead writer's full queue"

@@ -12,7 +12,10 @@ stdin is not a tty):
 - a daemon thread waits on the terminal (`detectors.py`: poll() on Linux, select() on macOS,
   where poll() answers POLLNVAL for every terminal) and checks it with tcgetattr() every
   `interval` seconds, for hang-ups that come without a signal (a shell that dies without
-  forwarding SIGHUP, a revoked tty).
+  forwarding SIGHUP, a revoked tty);
+- Textual's SIGCONT handler (which resumes application mode after `fg`) is wrapped: the SIGCONT
+  the kernel sends with a hang-up, found on a dead tty, ends the app instead of restarting
+  application mode there.
 
 Either way the standard descriptors are first pointed away from the dead tty (stdin to an idle
 pipe, stdout/stderr to /dev/null) so that the shutdown's writes cannot fail and the input thread
@@ -33,9 +36,12 @@ import stat
 import sys
 import threading
 import time
+from collections.abc import Callable
+from queue import Empty
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from miosa_tui.platforms import hangup_signal
+from miosa_tui.platforms import continue_signal, hangup_signal
 from miosa_tui.ui.terminal_watch.detectors import (
     HUNG_UP,
     describe_watch,
@@ -79,6 +85,7 @@ class TerminalWatch:
         self._thread: threading.Thread | None = None
         self._sighup = False
         self._previous: Any = signal.SIG_DFL
+        self._previous_cont: Callable[[int, FrameType | None], Any] | None = None
         self._rdev: int | None = None
         self._keep: list[int] = []  # the idle pipe's write end: keeps the new stdin open
         self.method: str | None = None  # "poll" or "select" once installed
@@ -109,6 +116,7 @@ class TerminalWatch:
             with contextlib.suppress(ValueError, OSError):
                 self._previous = signal.signal(sighup, self._on_sighup)
                 self._sighup = True
+        self._guard_resume()
         self._thread = threading.Thread(
             target=self._watch, name="miosa-terminal-watch", daemon=True
         )
@@ -124,6 +132,28 @@ class TerminalWatch:
             with contextlib.suppress(ValueError, OSError, TypeError):
                 signal.signal(sighup, self._previous)
         self._sighup = False
+        cont = continue_signal()
+        if self._previous_cont is not None and cont is not None:
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(cont, self._previous_cont)
+        self._previous_cont = None
+
+    def _guard_resume(self) -> None:
+        """Let Textual's SIGCONT handler resume application mode only on a live terminal.
+
+        On a hang-up the kernel sends SIGCONT right after SIGHUP, with the tty already dead.
+        When SIGHUP is blocked or ignored (nohup, a parent that masks it), `_on_sighup` never
+        runs to disarm Textual's restart, and the restart raced the watch thread: a second
+        input thread and a second writer were started on the dead tty, the new writer died on
+        its first write and the shutdown blocked on its full queue (a CI run caught it)."""
+        cont = continue_signal()
+        if cont is None:
+            return
+        with contextlib.suppress(ValueError, OSError, TypeError):
+            previous = signal.getsignal(cont)
+            if callable(previous):
+                self._previous_cont = previous
+                signal.signal(cont, self._on_sigcont)
 
     @property
     def active(self) -> bool:
@@ -141,6 +171,12 @@ class TerminalWatch:
     # -- reaction ----------------------------------------------------------------------------
     def _on_sighup(self, _signum: int, _frame: object) -> None:
         self.hang_up("SIGHUP")
+
+    def _on_sigcont(self, signum: int, frame: FrameType | None) -> None:
+        if self.fd is not None and not terminal_alive(self.fd):
+            self.hang_up(HUNG_UP)  # the SIGCONT of a hang-up (or one after it): no resume
+        elif self._previous_cont is not None:
+            self._previous_cont(signum, frame)  # `fg` after ctrl+z: Textual resumes
 
     def hang_up(self, reason: str = HUNG_UP) -> None:
         """Detach from the dead terminal and exit the app (safe from any thread, once)."""
@@ -191,21 +227,36 @@ class TerminalWatch:
         - Its input thread may be blocked reading the idle pipe: once the driver asks it to stop
           (exit_event), close the pipe so the read returns EOF and the thread can see that.
         - If its writer thread died on the tty before we detached, keep emptying the bounded
-          output queue so the app never blocks on a write while it exits.
+          output queue so the app never blocks on a write while it exits. The writer is looked
+          up each time (a resume replaces it), and a dead one is emptied until the shutdown's
+          `close()` has put its end marker: `is_running` turns False at the start of the
+          shutdown, before its last writes.
         """
         driver = getattr(self.app, "_driver", None)
         exit_event = getattr(driver, "exit_event", None)
-        writer = getattr(driver, "_writer_thread", None)
-        queue = getattr(writer, "_queue", None)
         deadline = time.monotonic() + _RESCUE_SECONDS
         while time.monotonic() < deadline:
             running = self.app.is_running
             if self._keep and (not running or exit_event is None or exit_event.is_set()):
                 self._close_pipe()
-            if writer is not None and queue is not None and not writer.is_alive():
-                with contextlib.suppress(Exception):
-                    while True:
-                        queue.get_nowait()
-            if not running and not self._keep:
-                return
+            writer = getattr(driver, "_writer_thread", None)
+            if writer is not None and not writer.is_alive():
+                if _empty_queue(writer):
+                    return  # the end marker: the driver has closed its output
+            elif not running and not self._keep:
+                return  # a live writer now writes to /dev/null: nothing can block
             time.sleep(0.02)
+
+
+def _empty_queue(writer: object) -> bool:
+    """Take everything queued for a dead writer thread; True once its end marker (None) came."""
+    queue = getattr(writer, "_queue", None)
+    if queue is None:
+        return False
+    while True:
+        try:
+            item = queue.get_nowait()
+        except Empty:
+            return False
+        if item is None:
+            return True
