@@ -640,26 +640,28 @@ class BackgroundWriter:
     ) -> None:
         self.history = history
         self.on_written = on_written
-        self._queue: queue.Queue[HistoryEvent | None] = queue.Queue()
+        # One item per submit (a poll's status changes come together: ~900 rows a poll on a
+        # moving 10,000-computer fleet, where a put per row cost ~4 ms of the event loop).
+        self._queue: queue.Queue[list[HistoryEvent] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="miosa-history", daemon=True)
         self._thread.start()
 
     def submit(self, events: Iterable[HistoryEvent]) -> None:
         if not self.history.available:
             return
-        for event in events:
-            self._queue.put(event)
+        batch = list(events)
+        if batch:
+            self._queue.put(batch)
 
     def _run(self) -> None:
         while True:
-            event = self._queue.get()
-            batch: list[HistoryEvent | None] = [event]
+            batch = [self._queue.get()]
             while True:  # write whatever else is waiting in the same transaction
                 try:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
-            rows = [e for e in batch if e is not None]
+            rows = [event for events in batch if events is not None for event in events]
             try:
                 stored = self.history.write(rows)
             finally:

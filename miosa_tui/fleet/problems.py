@@ -11,6 +11,7 @@ moving time instead of sleeping. The dashboard and `miosa-tui ls --problems` sha
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -146,8 +147,12 @@ def short_duration(seconds: float) -> str:
     return f"{days}d{hours:02d}h"
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_time(text: str | None) -> datetime | None:
-    """An API timestamp (ISO-8601, `Z` or offset; a naive one is taken as UTC), else None."""
+    """An API timestamp (ISO-8601, `Z` or offset; a naive one is taken as UTC), else None.
+
+    Cached: after each poll the same computers' unchanged `updated_at` are read again (on a
+    10,000-computer fleet with 5% moving, ~800 a poll, ~3 ms of the event loop's time)."""
     return parse_timestamp(text)
 
 
