@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.text import Text
 from textual.widgets import Input, Static
 from ui_helpers import (
     SIZE,
@@ -452,3 +453,22 @@ async def test_a_bulk_action_counts_refusals_apart_from_failures(
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "starting" in cell(app, stopped[0], "status"), "the poll")
         assert stopped[0] not in app.triage.problems
+
+
+async def test_a_poll_that_lands_before_the_bar_is_mounted_is_shown_once_it_is() -> None:
+    """The first poll can land between the bar's mount() and its Mount: what it asked to show
+    must not wait for the next poll (a snapshot test caught the bar empty 1 run in 3)."""
+    from textual.app import App
+
+    from miosa_tui.ui.widgets.triage_bar import TriageBar
+
+    bar = TriageBar(id="triage-bar")
+    bar.show(Text("⚠ 1 problem"), [3.0, 4.0], [0.0, 1.0])  # not even attached yet
+
+    class Host(App[None]):
+        def compose(self) -> Any:
+            yield bar
+
+    async with Host().run_test() as pilot:
+        await pilot.pause()
+        assert "⚠ 1 problem" in static_text(bar.query_one("#triage-summary", Static))

@@ -366,7 +366,7 @@ def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
     if set(triage.problems) != before and any(t.key == "problem" for t in screen.filter.terms):
         screen._render_table(dirty=None)
         screen._update_header_counts()
-    if triage.bar is not None and triage.bar.is_mounted:
+    if triage.bar is not None:
         triage.bar.show(triage.summary(), triage.running_trend, triage.problem_trend)
 
 

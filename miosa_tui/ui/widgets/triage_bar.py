@@ -24,6 +24,9 @@ class TriageBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._summary = Text("")
+        # What a poll asked to show before this bar's Mount (its children are there from then).
+        self._early: tuple[Text, list[float], list[float]] | None = None
+        self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-summary")
@@ -31,7 +34,16 @@ class TriageBar(Horizontal):
             yield Static(label, id=f"{spark}-label", classes="trend-label")
             yield Sparkline([], id=spark)
 
+    def on_mount(self) -> None:
+        self._ready = True
+        if self._early is not None:
+            self.show(*self._early)
+            self._early = None
+
     def show(self, summary: Text, running: Sequence[float], problems: Sequence[float]) -> None:
+        if not self._ready:  # a poll landed first: shown once the children are there
+            self._early = (summary, list(running), list(problems))
+            return
         shown = summary if summary.plain else Text(" no problems", style="green")
         shown = shown.copy()
         shown.no_wrap, shown.overflow = True, "ellipsis"  # the kinds go, never the count
