@@ -17,6 +17,7 @@ from miosa_tui.api.models import App, Computer, NamedUrl
 from miosa_tui.fleet.humanize import age, size_label
 from miosa_tui.safe_text import printable, safe, url_problem
 from miosa_tui.ui.services import services
+from miosa_tui.ui.widgets.static_text import set_content
 from miosa_tui.ui.widgets.status_style import status_text
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
@@ -55,18 +56,18 @@ class DetailsPanel(ReportsWorkerErrors, VerticalScroll):
 
     def show_computer(self, computer: Computer | None) -> None:
         self.computer = computer
-        self._fields.update(self._render_fields())
+        set_content(self._fields, self._render_fields())
         if computer is None:
-            self._extras.update("")
+            set_content(self._extras, "")
             return
         if computer.id != self._extras_for:
             self._extras_for = computer.id
-            self._extras.update(Text("apps and URLs: loading…", style="dim"))
+            set_content(self._extras, Text("apps and URLs: loading…", style="dim"))
             self._load_extras(computer.id)
 
     def computer_changed(self, computer: Computer) -> None:
         self.computer = computer
-        self._fields.update(self._render_fields())
+        set_content(self._fields, self._render_fields())
 
     def _render_fields(self) -> FieldRows | Text:
         c = self.computer

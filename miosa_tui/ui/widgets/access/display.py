@@ -31,6 +31,7 @@ from miosa_tui.ui.widgets.access.entry_list import build_entries
 from miosa_tui.ui.widgets.access.preview_ports import RecentPorts
 from miosa_tui.ui.widgets.access.row_text import row_text
 from miosa_tui.ui.widgets.access.status_lines import status_text
+from miosa_tui.ui.widgets.static_text import set_content
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 
@@ -258,12 +259,12 @@ class AccessPanelDisplay(ReportsWorkerErrors, Vertical):
         computer = self.computer
         title = self.query_one("#access-title", Static)
         if computer is None:
-            title.update(Text("No computer selected.", style="dim"))
+            set_content(title, Text("No computer selected.", style="dim"))
             return
         text = safe_line(
             (computer.name, "bold"), " (", (computer.id, ""), ")  ", (computer.status, "cyan")
         )
-        title.update(text)
+        set_content(title, text)
 
     def _render_entries(self, *, reset_highlight: bool = False) -> None:
         if not self.is_mounted:
@@ -293,7 +294,9 @@ class AccessPanelDisplay(ReportsWorkerErrors, Vertical):
     def _render_status(self) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#access-status", Static).update(status_text(self._errors, self._loading))
+        set_content(
+            self.query_one("#access-status", Static), status_text(self._errors, self._loading)
+        )
 
     # ----- helpers ---------------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_pict
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.strips import StripImage, halfcell_strips
 from miosa_tui.ui.widgets.desktop.wording import caption_text, one_line, why_no_picture
+from miosa_tui.ui.widgets.static_text import set_content
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         self.saved_path = None
         self._open_region_after_fetch = False
         self._set_image(None)
-        self.query_one("#desktop-saved", Static).update("")
+        set_content(self.query_one("#desktop-saved", Static), "")
         self._evaluate(fetch=True)
 
     def computer_changed(self, computer: Computer | None) -> None:
@@ -302,7 +303,7 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
     def _set_message(self, text: str, *, error: bool = False) -> None:
         self.message = text
         message = self.query_one("#desktop-message", Static)
-        message.update(safe(text))
+        set_content(message, safe(text))
         message.set_class(error, "-error")
         message.display = True
         if error or self.shot is None:
