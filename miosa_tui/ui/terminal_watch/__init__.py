@@ -107,10 +107,8 @@ class TerminalWatch:
         self.method = method
         self._rdev = os.fstat(fd).st_rdev
         self._loop = asyncio.get_running_loop()
-        # A plain handler, not loop.add_signal_handler: the kernel sends SIGCONT right after
-        # SIGHUP, and Textual's SIGCONT handler restarts application mode (a second input thread
-        # on the dead tty). Python runs pending handlers in signal-number order, so this one
-        # (1) disarms that restart before SIGCONT's (18) runs; a loop callback would come later.
+        # A plain handler, not loop.add_signal_handler: Python runs it at once, before the
+        # SIGCONT (18) the kernel sends after SIGHUP (1); a loop callback would come later.
         sighup = hangup_signal()  # None on Windows
         if sighup is not None:
             with contextlib.suppress(ValueError, OSError):
@@ -184,9 +182,6 @@ class TerminalWatch:
             return
         self.reason = reason
         self._stop.set()
-        driver = getattr(self.app, "_driver", None)
-        if driver is not None and hasattr(driver, "_auto_restart"):
-            driver._auto_restart = False  # a SIGCONT must not restart on the dead tty
         self._detach()
         rescue = threading.Thread(target=self._rescue_output, name="miosa-rescue", daemon=True)
         rescue.start()
