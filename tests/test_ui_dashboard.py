@@ -84,6 +84,28 @@ async def two_polls(pilot: Any, app: MiosaApp) -> None:
     await wait_for(pilot, lambda: poller.polls >= done + 2, "two more polls")
 
 
+async def test_the_dashboard_is_the_bottom_screen_and_a_resize_redraws_it(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """No blank screen under the dashboard (it was pushed over Textual's default one, which was
+    styled, laid out and painted first, and again on every resize); help opens over it and
+    closes back to it, and a resize lays the dashboard out at the new size."""
+    from miosa_tui.ui.screens.help import HelpScreen
+
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        assert app.screen_stack == [app.dashboard]
+        await open_screen(pilot, app, "question_mark", HelpScreen, "help")
+        assert app.screen_stack[0] is app.dashboard and len(app.screen_stack) == 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.dashboard, "help to close")
+        assert app.screen_stack == [app.dashboard]
+        await pilot.resize_terminal(100, 30)
+        await wait_for(pilot, lambda: app.dashboard.size == (100, 30), "the resize")
+        await wait_for(pilot, lambda: app.dashboard.has_class("-narrow"), "the narrow layout")
+        first = cell(app, row_ids(app)[0], "name")
+        assert first in screen_text(app), first
+
+
 async def test_start_sends_one_request_and_the_row_follows(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:

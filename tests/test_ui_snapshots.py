@@ -56,6 +56,8 @@ def frozen_sim(sim_factory: Callable[..., SimServer], monkeypatch: pytest.Monkey
 def _settled(app: MiosaApp) -> bool:
     """The poll is in, nothing is moving, and the panes show the highlighted computer fully."""
     dash = app.dashboard
+    if not dash.is_mounted:  # the default screen: composed once the app has started
+        return False
     t = table(app)
     if app.fleet.last_success is None or t.row_count != 12 or app.fleet.any_transitional:
         return False

@@ -135,7 +135,7 @@ def _edit(path: Path) -> int:
 
 
 def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
-    from miosa_tui.api import MiosaClient, is_loopback
+    from miosa_tui.api import MiosaClient
     from miosa_tui.backend import open_backend
 
     sim_config = None
@@ -145,16 +145,14 @@ def _run_dashboard(args: argparse.Namespace, cfg: Config) -> int:
         sim_config = SimConfig(fleet=args.fleet, seed=args.seed, speed=args.speed)
     backend = open_backend(cfg, demo=args.demo, sim_config=sim_config)
     try:
-        client = None
-        if not is_loopback(backend.settings.base_url):
-            # Across a network the first listing is round trips (TCP, TLS, a page) that need not
-            # wait for the UI: it starts now, on its own thread, while Textual is imported and
-            # the dashboard built (~400 ms), and the first poll takes its answer. With answers
-            # 350 ms away, first painted table 922 -> 753 ms (bench_startup.py --latency 350,
-            # the early start forced on). An API on this machine (the simulator) answers at
-            # once: starting early only competed with the imports there (+30-60 ms).
-            client = MiosaClient(backend.settings)
-            client.start_listing()
+        # The first listing is round trips (TCP, TLS for a remote API, a page) that need not
+        # wait for the UI: it starts now, on its own thread, while Textual is imported and the
+        # dashboard built (~300 ms), and the first poll takes its answer. With answers 350 ms
+        # away, first painted table 922 -> 753 ms (bench_startup.py --latency 350). On this
+        # machine too: started after the dashboard's mount, the listing's thread waited for
+        # the GIL behind the first paint (4 ms alone, ~200 ms there).
+        client = MiosaClient(backend.settings)
+        client.start_listing()
         from miosa_tui.ui.image_renderer import prepare_renderer
 
         # textual-image probes the terminal on import; that only works before Textual owns stdin.

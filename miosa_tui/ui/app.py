@@ -14,6 +14,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 
 from miosa_tui.api.computers import MiosaClient
 from miosa_tui.backend import Backend
@@ -118,7 +119,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         if config.keymap:
             self.set_keymap(config.keymap)
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[None]:
+        """The dashboard is the bottom of the screen stack: no blank screen under it to style,
+        lay out and paint first (and again on every resize)."""
         theme = self.config.theme
         if theme in self.available_themes:
             self.theme = theme
@@ -129,7 +132,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             if width >= at:
                 self.dashboard.add_class(name)
                 break
-        self.push_screen(self.dashboard)
+        return self.dashboard
+
+    def on_mount(self) -> None:
         if first_paint.asked():  # the start-up benchmark (first, so nothing delays its note)
             first_paint.install(self)
         self.dashboard.rows_painted.subscribe(self, self.heap.fleet_painted, immediate=True)
