@@ -77,6 +77,12 @@ CHANGED = Text("◆", style="bold yellow")  # status changed a moment ago (ui/tr
 UNSEEN: tuple[Text | str, ...] = tuple(Text("") for _ in COLUMNS)
 
 
+# The table's bindings that move its highlight (DataTable's, and home/end below).
+CURSOR_ACTIONS = frozenset(
+    {"cursor_up", "cursor_down", "page_up", "page_down", "scroll_top", "scroll_bottom"}
+)
+
+
 class CellSettings(NamedTuple):
     """The table's settings a cell's look depends on, read once per paint (`_cell_settings`)."""
 
