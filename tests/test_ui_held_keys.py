@@ -104,3 +104,22 @@ async def test_the_panes_catch_up_once_a_held_key_is_released(
         assert target not in (None, ids[1])
         await wait_for(pilot, lambda: target in details_drawn(app), "the details on the row")
         assert panel_on(app) == target == highlighted(app)
+
+
+async def test_a_click_brings_the_panes_to_the_row_before_it_lands(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await pause_polling(pilot, app)
+        table(app).focus()
+        ids = row_ids(app)
+        await wait_for(pilot, lambda: highlighted(app) == ids[0], "the first row")
+        app.dashboard.PANES_SETTLE = 3600.0
+        await burst(pilot, "down")
+        await wait_for(pilot, lambda: ids[1] in details_drawn(app), "the details on row 2")
+        await burst(pilot, "down", "down")
+        await wait_for(pilot, lambda: highlighted(app) == ids[3], "the table on row 4")
+        assert panel_on(app) == ids[1]
+        await pilot.click(AccessPanel)  # what a click there acts on is row 4's
+        assert panel_on(app) == ids[3]
+        await wait_for(pilot, lambda: ids[3] in details_drawn(app), "the details on row 4")

@@ -656,6 +656,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             event.prevent_default()
             self.miosa.actions.request(verb, self._targets())
 
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A click anywhere brings the panes up to the highlighted row first, as a key does."""
+        if self._panes_due is not None:
+            self._settle_highlight()
+
     def _moves_cursor(self, key: str) -> bool:
         active = self.active_bindings.get(key)
         return (
