@@ -107,7 +107,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     INTERVALS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
     # Highlight moves closer together than this (a held key) update the panes once, this long
     # after the last: a held page down spent ~10 ms a key redrawing panes no one could read
-    # (probe, 45 page downs on 10,000 computers: loop CPU 1.46-1.66 s -> 1.27-1.30 s).
+    # (45 page downs on 10,000 computers: loop CPU 1.46-1.73 s -> 1.27-1.32 s, see README).
     PANES_SETTLE = 0.08
 
     def __init__(self) -> None:
