@@ -363,11 +363,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             return
         # A key held down (or pressed again at once): the table moves with every key and the
         # keys it greys follow it; the panes show where it stops, PANES_SETTLE after the last.
+        # (A new timer each time: Timer.reset only restarts the wait at the old deadline, which
+        # made the catch-up come 80-160 ms after the last move.)
         self.refresh_bindings()
-        if self._panes_due is None:
-            self._panes_due = self.set_timer(self.PANES_SETTLE, self._settle_highlight)
-        else:
-            self._panes_due.reset()
+        if self._panes_due is not None:
+            self._panes_due.stop()
+        self._panes_due = self.set_timer(self.PANES_SETTLE, self._settle_highlight)
 
     def _settle_highlight(self) -> None:
         """The panes catch up with the table's highlight (a held key was released, or a key
