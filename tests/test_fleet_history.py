@@ -322,3 +322,33 @@ def test_a_status_change_seen_by_two_dashboards_is_kept_once(tmp_path: Path) -> 
     assert two.write([change(T0 + timedelta(hours=1))]) == 1  # it broke again later
     assert two.write([action(1), action(1)]) == 2  # actions are never merged
     assert one.count() == 6
+
+
+def test_one_computers_timeline_is_read_by_index_even_from_an_older_file(tmp_path: Path) -> None:
+    """The timeline pane reads one computer's rows after every poll that touched it: by id or
+    name, through indexes, never by scanning every row (a moving fleet writes ~500 a poll). A
+    file written before the name index existed gets it when opened."""
+    path = tmp_path / "h.sqlite3"
+    history = History.open(path)
+    history.write([action(n, target=f"comp_{n % 7}") for n in range(50)])
+    history.close()
+    old = sqlite3.connect(path)
+    old.execute("DROP INDEX events_by_name")  # as a file of the first release
+    old.commit()
+    old.close()
+    history = History.open(path)
+    asked: list[tuple[str, list[object]]] = []
+    read = history._read
+
+    def spy(sql: str, params: list[object]) -> list[tuple[object, ...]]:
+        asked.append((sql, list(params)))
+        return read(sql, params)
+
+    history._read = spy  # type: ignore[method-assign]
+    assert [e.target_id for e in history.events(["comp_3"], scope="", limit=50)] == ["comp_3"] * 7
+    ((sql, params),) = asked
+    plan = sqlite3.connect(path).execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()
+    details = [row[-1] for row in plan]
+    assert not any(d.startswith("SCAN events") for d in details), details
+    assert any("events_by_name" in d for d in details), details
+    history.close()

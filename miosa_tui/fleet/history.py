@@ -65,6 +65,10 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_computer ON events (computer_id, at);
 CREATE INDEX IF NOT EXISTS events_by_time ON events (at);
+-- `events(targets)` matches an id or a name: without this the name made every read of one
+-- computer's timeline scan the table (35 ms at 100,000 rows, after every poll of a moving
+-- fleet). Added to files of schema 1 on open, as the others.
+CREATE INDEX IF NOT EXISTS events_by_name ON events (computer_name, at);
 """
 _INSERT = (
     "INSERT INTO events (at, kind, computer_id, computer_name, action, outcome, old_status, "
