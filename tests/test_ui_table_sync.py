@@ -9,7 +9,6 @@ row-order cache (`ordered_rows`, `_y_offsets`) is checked against the order too.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -193,7 +192,17 @@ def test_table_matches_the_model(
     asyncio.run(scenario(start, steps))
 
 
-def test_spinner_tick_only_touches_rows_in_transition() -> None:
+def test_a_spinner_frame_repaints_only_the_status_cells_of_rows_in_transition() -> None:
+    """A spinner frame changes the STATUS cell of the rows in transition (or with an action
+    pending) and nothing else: only those cells are repainted (what reaches the terminal), the
+    row's other cells are not drawn again, and the line still paints as DataTable paints it.
+    Every AGE_EVERY frames the whole visible lines are repainted (AGE moves on)."""
+    from textual.coordinate import Coordinate
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    from miosa_tui.ui.widgets.computer_table import AGE_EVERY, STATUS
+
     async def run() -> None:
         app = TableApp()
         async with app.run_test(size=(120, 30)) as pilot:
@@ -202,31 +211,75 @@ def test_spinner_tick_only_touches_rows_in_transition() -> None:
             fleet[7] = replace(fleet[7], status="starting")
             table.sync(fleet)
             await pilot.pause()
-            assert table._transitional == {"c7"}
-            touched: list[str] = []
-            original = table._refresh_rows
+            asked: list[Region] = []
+            drawn: list[object] = []
+            refresh, cell_segments = table.refresh, table._cell_segments
 
-            def spy(computers: Iterable[Computer]) -> None:
-                rows = list(computers)
-                touched.extend(c.id for c in rows)
-                original(rows)
+            def spy_refresh(*regions: Region, **kw: Any) -> ComputerTable:
+                asked.extend(regions)
+                return refresh(*regions, **kw)
 
-            table._refresh_rows = spy  # type: ignore[method-assign]
-            table.tick()
-            assert touched == ["c7"]
-            table.update_rows([replace(fleet[7], status="running")])
-            assert table._transitional == set()
-            touched.clear()
+            def spy_cells(cell: object, *args: Any) -> Any:
+                drawn.append(cell)
+                return cell_segments(cell, *args)
+
+            table.refresh = spy_refresh  # type: ignore[method-assign]
+            table._cell_segments = spy_cells  # type: ignore[method-assign]
             # a stop the fleet tracks as pending: the running row spins towards "stopped"
             table.fleet.add_pending(fleet[3], ActionKind.STOP, now=table.clock())
+            table.frame = AGE_EVERY  # the next tick is a spinner frame
+            header = table.header_height
+
+            def status_cell(row: int) -> Region:
+                # DataTable's own region of the cell, on screen (the table is not scrolled)
+                return DataTable._get_cell_region(table, Coordinate(row, STATUS))
+
+            for frame in range(3):
+                if frame == 2:  # a poll renames c7 (its line is drawn again, with the new name)
+                    fleet[7] = replace(fleet[7], name="renamed")
+                    table.update_rows([fleet[7]])
+                    await pilot.pause()
+                    assert "renamed" in painted_line(app, " renamed ")
+                line_before = painted_line(app, " n7 " if frame < 2 else " renamed ")
+                asked.clear()
+                drawn.clear()
+                table.tick()
+                assert sorted(asked, key=lambda r: r.y) == [status_cell(3), status_cell(7)]
+                await pilot.pause()
+                assert [plain(cell) for cell in drawn] == [
+                    plain(table.get_cell("c3", "status")),
+                    plain(table.get_cell("c7", "status")),
+                ]  # only the two status cells were drawn again
+                line, cell = painted_line(app, line_before[:30].strip()), status_cell(7)
+                assert line != line_before
+                outside = slice(0, cell.x), slice(cell.right, None)
+                assert [line[part] for part in outside] == [line_before[part] for part in outside]
+                assert "running → stopped" in painted_line(app, " n3 ")
+                assert table.get_row_index("c7") + header == status_cell(7).y
+            region = Region(0, 0, table.size.width, table.size.height)
+            ours = table.render_lines(region)
+            table._clear_caches()
+            original = ComputerTable._render_line
+            try:
+                ComputerTable._render_line = DataTable._render_line  # type: ignore[method-assign]
+                theirs = table.render_lines(region)
+            finally:
+                ComputerTable._render_line = original  # type: ignore[method-assign]
+            assert segments(ours) == segments(theirs)
+            table.frame = AGE_EVERY - 1  # the next tick redraws every visible row whole
+            asked.clear()
             table.tick()
-            assert touched == ["c3"]
-            await pilot.pause()
-            lines = [strip.text for strip in app.screen._compositor.render_strips()]
-            line = next(line for line in lines if " n3 " in line)
-            assert "running → stopped" in line, line
+            assert {(r.x, r.width) for r in asked} == {(0, table.size.width)}
+            table.update_rows([replace(fleet[7], status="running")])
+            assert table._transitional == set()
 
     asyncio.run(run())
+
+
+def painted_line(app: App[None], needle: str) -> str:
+    """The screen's line that shows `needle`, as painted."""
+    lines = [strip.text for strip in app.screen._compositor.render_strips()]
+    return next(line for line in lines if needle in line)
 
 
 def test_changes_repaint_the_right_lines_when_scrolled() -> None:
