@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Container, Iterable, Sequence
+from itertools import compress
+from operator import is_not
 from typing import ClassVar, NamedTuple
 
 from rich.padding import Padding
@@ -657,7 +659,7 @@ class ComputerTable(DataTable[Text | str]):
         before, after = self._order_set, set(order)
         removed, added = before - after, after - before
         # Rows that stay are redrawn when their computer is a new object or `dirty` names them.
-        changed = {c.id: c for c in self._take(computers) if c.id not in added}
+        changed = {c.id: c for c in self._take(computers, order) if c.id not in added}
         held = self._computers
         stay = order if dirty is None else (cid for cid in set(dirty) if cid in after)
         changed.update((cid, held[cid]) for cid in stay if cid not in added)
@@ -671,11 +673,15 @@ class ComputerTable(DataTable[Text | str]):
         self._refresh_rows(changed.values())
         self._restore_cursor(keep)
 
-    def _take(self, computers: Sequence[Computer]) -> list[Computer]:
-        """Hold each computer that is not the object held for its id (note when its status
-        changed) and return those: a row coming back with new data is out of date."""
+    def _take(self, computers: Sequence[Computer], ids: list[str]) -> list[Computer]:
+        """Hold each computer that is not the object held for its id (`ids`: theirs, in order;
+        note when its status changed) and return those: a row coming back with new data is out
+        of date."""
         held, now = self._computers, self.clock()
-        renewed = [c for c in computers if held.get(c.id) is not c]
+        # Compares the objects' addresses without reading them again, in C: a filter step or a
+        # sort of 100,000 rows gives back the computers held (reading each one's id again and
+        # comparing in a Python loop was ~40 ms of such a step).
+        renewed = list(compress(computers, map(is_not, computers, map(held.get, ids))))
         for c in renewed:
             old = held.get(c.id)
             if old is None or old.status != c.status:
