@@ -73,3 +73,16 @@ async def test_the_background_listing_reuses_unchanged_computers(
         # everything else came back as the very same objects (the renamed one's updated_at
         # moved; no other computer changed)
         assert len(unchanged) == len(after) - 1
+
+
+def test_fields_of_a_few_values_are_one_object_across_the_fleet() -> None:
+    """Status, size, region... decoded from separate JSON texts are one str object each (a
+    100,000-computer filter reads each value's hash: scattered copies were most of its time)."""
+    import json
+
+    texts = [json.dumps(obj(f"c{i}", size="small", region="us-mia", state="x")) for i in range(3)]
+    a, b, c = (Computer.from_json(json.loads(text)) for text in texts)
+    assert a is not None and b is not None and c is not None
+    for field in ("status", "raw_status", "size", "region"):
+        assert getattr(a, field) is getattr(b, field) is getattr(c, field), field
+    assert a.status == "running" and a.size == "small"

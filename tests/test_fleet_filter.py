@@ -158,6 +158,18 @@ _COMPUTER = st.builds(
 )
 
 
+def test_status_matches_the_status_or_the_raw_status_the_api_sent() -> None:
+    computers = [
+        Computer(id="a", name="a", status="running", raw_status=None),
+        Computer(id="b", name="b", status="stopped", raw_status="active"),
+        Computer(id="c", name="c", status="stopped", raw_status="stopped"),
+    ]
+    for text, ids in (("status:running", "a"), ("status:active", "ab"), ("!status:active", "c")):
+        f = parse_filter(text)
+        assert [c.id for c in f.select(computers)] == list(ids), text
+        assert [c.id for c in computers if f.matches(c)] == list(ids), text
+
+
 def test_a_word_never_matches_across_two_fields() -> None:
     joined = Computer(id="comp_9", name="web-1", status="running")
     assert parse_filter("1comp").matches(joined) is False  # name "web-1", id "comp_9"
@@ -180,3 +192,8 @@ def test_a_filter_matches_what_its_terms_say(
     for c in computers:
         expected = all(_plain_reading(t, c, problems) for t in f.terms)
         assert f.matches(c) == expected, (f.text, c)
+    # The whole list at once (`Filter.select`, a term's tests once per distinct value): the
+    # same computers, in their order, and those kept whatever they show.
+    assert f.select(computers) == [c for c in computers if f.matches(c)]
+    kept = {"comp_2"}
+    assert f.select(computers, keep=kept) == [c for c in computers if c.id in kept or f.matches(c)]

@@ -6,6 +6,7 @@ dropped, an unknown status is kept as it came (only `active` is read as `running
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,21 +111,21 @@ class Computer:
         ident = _str(obj.get("id")) or _str(obj.get("computer_id")) or _str(obj.get("uuid"))
         if not ident:
             return None
-        raw_status = _str(obj.get("status")) or _str(obj.get("state"))
+        raw_status = _shared(_str(obj.get("status")) or _str(obj.get("state")))
         metadata = obj.get("metadata")
         return cls(
             id=ident,
             name=_str(obj.get("name")) or ident,
-            status=normalize_status(raw_status),
+            status=sys.intern(normalize_status(raw_status)),
             raw_status=raw_status,
             slug=_str(obj.get("slug")),
-            size=_str(obj.get("size")),
-            region=_str(obj.get("region")),
-            template_type=_str(obj.get("template_type")) or _str(obj.get("template")),
+            size=_shared(_str(obj.get("size"))),
+            region=_shared(_str(obj.get("region"))),
+            template_type=_shared(_str(obj.get("template_type")) or _str(obj.get("template"))),
             ip_address=_str(obj.get("ip_address")),
-            visibility=_str(obj.get("visibility")),
-            tenant_id=_str(obj.get("tenant_id")),
-            workspace_id=_str(obj.get("workspace_id")),
+            visibility=_shared(_str(obj.get("visibility"))),
+            tenant_id=_shared(_str(obj.get("tenant_id"))),
+            workspace_id=_shared(_str(obj.get("workspace_id"))),
             preview_domain=_str(obj.get("preview_domain")),
             sandbox_url=_str(obj.get("sandbox_url")),
             desktop_url=_str(obj.get("desktop_url")) or _str(obj.get("vnc_url")),
@@ -134,6 +135,14 @@ class Computer:
             status_reason=_reason(obj),
             metadata=dict(metadata) if isinstance(metadata, dict) else {},
         )
+
+
+def _shared(value: str | None) -> str | None:
+    """One str object for each value of a field that takes a handful of values across a fleet
+    (status, size, region...): decoded, each computer had its own copy, scattered in memory.
+    Filtering 100,000 computers on one of them reads each value's hash: with shared objects
+    that is a few objects instead of 100,000 (and ~5 MB less to hold)."""
+    return None if value is None else sys.intern(value)
 
 
 REASON_KEYS = ("status_reason", "status_message", "error_message", "error", "reason", "message")

@@ -17,20 +17,23 @@ Grammar (all terms must match, case-insensitive):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import and_, attrgetter, or_, xor
 
 from miosa_tui.api.models import Computer, normalize_size, normalize_status
 
 _FIELDS: dict[str, Callable[[Computer], str | None]] = {
-    "name": lambda c: c.name,
-    "id": lambda c: c.id,
-    "status": lambda c: c.status,
-    "region": lambda c: c.region,
-    "size": lambda c: c.size,
-    "template": lambda c: c.template_type,
-    "ip": lambda c: c.ip_address,
+    "name": attrgetter("name"),
+    "id": attrgetter("id"),
+    "status": attrgetter("status"),
+    "region": attrgetter("region"),
+    "size": attrgetter("size"),
+    "template": attrgetter("template_type"),
+    "ip": attrgetter("ip_address"),
 }
+_ID, _RAW_STATUS = attrgetter("id"), attrgetter("raw_status")
 KEYS: tuple[str, ...] = (*_FIELDS, "problem")
 # `problem:` values, and the problem kinds (fleet/problems.py) each one matches.
 PROBLEM_VALUES: dict[str, frozenset[str]] = {
@@ -48,6 +51,12 @@ _TOKEN_RE = re.compile(r'([!-]?)(?:([A-Za-z_]+):)?(?:"([^"]*)"?|(\S*))')
 
 
 Hit = Callable[[Computer, Mapping[str, str]], bool]  # a term's test, before negation
+# What a term reads of each computer of a list (a field, a problem kind, the free-word
+# haystack), and its test of one such value, before negation. A term passes when any of its
+# tests does (`status:` tests the status and the raw status the API sent).
+Read = Callable[[list[Computer], Mapping[str, str]], list[Hashable]]
+Test = Callable[[Hashable], bool]
+Tests = tuple[tuple[Read, Test], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,15 +64,34 @@ class Term:
     key: str | None  # None: free word over every field
     values: tuple[str, ...]  # lower-cased; any one may match
     negate: bool = False
-    # The test for this key and these values, worked out once (`_hit_for`), not per computer:
-    # a filter step tests every computer of the fleet (10,000 at 20 keys a second).
-    _hit: Hit = field(init=False, repr=False, compare=False)
+    # The tests for this key and these values, worked out once (`_tests_for`), not per
+    # computer: a filter step tests every computer of the fleet (100,000 at 20 keys a second).
+    _tests: Tests = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hit", _hit_for(self.key, self.values))
+        object.__setattr__(self, "_tests", _tests_for(self.key, self.values))
+
+    def _hit(self, computer: Computer, problems: Mapping[str, str]) -> bool:
+        return any(test(read([computer], problems)[0]) for read, test in self._tests)
 
     def matches(self, computer: Computer, problems: Mapping[str, str] | None = None) -> bool:
         return self._hit(computer, problems or {}) != self.negate
+
+    def verdicts(self, rows: list[Computer], problems: Mapping[str, str]) -> list[bool]:
+        """Whether each of `rows` passes this term (negation applied). A term on a field is
+        tested once per distinct value of that field, the values read and the verdicts spread
+        back by C calls: `status:stopped` over 100,000 computers tests a dozen statuses, where
+        a test per computer took ~50 ms. A free word tests each computer's haystack."""
+        passed: Iterable[bool] | None = None
+        for read, test in self._tests:
+            values = read(rows, problems)
+            if self.key is None:  # a haystack is nearly always one of a kind
+                hits: Iterable[bool] = map(test, values)
+            else:
+                hits = map({value: test(value) for value in set(values)}.__getitem__, values)
+            passed = hits if passed is None else map(or_, passed, hits)
+        assert passed is not None
+        return list(map(xor, passed, repeat(self.negate, len(rows))))
 
     def describe(self) -> str:
         shown = " or ".join(self.values)
@@ -98,6 +126,22 @@ class Filter:
 
     def __call__(self, computer: Computer) -> bool:
         return self.matches(computer)
+
+    def select(self, computers: Iterable[Computer], keep: Container[str] = ()) -> list[Computer]:
+        """The computers this filter matches, in their order, and those whose id is in `keep`
+        whatever they show (an action in flight stays in view until it settles). The same as
+        testing `matches` on each, term by term over the whole list (`Term.verdicts`)."""
+        rows = list(computers)
+        if not self.terms:
+            return rows
+        passed: Iterable[bool] | None = None
+        for term in self.terms:
+            verdicts = term.verdicts(rows, self.problems)
+            passed = verdicts if passed is None else map(and_, passed, verdicts)
+        assert passed is not None
+        if keep:
+            passed = map(or_, map(keep.__contains__, map(_ID, rows)), passed)
+        return list(compress(rows, passed))
 
     def describe(self) -> str:
         if not self.terms:
@@ -141,24 +185,36 @@ def parse_filter(text: str, problems: Mapping[str, str] | None = None) -> Filter
     )
 
 
-def _hit_for(key: str | None, values: tuple[str, ...]) -> Hit:
-    """The test of a term (before negation) as one small function: only what its key needs."""
+def _tests_for(key: str | None, values: tuple[str, ...]) -> Tests:
+    """What a term reads of computers and its tests of that (before negation), as small
+    functions: only what its key needs."""
     if key == "problem":
         kinds = frozenset().union(*(PROBLEM_VALUES.get(v, frozenset()) for v in values))
-        return lambda c, problems: problems.get(c.id) in kinds
+        return (
+            ((lambda rows, problems: list(map(problems.get, map(_ID, rows)))), kinds.__contains__),
+        )
     if key is None:
-        return lambda c, _problems: _contains(_haystack(c), values)
+        return (
+            (
+                (lambda rows, _problems: list(map(_haystack, rows))),
+                (lambda text: _contains(str(text), values)),
+            ),
+        )
+    read = _reader(_FIELDS[key])
     if key == "status":
         statuses = frozenset(normalize_status(v) for v in values)
-        raw = frozenset(values)
-        return lambda c, _problems: (
-            (c.status or "").lower() in statuses or ((c.raw_status or "").lower() in raw)
+        return (
+            (read, lambda status: str(status or "").lower() in statuses),
+            (_reader(_RAW_STATUS), lambda raw: str(raw or "").lower() in values),
         )
     if key == "size":
         sizes = frozenset(normalize_size(v) for v in values)
-        return lambda c, _problems: (c.size or "").lower() in sizes
-    get = _FIELDS[key]
-    return lambda c, _problems: _contains((get(c) or "").lower(), values)
+        return ((read, lambda size: str(size or "").lower() in sizes),)
+    return ((read, lambda text: _contains(str(text or "").lower(), values)),)
+
+
+def _reader(get: Callable[[Computer], str | None]) -> Read:
+    return lambda rows, _problems: list(map(get, rows))
 
 
 def _contains(text: str, values: tuple[str, ...]) -> bool:

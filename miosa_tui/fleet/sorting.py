@@ -172,7 +172,7 @@ def select_rows(
     """
     rows: Iterable[Computer] = computers.values()
     if not flt.is_empty:
-        rows = [c for c in rows if c.id in pending or flt.matches(c)]
+        rows = flt.select(rows, keep=pending)
     if sort_key:
         return sort_computers(rows, sort_key, reverse)
     return list(rows)
