@@ -73,11 +73,15 @@ def test_status_lifecycle_order_and_stability() -> None:
 
 
 computers = st.builds(
-    lambda i, size, region, ip: c(str(i), size=size, region=region, ip_address=ip),
+    lambda i, size, region, ip, status, template: c(
+        str(i), size=size, region=region, ip_address=ip, status=status, template_type=template
+    ),
     st.integers(0, 50),
     st.sampled_from([None, "xs", "small", "xl", "odd"]),
-    st.sampled_from([None, "us-mia", "eu-fra"]),
+    st.sampled_from([None, "us-mia", "eu-fra", "EU-fra"]),
     st.sampled_from([None, "10.0.0.1", "10.0.0.12", "::1", "x"]),
+    st.sampled_from(["running", "stopped", "weird", "", "error"]),
+    st.sampled_from([None, "miosa-desktop", "sandbox"]),
 )
 
 

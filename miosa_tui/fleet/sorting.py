@@ -11,6 +11,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from miosa_tui.api.models import SIZES, Computer, normalize_size
@@ -67,27 +68,23 @@ def _name(c: Computer) -> Any:
     return natural_key(c.name) if c.name else None
 
 
-def _status(c: Computer) -> Any:
-    if not c.status:
+def _status(status: str | None) -> Any:
+    if not status:
         return None
-    return (_STATUS_RANK.get(c.status, len(STATUS_ORDER)), c.status)
+    return (_STATUS_RANK.get(status, len(STATUS_ORDER)), status)
 
 
-def _size(c: Computer) -> Any:
-    if not c.size:
+def _size(size: str | None) -> Any:
+    if not size:
         return None
-    spec = SIZES.get(normalize_size(c.size))
+    spec = SIZES.get(normalize_size(size))
     if spec is None:
-        return (1, 0, 0, c.size.casefold())  # unknown sizes after the known ones
+        return (1, 0, 0, size.casefold())  # unknown sizes after the known ones
     return (0, spec[0], spec[1], "")
 
 
-def _region(c: Computer) -> Any:
-    return c.region.casefold() if c.region else None
-
-
-def _template(c: Computer) -> Any:
-    return c.template_type.casefold() if c.template_type else None
+def _folded(text: str | None) -> Any:
+    return text.casefold() if text else None
 
 
 def _ip(c: Computer) -> Any:
@@ -112,18 +109,8 @@ def _age(c: Computer) -> Any:
     return None if created is None else -created  # ascending age = newest first
 
 
-# Every sortable column, in the order `o` cycles through them: the key it sorts by, and the
-# Computer field that key reads (a poll that changes none of them cannot move a row).
-SORT_KEYS: dict[str, SortKey] = {
-    "name": _name,
-    "status": _status,
-    "size": _size,
-    "region": _region,
-    "template": _template,
-    "ip": _ip,
-    "age": _age,
-    "id": lambda c: natural_key(c.id),
-}
+# The Computer field each sortable column's key reads (a poll that changes none of them cannot
+# move a row).
 SORT_FIELDS: dict[str, str] = {
     "name": "name",
     "status": "status",
@@ -133,6 +120,33 @@ SORT_FIELDS: dict[str, str] = {
     "ip": "ip_address",
     "age": "created_at",
     "id": "id",
+}
+# Columns whose key is a function of their field's value, a field that takes a handful of
+# values across a fleet: the key is worked out once per distinct value (`_keys_of`; sorting
+# 100,000 computers by status built 100,000 tuples).
+BY_VALUE: dict[str, Callable[[Any], Any]] = {
+    "status": _status,
+    "size": _size,
+    "region": _folded,
+    "template": _folded,
+}
+
+
+def _of_field(column: str) -> SortKey:
+    get, key = attrgetter(SORT_FIELDS[column]), BY_VALUE[column]
+    return lambda c: key(get(c))
+
+
+# Every sortable column, in the order `o` cycles through them, and the key it sorts by.
+SORT_KEYS: dict[str, SortKey] = {
+    "name": _name,
+    "status": _of_field("status"),
+    "size": _of_field("size"),
+    "region": _of_field("region"),
+    "template": _of_field("template"),
+    "ip": _ip,
+    "age": _age,
+    "id": lambda c: natural_key(c.id),
 }
 SORTABLE: tuple[str, ...] = tuple(SORT_KEYS)
 
@@ -147,7 +161,7 @@ def sort_computers(
         return items
     # Indices sorted by their key, then the computers gathered: the sort calls a C method per
     # item where a list of (key, computer) pairs and a lambda took ~1.5x as long (100,000 rows).
-    keys = list(map(get, items))
+    keys: list[Any] = _keys_of(items, key) if key in BY_VALUE else list(map(get, items))
     at: Sequence[int] = range(len(items))
     missing: list[int] = []
     if None in keys:
@@ -155,6 +169,18 @@ def sort_computers(
         at = [i for i in at if keys[i] is not None]
     order = sorted(at, key=keys.__getitem__, reverse=reverse)
     return [*map(items.__getitem__, order), *map(items.__getitem__, missing)]
+
+
+def _keys_of(items: list[Computer], column: str) -> list[int | None]:
+    """The sort keys of a `BY_VALUE` column, as each key's rank among the distinct ones (None:
+    no value): worked out once per distinct value, spread back in C calls, and compared as
+    ints by the sort."""
+    key = BY_VALUE[column]
+    values = list(map(attrgetter(SORT_FIELDS[column]), items))
+    keys = {value: key(value) for value in set(values)}
+    rank = {k: i for i, k in enumerate(sorted({k for k in keys.values() if k is not None}))}
+    ranked = {value: None if k is None else rank[k] for value, k in keys.items()}
+    return list(map(ranked.__getitem__, values))
 
 
 def select_rows(
