@@ -114,26 +114,41 @@ async def test_datatable_structures_the_table_reads_and_clears() -> None:
 
 
 def test_row_locations_answer_as_textuals_two_way_dict() -> None:
-    """RowLocations (ui/widgets/row_order.py) sets TwoWayDict's `_forward` itself and answers
-    by index from a list: every reader of TwoWayDict must give what TwoWayDict gives."""
+    """RowLocations (ui/widgets/row_order.py) answers from the order of ids, the set of them
+    and a RowKey per id, without TwoWayDict's dicts: every reader of TwoWayDict must give what
+    TwoWayDict gives, for a key of the table's own (a str), a RowKey or an id."""
     from textual._two_way_dict import TwoWayDict
 
-    from miosa_tui.ui.widgets.row_order import RowLocations
+    from miosa_tui.ui.widgets.computer_table import IdKey
+    from miosa_tui.ui.widgets.row_order import RowLocations, ShownRows
 
-    keys = [RowKey(f"id{n}") for n in range(6)]
-    theirs = TwoWayDict({key: index for index, key in enumerate(keys)})
-    ours = RowLocations(keys)
+    order = [f"id{n}" for n in (3, 0, 5, 1, 4, 2)]
+    keys: dict[str, RowKey] = {cid: IdKey(cid) for cid in [*order, "hidden"]}
+    theirs = TwoWayDict({keys[cid]: index for index, cid in enumerate(order)})
+    ours = RowLocations(order, set(order), keys)
     methods = {"get", "get_key", "contains_value", "__contains__", "__iter__", "__len__"}
     methods |= {"__setitem__", "__delitem__"}  # RowLocations refuses these: laid out whole
     members = {name for name in vars(TwoWayDict) if name in methods or not name.startswith("_")}
     assert members == methods, _fail(f"TwoWayDict's methods: {sorted(members)}")
     assert list(ours) == list(theirs) and len(ours) == len(theirs)
+    assert all(a is b for a, b in zip(ours, theirs, strict=True))  # the very keys
     for index in (-1, 0, 3, 5, 6):
         assert ours.get_key(index) == theirs.get_key(index), _fail("TwoWayDict.get_key")
         assert ours.contains_value(index) == theirs.contains_value(index)
-    for key in (*keys, RowKey("other"), "id2"):
-        assert ours.get(key) == theirs.get(key), _fail("TwoWayDict.get reads _forward")
+    probes = [*keys.values(), *(RowKey(cid) for cid in keys), "id2", "hidden", RowKey(), 7]
+    for key in probes:
+        assert ours.get(key) == theirs.get(key), _fail("TwoWayDict.get reads _forward")  # type: ignore[arg-type]
         assert (key in ours) == (key in theirs), _fail("TwoWayDict.__contains__")
+    # DataTable's `rows` and `_data`: what the table holds for every id, hidden ones too,
+    # read as a dict of the rows laid out only.
+    held = {cid: f"row of {cid}" for cid in keys}
+    dict_of_them = {keys[cid]: held[cid] for cid in order}
+    view = ShownRows(ours, held)
+    assert len(view) == len(dict_of_them) and list(view) == list(dict_of_them)
+    assert dict(view) == dict_of_them and list(view.values()) == list(dict_of_them.values())
+    for key in probes:
+        assert view.get(key) == dict_of_them.get(key)  # type: ignore[call-overload]
+        assert (key in view) == (key in dict_of_them)
 
 
 async def test_footer_members_the_footer_patch_uses() -> None:

@@ -533,3 +533,60 @@ def test_lines_cached_across_cursor_moves_paint_as_datatable_paints_them() -> No
         asyncio.run(run())
     finally:
         ComputerTable._row_segments = ours_row  # type: ignore[method-assign]
+
+
+async def test_laying_out_paging_and_polls_never_index_every_row() -> None:
+    """DataTable's rows, cells and row locations are views of the table's order (`row_order.py`):
+    a filter step, a sort, a paint, page down, a poll's changes on and off screen, spinner
+    frames and a cursor that follows its computer through a sort never build an index of every
+    row's key (`RowLocations.get` builds one when asked: ~10 ms at 100,000 rows, once per
+    layout). Only something that asks a key's index by key, as `go_to` does, builds it."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(300)
+        table = await showing(pilot, app, fleet)
+
+        def indexed() -> bool:
+            return table._row_locations._index is not None  # type: ignore[attr-defined]
+
+        assert not indexed()
+        table.sync(fleet[::3], dirty=())  # a filter step
+        await pilot.pause()
+        table.move_cursor(row=40, animate=False)
+        await pilot.pause()
+        keep = table.highlighted_id
+        assert keep == "c120"
+        table.sync(list(reversed(fleet[::3])), dirty=())  # a sort: the cursor follows c120
+        await pilot.pause()
+        assert table.highlighted_id == keep and table.cursor_row == 99 - 40
+        await pilot.press("pagedown", "pagedown", "pageup")
+        # a poll: one row on screen, one off screen, one hidden by the filter
+        top = table.visible_ids[int(table.scroll_offset.y)]
+        moved = [replace(table._computers[cid], status="starting") for cid in (top, "c000")]
+        table.update_rows([*moved, replace(fleet[1], status="stopped")])
+        table.tick()
+        table.tick()
+        await pilot.pause()
+        assert not indexed()
+        shown = {c.id: c for c in [*reversed(fleet[::3]), moved[0]]}  # the top row: starting
+        check_painted(app, list(shown.values())[int(table.scroll_offset.y) :])
+        assert "starting" in _painted_line(app, top)
+        assert table.go_to("c150")
+        assert indexed()  # asked for by key: built once, for this layout
+        assert table.highlighted_id == "c150"
+        table.sync(fleet, dirty=())
+        assert not indexed()  # a new layout starts without one
+
+
+async def test_a_filter_step_to_as_many_other_rows_shows_those_rows() -> None:
+    """A sync to as many rows as are shown is taken as a sort only when they are the same rows
+    (`status:running` to `status:stopped` with as many of each is not)."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(40)
+        table = await showing(pilot, app, fleet[:20])
+        for shown in (fleet[20:], list(reversed(fleet[20:])), fleet[10:30]):
+            table.sync(shown, dirty=())
+            await pilot.pause()
+            check(table, shown)
+            check_painted(app, shown)

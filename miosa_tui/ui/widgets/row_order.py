@@ -9,11 +9,14 @@ it is read, O(1) an item, and a page down reads one screen of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import overload
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from typing import TypeVar, overload
 
 from textual._two_way_dict import TwoWayDict
-from textual.widgets.data_table import Row, RowKey
+from textual.widgets.data_table import Row, RowKey, StringKey
+
+V = TypeVar("V")
 
 
 class RowsInOrder(Sequence[Row]):
@@ -69,24 +72,72 @@ class LinesInOrder(Sequence[tuple[RowKey, int]]):
 
 
 class RowLocations(TwoWayDict[RowKey, int]):
-    """DataTable's `_row_locations` (row key <-> index) for rows in a given order: the keys by
-    index are the list itself, and the index by key one dict built in C. TwoWayDict's own
-    constructor builds both as dicts, the reverse one in a Python loop (~20 ms at 100,000 rows,
-    on every filter step and sort)."""
+    """DataTable's `_row_locations` (row key <-> index) for the rows laid out in `order` (their
+    computer ids; `shown`, the same as a set; `keys`, the RowKey of each): the key at an index
+    is read from the list and whether a key is laid out from the set, so laying rows out builds
+    nothing. A key's index comes from a dict built the first time one is asked for, and only
+    then: the table's own hot paths ask the rows on screen instead (`ComputerTable._on_screen`).
+    Built whole on every filter step and sort, the key list and that dict were ~40 ms of each
+    at 100,000 rows."""
 
-    def __init__(self, keys: list[RowKey]) -> None:
-        # TwoWayDict's forward field, as its __init__ sets it (tests/test_textual_internals.py)
-        self._forward = dict(zip(keys, range(len(keys)), strict=True))
-        self._keys = keys
+    def __init__(
+        self, order: Sequence[str], shown: AbstractSet[str], keys: Mapping[str, RowKey]
+    ) -> None:
+        self._order, self._shown, self._keys = order, shown, keys
+        self._index: dict[str, int] | None = None
+
+    def laid_out(self, key: object) -> str | None:
+        """The computer id of `key` (a row key or an id) when its row is laid out, else None."""
+        cid = key.value if isinstance(key, StringKey) else key
+        return cid if isinstance(cid, str) and cid in self._shown else None
+
+    def get(self, key: RowKey | str) -> int | None:
+        cid = self.laid_out(key)
+        if cid is None:
+            return None
+        if self._index is None:
+            self._index = dict(zip(self._order, range(len(self._order)), strict=True))
+        return self._index[cid]
 
     def get_key(self, value: int) -> RowKey | None:
-        return self._keys[value] if 0 <= value < len(self._keys) else None
+        return self._keys[self._order[value]] if 0 <= value < len(self._order) else None
 
     def contains_value(self, value: int) -> bool:
-        return 0 <= value < len(self._keys)
+        return 0 <= value < len(self._order)
+
+    def __contains__(self, item: object) -> bool:
+        return self.laid_out(item) is not None
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return map(self._keys.__getitem__, self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
 
     def __setitem__(self, key: RowKey, value: int) -> None:
         raise TypeError("RowLocations is laid out whole (ComputerTable._lay_out)")
 
     def __delitem__(self, key: RowKey) -> None:
         raise TypeError("RowLocations is laid out whole (ComputerTable._lay_out)")
+
+
+class ShownRows(Mapping[RowKey, V]):
+    """DataTable's `rows` or `_data` (what it holds by row key) for the rows laid out: a view of
+    what the table holds for every computer it has shown (`held`, by id, hidden rows too),
+    limited to the rows in `locations`. Nothing is copied when rows are laid out; DataTable
+    reads one row at a time, its count, or its keys in order."""
+
+    def __init__(self, locations: RowLocations, held: Mapping[str, V]) -> None:
+        self._locations, self._held = locations, held
+
+    def __getitem__(self, key: RowKey | str) -> V:
+        cid = self._locations.laid_out(key)
+        if cid is None:
+            raise KeyError(key)
+        return self._held[cid]
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return iter(self._locations)
+
+    def __len__(self) -> int:
+        return len(self._locations)
