@@ -79,3 +79,38 @@ async def test_a_hidden_static_shows_its_new_content_when_shown() -> None:
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert [line.strip() for line in lines[:4]] == ["a", "b", "c", "title"]
+
+
+class Capped(App[None]):
+    CSS = "#capped { height: auto; max-height: 4; border-top: solid red; } #below { height: 1; }"
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("one", id="capped")
+            yield Static("below", id="below")
+
+
+async def test_taller_content_at_the_max_height_is_repainted_without_a_layout() -> None:
+    """The timeline (`height: auto; max-height: 14`): at its max height, longer content keeps
+    that height; shorter content than it shows shrinks it."""
+    app = Capped()
+    async with app.run_test(size=(40, 10)) as pilot:
+        capped = app.query_one("#capped", Static)
+        asked: list[int] = []
+        layouts(capped, asked)
+        set_content(capped, "\n".join(f"line {n}" for n in range(6)))
+        await pilot.pause()
+        assert asked, "from one line to the max height: a layout"
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert lines[1:5] == ["line 0", "line 1", "line 2", "below"]  # the border, 3 lines
+        asked.clear()
+        set_content(capped, "\n".join(f"event {n}" for n in range(9)))
+        await pilot.pause()
+        assert asked == []
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert lines[1:5] == ["event 0", "event 1", "event 2", "below"]
+        set_content(capped, "only one")
+        await pilot.pause()
+        assert asked, "shorter than the max height: a layout"
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        assert lines[1:3] == ["only one", "below"]

@@ -30,5 +30,15 @@ def set_content(static: Static, content: VisualType) -> None:
     height = styles.height
     if height is None or height.is_auto:
         needed = static.get_content_height(static.container_size, static.app.size, size.width)
-        if needed != size.height:
+        if needed != size.height and not (needed > size.height and _at_max_height(static)):
             static.refresh(layout=True)
+
+
+def _at_max_height(static: Static) -> bool:
+    """Whether the widget is as high as its `max-height` lets it be (taller content would not
+    make it any higher: the timeline, `height: auto; max-height: 14`, showed a long history
+    and laid the whole screen out again on every highlight move)."""
+    limit = static.styles.max_height
+    if limit is None:
+        return False
+    return static.outer_size.height >= limit.resolve(static.container_size, static.app.size)

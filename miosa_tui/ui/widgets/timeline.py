@@ -21,6 +21,7 @@ from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import Problem
 from miosa_tui.safe_text import printable
 from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES
+from miosa_tui.ui.widgets.static_text import set_content
 
 Load = Callable[[str], list[HistoryEvent]]
 Judge = Callable[[str], Problem | None]
@@ -100,7 +101,7 @@ class TimelinePane(Static):
     def show_computer(self, computer: Computer | None) -> None:
         self.computer_id = computer.id if computer else None
         if computer is None:
-            self.update("")
+            set_content(self, "")
             return
         self._refresh_for(computer.id)
 
@@ -114,4 +115,5 @@ class TimelinePane(Static):
 
     def _show(self, ident: str, events: list[HistoryEvent]) -> None:
         if ident == self.computer_id:
-            self.update(timeline_text(self.judge(ident), events, self.now()))
+            # A layout only when its height changes (a highlight move laid out the whole screen)
+            set_content(self, timeline_text(self.judge(ident), events, self.now()))
