@@ -651,7 +651,7 @@ class ComputerTable(DataTable[Text | str]):
 
         `dirty` names the ids whose data may have changed; None means "check every row".
         The rows that leave and come in are a diff of two sets of ids, and the new layout is
-        built by C calls (`_lay_out`): for a row that stays, leaves or comes back unchanged, a
+        the order itself (`_lay_out`): for a row that stays, leaves or comes back unchanged, a
         filter step or a sort only reads its id and checks its computer is the one held.
         """
         keep = self.highlighted_id
