@@ -590,3 +590,21 @@ async def test_a_filter_step_to_as_many_other_rows_shows_those_rows() -> None:
             await pilot.pause()
             check(table, shown)
             check_painted(app, shown)
+
+
+async def test_clear_shows_no_rows_and_a_sync_shows_them_again() -> None:
+    """DataTable's `clear` on a table whose rows are views of its order (the clear + re-add
+    baseline of benchmarks/bench_poll.py calls it): no rows, then a sync lays them out again."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(30)
+        table = await showing(pilot, app, fleet)
+        table.clear()
+        await pilot.pause()
+        assert table.row_count == 0 and table.visible_ids == [] and table.highlighted_id is None
+        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert not any("c0" in line for line in lines)
+        table.sync(fleet[5:])
+        await pilot.pause()
+        check(table, fleet[5:])
+        check_painted(app, fleet[5:])

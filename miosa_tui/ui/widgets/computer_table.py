@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Container, Iterable, Sequence
 from itertools import compress
 from operator import is_not
-from typing import ClassVar, NamedTuple
+from typing import ClassVar, NamedTuple, Self
 
 from rich.padding import Padding
 from rich.segment import Segment
@@ -904,6 +904,14 @@ class ComputerTable(DataTable[Text | str]):
         for line, cid in enumerate(self._on_screen(), start=header):
             if cid in ids:
                 self.refresh(Region(x, line, width, 1))
+
+    def clear(self, columns: bool = False) -> Self:
+        """Show no rows. DataTable's `clear` empties its dicts in place, and here they are views
+        of the order (`_lay_out`): they are DataTable's plain dicts again first, as it made them
+        (what the table holds for each computer stays, as for a filter that hides every row)."""
+        self.rows, self._data = {}, {}
+        self._order, self._order_set = [], set()
+        return super().clear(columns)
 
     def forget(self, ids: Iterable[str]) -> None:
         """These computers are gone from the fleet: drop what is held for them (a row still
