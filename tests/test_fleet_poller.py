@@ -238,35 +238,3 @@ def test_nothing_pending_for_a_computer_without_an_action(status: str) -> None:
     state = FleetState()
     state.apply([comp("a", status)], now=0.0)
     assert state.pending_for(state.computers["a"]) is None
-
-
-async def test_a_coroutine_on_poll_is_awaited_and_its_time_counts() -> None:
-    """The dashboard's hook lets the loop paint between its parts (the table, then problems):
-    the poller waits for it before the next poll, counts the poll as shown only then, and the
-    CPU of both parts is the poll's."""
-    state = FleetState(policy=PollPolicy(interval=0.01, fast_interval=0.01))
-    cpu = [0.0]
-    parts: list[tuple[str, int]] = []
-    poller: Poller
-
-    async def fetch() -> Sequence[Computer]:
-        parts.append(("fetch", poller.polls))
-        return [comp("a", "starting")]
-
-    async def on_poll(diff: object, settled: object) -> None:
-        parts.append(("table", poller.polls))
-        cpu[0] += 0.05
-        await asyncio.sleep(0)  # the loop paints
-        cpu[0] += 0.05
-        parts.append(("problems", poller.polls))
-        if len(parts) >= 6:
-            poller.stop()
-
-    poller = Poller(state, fetch, on_poll, cpu_clock=lambda: cpu[0])
-    await asyncio.wait_for(poller.run(), timeout=5)
-    assert parts == [
-        ("fetch", 0), ("table", 0), ("problems", 0),
-        ("fetch", 1), ("table", 1), ("problems", 1),
-    ]  # fmt: skip
-    assert poller.polls == 2 and poller.shown_version == state.version
-    assert state.last_poll_cpu == pytest.approx(0.1)

@@ -29,14 +29,12 @@ from ui_helpers import (
     row_ids,
     screen_text,
     static_text,
-    table,
     type_text,
     wait_for,
 )
 
 from miosa_tui.fleet.history import History, HistoryEvent
 from miosa_tui.sim.server import SimServer
-from miosa_tui.ui import triage as triage_module
 from miosa_tui.ui.alerts import osc_text
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.describe import DescribeScreen, masked
@@ -474,38 +472,3 @@ async def test_a_poll_that_lands_before_the_bar_is_mounted_is_shown_once_it_is()
     async with Host().run_test() as pilot:
         await pilot.pause()
         assert "⚠ 1 problem" in static_text(bar.query_one("#triage-summary", Static))
-
-
-async def test_a_polls_rows_are_on_the_terminal_before_its_problems_are_judged(
-    sim: SimServer, ctl: Sim, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A poll is shown in two parts with a paint between: the table's rows, then the problems
-    and the history (both in one go held the loop for 25-35 ms a poll of 10,000 computers with
-    500 moving, and a page down landing on it stalled for ~40 ms)."""
-    async with loaded_app(sim, tmp_path) as (app, pilot):
-        rows = table(app)
-        target = first_with(app, "running", skip=set(app.triage.problems))
-        name = app.fleet.computers[target].name
-        drawn: list[str] = []  # every table line rendered for the terminal, in order
-        render_line = rows._render_line
-
-        def rendered(y: int, x1: int, x2: int, base_style: Any) -> Any:
-            strip = render_line(y, x1, x2, base_style)
-            drawn.append(strip.text)
-            return strip
-
-        rows._render_line = rendered  # type: ignore[method-assign]
-        drawn_then: list[list[str]] = []
-        judge = triage_module.after_poll
-
-        def after_poll(screen: Any, diff: Any) -> None:
-            if diff is not None and any(new.id == target for _old, new, _f in diff.changed):
-                drawn_then.append(list(drawn))
-            judge(screen, diff)
-
-        monkeypatch.setattr(triage_module, "after_poll", after_poll)
-        ctl.force_status(target, "error")
-        await wait_for(pilot, lambda: target in app.triage.problems, "the new problem")
-        assert drawn_then, "the poll that brought the error was judged"
-        lines = [line for line in drawn_then[0] if f" {name} " in line]
-        assert lines and "error" in lines[-1], lines

@@ -241,17 +241,13 @@ def static_text(widget: Static) -> str:
 
 async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
     """Wait for the first poll to fill the table and settle every transitional status (the
-    first listing landed: not only its first page shown, see DashboardScreen._listing_progress),
-    and to be handled whole (its problems are judged once its rows are painted)."""
-    poller = app.dashboard.poller
+    first listing landed: not only its first page shown, see DashboardScreen._listing_progress)."""
     await wait_for(
         pilot,
         lambda: (
             app.fleet.last_success is not None
             and table(app).row_count == rows
             and not any(c.is_transitional for c in app.fleet.computers.values())
-            and poller is not None
-            and poller.shown_version == app.fleet.version
         ),
         "the first poll",
     )

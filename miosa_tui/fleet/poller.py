@@ -351,16 +351,15 @@ class Poller:
     sleeping `state.next_delay()` between polls; `poke()` polls now (the refresh key).
 
     Each poll's cost is the process's CPU (every thread: the listing's decoding runs in its own)
-    from the request to the end of `on_poll` (awaited when it is a coroutine), which has shown
-    it: what the fast interval is budgeted against (`PollPolicy.fast_cpu_share`). Whatever else
-    ran meanwhile counts too, so a busy app polls a moving fleet a little less often, never
-    more."""
+    from the request to the end of `on_poll`, which has shown it: what the fast interval is
+    budgeted against (`PollPolicy.fast_cpu_share`). Whatever else ran meanwhile counts too, so
+    a busy app polls a moving fleet a little less often, never more."""
 
     def __init__(
         self,
         state: FleetState,
         fetch: Fetch,
-        on_poll: Callable[[FleetDiff | None, list[SettledAction]], Awaitable[None] | None],
+        on_poll: Callable[[FleetDiff | None, list[SettledAction]], None],
         *,
         clock: Clock = time.monotonic,
         cpu_clock: Clock = time.process_time,
@@ -372,8 +371,7 @@ class Poller:
         self.cpu_clock = cpu_clock
         self._wake = asyncio.Event()
         self._stopped = False
-        self.polls = 0  # fetched and shown (`on_poll` done)
-        self.shown_version = state.version  # the fleet's version the last `on_poll` showed
+        self.polls = 0
 
     def poke(self) -> None:
         self._wake.set()
@@ -386,11 +384,8 @@ class Poller:
         while not self._stopped:
             cpu_before = self.cpu_clock()
             diff, settled = await poll_once(self.state, self.fetch, clock=self.clock)
-            shown = self.on_poll(diff, settled)
-            if shown is not None:
-                await shown  # a hook that lets the loop paint between its parts
-            self.polls += 1  # fetched and shown
-            self.shown_version = self.state.version
+            self.polls += 1
+            self.on_poll(diff, settled)
             self.state.last_poll_cpu = max(0.0, self.cpu_clock() - cpu_before)
             if self._stopped:
                 break

@@ -227,7 +227,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             first = {c.id: c for c in event.page}
             table.sync(select_rows(first, self.filter, {}, self.sort_key, self.sort_reverse))
 
-    async def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
+    def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
         app = self.miosa
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
@@ -247,13 +247,6 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         for done in settled:
             self._settle(done)
         self._update_header_counts()  # redraws the header: the fleet's counts and freshness
-        if diff is not None and not diff.is_empty:
-            # The table's changes are painted, and any key that came meanwhile handled, before
-            # the problems are judged and the history written: both in one go held the loop for
-            # 25-35 ms a poll of 10,000 computers with 500 moving (a page down landing on it
-            # stalled for 40 ms), and ~260 ms at 100,000. (The poller's own task: not this
-            # screen's, which paints.)
-            await self.wait_for_refresh()
         triage.after_poll(self, diff)
 
     def _rows_on_screen(self) -> None:
