@@ -673,7 +673,7 @@ class ComputerTable(DataTable[Text | str]):
             self._show_again(added)
         if added or removed or order != self._order:
             self._order, self._order_set = order, after
-            self._lay_out(order)
+            self._lay_out()
         if removed:
             self._hide(removed)
         self._refresh_rows(changed.values())
@@ -724,14 +724,14 @@ class ComputerTable(DataTable[Text | str]):
         moving = self._flagged | self._transitional | self.fleet.pending.keys()
         self._stale |= new | (added & moving)
 
-    def _lay_out(self, order: list[str]) -> None:
-        """Lay the held rows out in `order` in DataTable's structures (what remove_row, add_row
+    def _lay_out(self) -> None:
+        """Lay the held rows out in `_order` in DataTable's structures (what remove_row, add_row
         and sort do, batched): its row locations, rows and cells by key are views of the order
         and of what the table holds (`row_order.py`), so laying out builds nothing per row.
         Building them (two dicts, a list of keys and a dict of indices) was ~100 ms of a filter
         step that hid most of 100,000 rows and of clearing it."""
         was_empty = not self.rows
-        locations = RowLocations(order, self._order_set, self._keys)
+        locations = RowLocations(self._order, self._order_set, self._keys)
         self._row_locations = locations
         self.rows = ShownRows(locations, self._row_of)  # type: ignore[assignment]
         self._data = ShownRows(locations, self._row_data)  # type: ignore[assignment]
