@@ -10,8 +10,15 @@ file and exits:
     MIOSA_TUI_FIRST_PAINT_FILE set: the dashboard notes the first paint of a table with rows;
   - a bare `textual.app.App` with one Static that notes its first paint (`call_after_refresh`
     from on_mount) the same way.
-Reported: medians of launch -> first paint and the ratio miosa / bare, and the same for the
-process CPU (all threads, launch to exit: steadier than wall clock on a loaded machine).
+  - a "floor" app: the least a program can do to show the same table, for scale: it imports
+    httpx and Textual, fetches the same first page of computers (httpx in a thread, started
+    before Textual is imported, as miosa-tui does) and shows four columns of it in a plain
+    DataTable, then notes its first paint the same way.
+Two clocks: the child's own note (the file), and the witness: the moment the terminal (this
+process, reading the pty) first receives the first row's computer name ("hello" for the bare
+app), which is when a user could see it, whatever the app does before it writes its note.
+Reported: medians of launch -> first paint and the ratios against the bare app, and the same
+for the process CPU (all threads, launch to exit: steadier than wall clock on a loaded machine).
 `--code DIR` runs another checkout's miosa_tui (e.g. the commit before a change) in the same way.
 Also: the headless CLI (`miosa-tui ls --json`) never imports Textual, checked in a fresh
 interpreter.
@@ -33,6 +40,9 @@ import termios
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -60,13 +70,65 @@ class Bare(App):
 
 Bare().run()
 """
+# The least a program can do to show the same first page as a table (see the docstring).
+FLOOR_APP = """
+import os, sys, threading, time
+import httpx
+from textual.app import App
+from textual.widgets import DataTable
+
+page = {}
+
+def fetch():
+    answer = httpx.get(
+        os.environ["MIOSA_BASE_URL"] + "/computers",
+        params={"page": 1, "per_page": 500},
+        headers={"Authorization": "Bearer " + os.environ["MIOSA_API_KEY"]},
+    )
+    page["computers"] = answer.json()["data"]
+
+listing = threading.Thread(target=fetch)
+listing.start()
+
+class Floor(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        listing.join()
+        table = self.query_one(DataTable)
+        table.add_columns("NAME", "STATUS", "SIZE", "REGION")
+        for c in page["computers"]:
+            table.add_row(c["name"], c["status"], c["size"], c["region"])
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        with open(sys.argv[1], "w") as out:
+            out.write(f"{time.time():.6f}\\n")
+        self.exit()
+
+Floor().run()
+"""
+
+
+class Launch(NamedTuple):
+    """One launch on a pty, in seconds from the launch."""
+
+    painted: float  # the child wrote its note of the first paint
+    cpu: float  # CPU the process used, all threads, launch to exit (right after that paint)
+    seen: float | None  # the terminal first received the witness text (None: no witness asked)
 
 
 def run_on_pty(
-    cmd: list[str], env: dict[str, str], marker: Path, limit: float = 60.0, cwd: Path = ROOT
-) -> tuple[float, float]:
-    """Launch `cmd` on a fresh pty: (seconds from launch to the time it writes to `marker`,
-    CPU seconds the process used, all threads, from launch to its exit right after that paint).
+    cmd: list[str],
+    env: dict[str, str],
+    marker: Path,
+    limit: float = 60.0,
+    cwd: Path = ROOT,
+    witness: bytes | None = None,
+) -> Launch:
+    """Launch `cmd` on a fresh pty and time it (see `Launch`): when it writes to `marker`, and
+    when the terminal first receives `witness`.
 
     The CPU figure holds up on a loaded machine, where the wall-clock one mostly measures the
     wait for a core."""
@@ -74,13 +136,19 @@ def run_on_pty(
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, COLS * 10, ROWS * 20))
     marker.unlink(missing_ok=True)
     stop = threading.Event()
+    seen: list[float] = []
 
     def drain() -> None:
+        tail = b""  # the end of the last read: a witness may be split between two reads
         while not stop.is_set():
             try:
                 data = os.read(master, 65536)
             except OSError:
                 return
+            if witness is not None and not seen:
+                if witness in tail + data:
+                    seen.append(time.time())
+                tail = data[-len(witness) :]
             if b"\x1b[c" in data or b"\x1b[0c" in data:
                 os.write(master, b"\x1b[?62;22c")  # DA1: a VT220-class terminal, no sixel
 
@@ -105,7 +173,11 @@ def run_on_pty(
         raise RuntimeError(f"{cmd} exited ({proc.returncode}) without painting")
     # first line: the time; the dashboard may add more (see miosa_tui/ui/first_paint.py)
     painted = float(marker.read_text().splitlines()[0])
-    return painted - launched, _children_cpu() - cpu_before
+    if witness is not None and not seen:
+        raise RuntimeError(f"{cmd} painted without writing {witness!r} to the terminal")
+    return Launch(
+        painted - launched, _children_cpu() - cpu_before, seen[0] - launched if seen else None
+    )
 
 
 def _children_cpu() -> float:
@@ -129,6 +201,19 @@ def headless_imports_textual() -> bool:
         [PYTHON, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
     )
     return out.stdout.strip().splitlines()[-1] == "True"
+
+
+def first_computer_name(base_url: str) -> str:
+    """The name on the first row: the first computer of the listing's first page (the table
+    keeps the API's order until a sort is asked for)."""
+    answer = httpx.get(
+        base_url + "/computers",
+        params={"page": 1, "per_page": 500},
+        headers={"Authorization": f"Bearer {API_KEY}"},
+        timeout=30,
+    )
+    name: str = answer.json()["data"][0]["name"]
+    return name
 
 
 def main() -> None:
@@ -156,11 +241,10 @@ def main() -> None:
     marker = tmp / "painted"
     bare_script = tmp / "bare_app.py"
     bare_script.write_text(BARE_APP)
-    miosa: list[float] = []
-    bare: list[float] = []
-    miosa_cpu: list[float] = []
-    bare_cpu: list[float] = []
     code = args.code.resolve() if args.code else ROOT
+    floor_script = tmp / "floor_app.py"
+    floor_script.write_text(FLOOR_APP)
+    launches: dict[str, list[Launch]] = {"miosa": [], "bare": [], "floor": []}
     with sim_process(args.fleet) as sim:
         if args.latency:  # every API answer that much later, as from a server far away
             sim.post("/_sim/faults", {"latency_ms": [args.latency, args.latency]})
@@ -172,45 +256,64 @@ def main() -> None:
             MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
             PYTHONPATH=str(code),
         )
+        first_row = first_computer_name(sim.base_url).encode()
+        programs = {
+            "miosa": ([PYTHON, "-m", "miosa_tui"], app_env, first_row, code),
+            "bare": ([PYTHON, str(bare_script), str(marker)], base_env, b"hello", ROOT),
+            "floor": ([PYTHON, str(floor_script), str(marker)], app_env, first_row, ROOT),
+        }
         # one unmeasured run of each fills the OS file cache and writes .pyc files
-        run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker, cwd=code)
-        run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker)
-        for _ in range(args.runs):  # interleaved, so drifting machine load hits both alike
-            wall, cpu = run_on_pty([PYTHON, "-m", "miosa_tui"], app_env, marker, cwd=code)
-            miosa.append(wall)
-            miosa_cpu.append(cpu)
-            wall, cpu = run_on_pty([PYTHON, str(bare_script), str(marker)], base_env, marker)
-            bare.append(wall)
-            bare_cpu.append(cpu)
+        for cmd, env, witness, cwd in programs.values():
+            run_on_pty(cmd, env, marker, cwd=cwd, witness=witness)
+        for _ in range(args.runs):  # interleaved, so drifting machine load hits all alike
+            for name, (cmd, env, witness, cwd) in programs.items():
+                launches[name].append(run_on_pty(cmd, env, marker, cwd=cwd, witness=witness))
         if args.profile:
             PROFILES.mkdir(parents=True, exist_ok=True)
             out = PROFILES / "startup.txt"
             cmd = [PYTHON, "-m", "pyinstrument", "-i", "0.0005", "-r", "text", "-o", str(out),
                    *PROFILE_FLAGS, "-m", "miosa_tui"]  # fmt: skip
             run_on_pty(cmd, app_env, marker, cwd=code)
+
+    def med(name: str, field: str) -> float:
+        return median([getattr(launch, field) for launch in launches[name]])
+
     result = {
         "fleet": args.fleet,
         "latency_ms": args.latency,
         "runs": args.runs,
-        "miosa_first_paint_s": median(miosa),
-        "bare_first_paint_s": median(bare),
-        "ratio_vs_bare": median(miosa) / median(bare),
-        "miosa_cpu_s": median(miosa_cpu),
-        "bare_cpu_s": median(bare_cpu),
-        "cpu_ratio_vs_bare": median(miosa_cpu) / median(bare_cpu),
-        "miosa_runs": miosa,
-        "bare_runs": bare,
+        "miosa_first_paint_s": med("miosa", "painted"),
+        "bare_first_paint_s": med("bare", "painted"),
+        "floor_first_paint_s": med("floor", "painted"),
+        "ratio_vs_bare": med("miosa", "painted") / med("bare", "painted"),
+        "floor_ratio_vs_bare": med("floor", "painted") / med("bare", "painted"),
+        "miosa_seen_s": med("miosa", "seen"),
+        "bare_seen_s": med("bare", "seen"),
+        "floor_seen_s": med("floor", "seen"),
+        "seen_ratio_vs_bare": med("miosa", "seen") / med("bare", "seen"),
+        "floor_seen_ratio_vs_bare": med("floor", "seen") / med("bare", "seen"),
+        "miosa_cpu_s": med("miosa", "cpu"),
+        "bare_cpu_s": med("bare", "cpu"),
+        "floor_cpu_s": med("floor", "cpu"),
+        "cpu_ratio_vs_bare": med("miosa", "cpu") / med("bare", "cpu"),
+        "miosa_runs": [launch.painted for launch in launches["miosa"]],
+        "bare_runs": [launch.painted for launch in launches["bare"]],
+        "floor_runs": [launch.painted for launch in launches["floor"]],
         "headless_imports_textual": headless_imports_textual(),
     }
     far = f", {args.latency} ms API latency" if args.latency else ""
     print(f"launch -> first painted table ({args.fleet} computers{far}), median of {args.runs}:")
-    for label, walls, cpus in (("miosa-tui", miosa, miosa_cpu), ("bare App ", bare, bare_cpu)):
-        print(
-            f"  {label}   {ms(median(walls))}  (runs "
-            + ", ".join(f"{x * 1000:.0f}" for x in walls)
-            + f"); process CPU {ms(median(cpus))}"
+    print("              noted by the app       seen by the terminal   process CPU")
+    for name, label in (("miosa", "miosa-tui"), ("floor", "floor app"), ("bare", "bare App ")):
+        cells = (
+            f"{ms(med(name, field)):>10} {med(name, field) / med('bare', field):5.2f}x"
+            for field in ("painted", "seen", "cpu")
         )
-    print(f"  ratio       {result['ratio_vs_bare']:.2f}x (CPU {result['cpu_ratio_vs_bare']:.2f}x)")
+        print(f"  {label}   " + "   ".join(cells))
+    print("  runs (noted): " + "; ".join(
+        f"{name} " + ", ".join(f"{launch.painted * 1000:.0f}" for launch in launches[name])
+        for name in launches
+    ))  # fmt: skip
     print(f"  headless CLI imports Textual: {result['headless_imports_textual']}")
     emit(json.loads(json.dumps(result)))
 

@@ -31,6 +31,7 @@ from ui_helpers import (
     make_app,
     open_screen,
     screen_text,
+    side_panes,
     wait_for,
 )
 
@@ -239,6 +240,7 @@ async def test_opening_a_browser_per_platform(
 
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: "running" in screen_text(app), "the table")
+        await side_panes(pilot, app)  # built, not half built, when the test ends
         monkeypatch.setattr(app, "open_url", fake_open)
         monkeypatch.setattr(sys, "platform", platform)
         problem = clipboard.open_in_browser(app, "https://example.miosa.app/")

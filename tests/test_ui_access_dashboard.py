@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import OptionList
-from ui_helpers import drawn_toasts
+from ui_helpers import drawn_toasts, side_panes
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -16,7 +16,6 @@ from miosa_tui.fleet.secrets import MASK
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.copy_menu import CopyMenu
-from miosa_tui.ui.widgets.access.panel import AccessPanel
 
 API_KEY = "msk_u_test_0000"
 
@@ -42,7 +41,7 @@ async def test_dashboard_access_panel_copy_reveal_token(sim: SimServer, tmp_path
         await wait_for(pilot, lambda: bool(app.fleet.computers), "first poll")
         target = next(c for c in app.fleet.computers.values() if c.is_running)
         app.dashboard.go_to(target.id)
-        panel = app.dashboard.query_one(AccessPanel)
+        panel = (await side_panes(pilot, app)).access
 
         def loaded() -> bool:
             shown = panel.computer

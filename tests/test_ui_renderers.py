@@ -9,19 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import make_app, wait_for
+from ui_helpers import make_app, side_panes, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
 from miosa_tui.ui.screens.wall import WallScreen
-from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 
 @pytest.mark.parametrize("renderer", ["halfcell", "unicode", "sixel"])
 async def test_every_view_holds_its_picture(sim: SimServer, tmp_path: Path, renderer: str) -> None:
     app = make_app(sim, tmp_path, image_renderer=renderer)
     async with app.run_test(size=(160, 48)) as pilot:
-        pane = app.dashboard.query_one(ScreenshotPane)
+        pane = (await side_panes(pilot, app)).desktop
         await wait_for(pilot, lambda: pane.shot is not None, "the first desktop")
         image: Any = pane.query_one("#desktop-image")
         await wait_for(pilot, lambda: image.region.area > 0, "the picture laid out")
@@ -59,7 +58,7 @@ async def test_region_select_ignores_repaints_of_the_screen_below(
 
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        pane = app.dashboard.query_one(ScreenshotPane)
+        pane = (await side_panes(pilot, app)).desktop
         await wait_for(pilot, lambda: pane.shot is not None, "the first desktop")
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, RegionSelectScreen))

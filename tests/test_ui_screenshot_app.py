@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from test_ui_screenshot_host import reset_log, screenshot_requests
+from ui_helpers import side_panes
 
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.backend import Backend
@@ -16,7 +17,6 @@ from miosa_tui.config import load_config
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.region_select import RegionSelectScreen
-from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 SIZE = (160, 48)
 
@@ -45,7 +45,7 @@ async def wait_until(pilot: Any, predicate: Callable[[], bool], limit: float = 2
 async def test_cursor_moves_drive_the_pane(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        pane = app.screen.query_one(ScreenshotPane)
+        pane = (await side_panes(pilot, app)).desktop
         await wait_until(pilot, lambda: pane.shot is not None)
         ordered = list(app.fleet.computers.values())
         assert pane.shot is not None and pane.shot.computer_id == ordered[0].id
@@ -67,7 +67,7 @@ async def test_cursor_moves_drive_the_pane(sim: SimServer, tmp_path: Path) -> No
 async def test_region_from_the_pane_in_the_app(sim: SimServer, tmp_path: Path) -> None:
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        pane = app.screen.query_one(ScreenshotPane)
+        pane = (await side_panes(pilot, app)).desktop
         await wait_until(pilot, lambda: pane.shot is not None)
         pane.focus()
         await pilot.press("x")

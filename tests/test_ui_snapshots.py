@@ -62,7 +62,7 @@ def _settled(app: MiosaApp) -> bool:
     if app.fleet.last_success is None or t.row_count != 12 or app.fleet.any_transitional:
         return False
     current = app.fleet.computers.get(t.highlighted_id or "")
-    if current is None:
+    if current is None or dash.side_panes is None:  # built after the first rows are painted
         return False
     pane = dash.query_one(ScreenshotPane)
     if pane.computer is None or pane.computer.id != current.id or pane.fetching:

@@ -34,6 +34,7 @@ from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.widgets.computer_table import ComputerTable
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
+from miosa_tui.ui.widgets.side_panes import SidePanes
 
 API_KEY = "msk_u_test_0000"
 SIZE = (160, 48)
@@ -241,16 +242,27 @@ def static_text(widget: Static) -> str:
 
 async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
     """Wait for the first poll to fill the table and settle every transitional status (the
-    first listing landed: not only its first page shown, see DashboardScreen._listing_progress)."""
+    first listing landed: not only its first page shown, see DashboardScreen._listing_progress),
+    and for the side panes, built once the first rows are painted (mount_side_panes)."""
     await wait_for(
         pilot,
         lambda: (
             app.fleet.last_success is not None
             and table(app).row_count == rows
             and not any(c.is_transitional for c in app.fleet.computers.values())
+            and app.dashboard.side_panes is not None
         ),
         "the first poll",
     )
+
+
+async def side_panes(pilot: Pilot[Any], app: MiosaApp) -> SidePanes:
+    """The dashboard's side panes, once built (after the first rows are painted, or a moment
+    after the dashboard opened: DashboardScreen.mount_side_panes)."""
+    await wait_for(pilot, lambda: app.dashboard.side_panes is not None, "the side panes")
+    side = app.dashboard.side_panes
+    assert side is not None
+    return side
 
 
 async def highlight(pilot: Pilot[Any], app: MiosaApp, computer_id: str) -> None:

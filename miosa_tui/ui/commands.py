@@ -12,8 +12,6 @@ from textual.fuzzy import Matcher
 
 from miosa_tui.safe_text import printable
 from miosa_tui.ui.services import miosa_app
-from miosa_tui.ui.widgets.access.panel import AccessPanel
-from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
 GO_TO = "Go to "  # the entries that carry API text (a computer's name, status and id)
 
@@ -65,10 +63,14 @@ class ComputerCommands(Provider):
                 found.append((title, partial(screen.action_act, str(params[0])), help_text))
                 continue
             found.append((title, partial(app.run_action, action, screen), help_text))
-        desktop, access = screen.query_one(ScreenshotPane), screen.query_one(AccessPanel)
-        for pane, palette in ((desktop, desktop.PALETTE), (access, access.PALETTE)):
-            for title, action, help_text in palette:
-                found.append((title, partial(app.run_action, action, pane), help_text))
+        side = screen.side_panes  # None in the moment before the first rows are painted
+        if side is not None:
+            for pane, palette in (
+                (side.desktop, side.desktop.PALETTE),
+                (side.access, side.access.PALETTE),
+            ):
+                for title, action, help_text in palette:
+                    found.append((title, partial(app.run_action, action, pane), help_text))
         for computer in list(app.fleet.computers.values())[:5000]:
             found.append(
                 (

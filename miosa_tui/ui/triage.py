@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.screens.dashboard import DashboardScreen
+    from miosa_tui.ui.widgets.timeline import TimelinePane
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
 ATTENTION_SECONDS = 30.0
@@ -147,6 +148,8 @@ class Triage:
 
     def timeline_changed(self, computer_ids: frozenset[str] | None) -> None:
         """Tell the timelines (thread-safe: only posts messages)."""
+        if not self.timelines:
+            return  # none yet: the side panes are built after the first rows are painted
         from miosa_tui.ui.widgets.timeline import TimelineChanged
 
         for pane in list(self.timelines):
@@ -326,9 +329,9 @@ class Triage:
 
 
 def install(screen: DashboardScreen) -> None:
-    """Mount the triage bar above the table and the timeline under Details; start triage."""
+    """Mount the triage bar above the table; start triage. (The timeline comes with the side
+    panes: `timeline`.)"""
     from miosa_tui.ui.widgets.computer_table import ComputerTable
-    from miosa_tui.ui.widgets.timeline import TimelinePane
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
     triage = screen.miosa.triage
@@ -337,12 +340,18 @@ def install(screen: DashboardScreen) -> None:
     table.attention = triage.recently_changed
     triage.bar = TriageBar(id="triage-bar")
     screen.query_one("#left").mount(triage.bar, before=table)
-    timeline = TimelinePane(
+
+
+def timeline(screen: DashboardScreen) -> TimelinePane:
+    """The highlighted computer's timeline, for the side panes to show under Details."""
+    from miosa_tui.ui.widgets.timeline import TimelinePane
+
+    triage = screen.miosa.triage
+    pane = TimelinePane(
         triage.timeline, lambda ident: triage.problems.get(ident), triage.clock, id="timeline"
     )
-    triage.timelines.append(timeline)
-    screen.query_one("#tab-details").mount(timeline)
-    screen.add_pane(timeline)
+    triage.timelines.append(pane)
+    return pane
 
 
 def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:

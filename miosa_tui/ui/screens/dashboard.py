@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.models import Computer
@@ -32,11 +32,9 @@ from miosa_tui.ui import triage
 from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
-from miosa_tui.ui.widgets.access.panel import AccessPanel
 from miosa_tui.ui.widgets.computer_pane import ComputerPane
 from miosa_tui.ui.widgets.computer_table import CURSOR_ACTIONS, ComputerTable
-from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
-from miosa_tui.ui.widgets.details import DetailsPanel
+from miosa_tui.ui.widgets.desktop import keys as desktop_keys
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 from miosa_tui.ui.widgets.ordered_input import OrderedInput
@@ -46,13 +44,18 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from miosa_tui.ui.app import MiosaApp
+    from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
     from miosa_tui.ui.widgets.journal_pane import JournalPane
+    from miosa_tui.ui.widgets.side_panes import SidePanes
 
 # Seconds after the last key before a typed filter is worked out (one pass per pause in typing,
 # not one per key: at 20 keys a second each key would otherwise filter the whole fleet).
 FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
+# Seconds after the dashboard opens when the side panes are built even if the first listing
+# has not been shown yet (they are built as soon as it is: see mount_side_panes).
+SIDE_PANES_AT_LATEST = 0.5
 
 
 class ListingProgress(Message):
@@ -102,7 +105,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         Binding("exclamation_mark", "triage('problems_only')", "Problems", id="table.problems"),
         Binding("W", "triage('watch')", "Watch", show=False, id="table.watch"),
         Binding("D", "triage('describe')", "Describe", show=False, id="table.describe"),
-        *ScreenshotPane.SCREEN_BINDINGS,
+        *desktop_keys.SCREEN_BINDINGS,
     ]
     INTERVALS = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
     # Highlight moves closer together than this (a held key) update the panes once, this long
@@ -127,6 +130,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._wanted_text = ""  # the filter typed, applied or about to be (see _recompute)
         self._paused_before_suspend = False
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
+        self.side_panes: SidePanes | None = None  # the right column, once built and mounted
+        self._side_panes_due = False  # mount_side_panes is scheduled
+        self._side_panes_built = False  # mount_side_panes has run (they are being mounted)
+        self._reveal_lock: str | None = None  # why secrets may not be shown (lock_reveals)
         # Published once rows a poll or a filter brought are on screen (the row count).
         self.rows_painted: Signal[int] = Signal(self, "rows-painted")
         self._dirty: set[str] = set()  # changed rows a pending _recompute must redraw
@@ -149,24 +156,46 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                     classes="hidden",
                 )
                 yield Static("", id="filter-error", classes="hidden")
-            with Vertical(id="right"):
-                desktop = ScreenshotPane(
-                    renderer=app.config.image_renderer, fleet=app.fleet, id="desktop"
-                )
-                details = DetailsPanel(id="details")
-                access = AccessPanel(id="access")
-                self._panes = [details, desktop, access]
-                yield desktop
-                with TabbedContent(id="tabs"):
-                    with TabPane("Details", id="tab-details"):
-                        yield details
-                    with TabPane("Access", id="tab-access"):
-                        yield access
+            # The desktop, details and access panes: built after the first rows are painted.
+            yield Vertical(id="right")
         yield Footer()
 
     def add_pane(self, pane: ComputerPane) -> None:
-        """Tell `pane` of every highlight from now on (the timeline, mounted by ui/triage.py)."""
+        """Tell `pane` of every highlight from now on, starting with the current one (the side
+        panes come after the first rows: see mount_side_panes)."""
         self._panes.append(pane)
+        pane.show_computer(self.miosa.fleet.computers.get(self._highlighted or ""))
+
+    def _side_panes_soon(self) -> None:
+        """Build the side panes once the screen has painted what it has now (the first rows)."""
+        if not self._side_panes_due:
+            self._side_panes_due = True
+            self.call_after_refresh(self.mount_side_panes)
+
+    def mount_side_panes(self) -> None:
+        """Build the right column (desktop, Details with the timeline, Access); once it is
+        mounted (`SidePanes.Built`) it shows the highlighted computer. Its modules and its first
+        layout are not paid for before the table's first rows are on screen
+        (`ui/widgets/side_panes.py`)."""
+        if self._side_panes_built or not self.is_attached:
+            return
+        from miosa_tui.ui.widgets.side_panes import SidePanes
+
+        self._side_panes_built = True
+        app = self.miosa
+        side = SidePanes(
+            renderer=app.config.image_renderer, fleet=app.fleet, timeline=triage.timeline(self)
+        )
+        side.access.reveal_lock = self._reveal_lock
+        self.query_one("#right").mount(side)
+
+    def on_side_panes_built(self, event: SidePanes.Built) -> None:
+        """The side panes are ready: from now on they follow the highlight, and their keys act."""
+        self.side_panes = event.side_panes
+        self.side_panes.access.reveal_lock = self._reveal_lock  # in case it changed meanwhile
+        for pane in self.side_panes.panes:
+            self.add_pane(pane)
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         app = self.miosa
@@ -178,8 +207,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         header.read_only = app.read_only
         if app.backend.simulated:
             self.notify(simulated_greeting(app), title="Simulated fleet", timeout=8, markup=False)
-        for panel in self.query(AccessPanel):
-            panel.reveal_lock = app.presentation.reveal_lock
+        self._reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
         # What the app and its action flow tell the screen (they never call into it).
         app.actions.marks_used.subscribe(self, self._marks_used)
@@ -191,6 +219,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.poller = Poller(app.fleet, self._fetch, self._on_poll, clock=app.clock)
         triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
+        self.set_timer(SIDE_PANES_AT_LATEST, self._side_panes_soon)
 
     # -- polling ---------------------------------------------------------------------------
     async def _fetch(self) -> list[Computer]:
@@ -232,6 +261,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
             self.call_after_refresh(self._rows_on_screen)
+        self._side_panes_soon()  # after this poll's rows (or its error) are painted
         if diff is None:
             header.error = _one_line(app.fleet.last_error)
             # backing off: when the next try really is, not "every 5s"
@@ -597,15 +627,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         export_to_chosen_path(self, "Export the journal", default, write, "Journal exported to")
 
     def action_focus_access(self) -> None:
-        self.query_one(TabbedContent).active = "tab-access"
-        for pane in self.query("#access"):
-            pane.focus()
+        if self.side_panes is not None:
+            self.side_panes.show_tab("tab-access")
+            self.side_panes.access.focus()
 
     def action_focus_details(self) -> None:
-        self.query_one(TabbedContent).active = "tab-details"
+        if self.side_panes is None:
+            return
+        self.side_panes.show_tab("tab-details")
         # Focus left inside the Access panel would switch the tabs straight back.
         focused = self.focused
-        if focused is not None and self.query_one("#tab-access") in focused.ancestors_with_self:
+        if focused is not None and self.side_panes.access in focused.ancestors_with_self:
             self.query_one(ComputerTable).focus()
 
     def action_focus_table(self) -> None:
@@ -614,14 +646,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     async def action_desktop(self, name: str) -> None:
         """A desktop key pressed while the table has focus: the pane's action, as if it had
         focus (its check_action applies)."""
-        await self.query_one(ScreenshotPane).run_action(name)
+        if self.side_panes is not None:
+            await self.side_panes.desktop.run_action(name)
 
     async def action_access(self, name: str) -> None:
         """An access key pressed while the table has focus, on the panel's selected entry."""
-        await self.query_one(AccessPanel).run_action(name)
+        if self.side_panes is not None:
+            await self.side_panes.access.run_action(name)
 
-    @on(ScreenshotPane.WallChoice)
-    def _wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
+    def on_screenshot_pane_wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
+        """The wall's Enter: the table's cursor goes to the computer picked there."""
         if not self.go_to(event.computer_id):
             self.notify("That computer is no longer in the list.", severity="warning", markup=False)
 
@@ -724,15 +758,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def lock_reveals(self, reason: str | None) -> None:
         """Secrets may not be revealed while `reason` holds (presenter mode, recording)."""
-        for panel in self.query(AccessPanel):
-            panel.reveal_lock = reason
+        self._reveal_lock = reason
+        if self.side_panes is not None:
+            self.side_panes.access.reveal_lock = reason
             if reason is not None:
-                panel.hide_reveals()
+                self.side_panes.access.hide_reveals()
 
     def hide_reveals(self) -> None:
         """Mask every secret shown in clear (before a screenshot is taken)."""
-        for panel in self.query(AccessPanel):
-            panel.hide_reveals()
+        if self.side_panes is not None:
+            self.side_panes.access.hide_reveals()
 
     def clear_marks(self) -> None:
         self.query_one(ComputerTable).action_clear_marks()

@@ -41,19 +41,6 @@ class ScreenshotPane(ScreenshotPaneDisplay, can_focus=True):
         Binding("w", "wall", "Wall", id="desktop.wall"),
     ]
 
-    # For the dashboard screen: the same keys routed to this pane while the table has focus.
-    # Add `*ScreenshotPane.SCREEN_BINDINGS` to the screen's BINDINGS and define an
-    # `action_desktop(name)` that runs `await pane.run_action(name)` (so check_action applies).
-    SCREEN_BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("g", "desktop('refresh_shot')", "Refresh desktop", id="desktop.refresh"),
-        Binding("G", "desktop('toggle_auto')", "Auto-refresh", id="desktop.auto", show=False),
-        Binding("L", "desktop('toggle_live')", "Live desktop", id="desktop.live", show=False),
-        Binding("x", "desktop('region')", "Region", id="desktop.region"),
-        Binding("backspace", "desktop('full')", "Full desktop", id="desktop.full", show=False),
-        Binding("e", "desktop('save')", "Save PNG", id="desktop.save"),
-        Binding("w", "desktop('wall')", "Wall", id="desktop.wall"),
-    ]
-
     PALETTE: ClassVar[list[tuple[str, str, str]]] = [
         ("Refresh desktop screenshot", "refresh_shot", "Fetch the desktop again now"),
         ("Toggle desktop auto-refresh", "toggle_auto", "Refresh the desktop every 10 s"),
