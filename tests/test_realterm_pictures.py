@@ -329,11 +329,10 @@ async def layout(renderer: str, cell: tuple[int, int]) -> dict[str, Cells]:
     'region-pane' (after Enter) and 'tile' (the wall's first tile), laid out headless on a
     simulator of its own with the same fleet (so its requests never mix with the app's)."""
     from textual_image._terminal import CellSize, get_cell_size
-    from ui_helpers import make_app, wait_for
+    from ui_helpers import make_app, side_panes, wait_for
 
     from miosa_tui.ui.screens.region_select import RegionSelectScreen
     from miosa_tui.ui.screens.wall import WallScreen
-    from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
 
     saved = getattr(get_cell_size, "_result", None)
     get_cell_size._result = CellSize(*cell)  # type: ignore[attr-defined]
@@ -344,7 +343,7 @@ async def layout(renderer: str, cell: tuple[int, int]) -> dict[str, Cells]:
         with tempfile.TemporaryDirectory() as tmp:
             app = make_app(sim, Path(tmp), image_renderer=renderer)
             async with app.run_test(size=(COLS, ROWS)) as pilot:
-                pane = app.screen.query_one(ScreenshotPane)
+                pane = (await side_panes(pilot, app)).desktop
                 await wait_for(pilot, lambda: pane.shot is not None, "the first desktop")
                 await pilot.pause(0.3)
                 found["pane"] = pane.query_one("#desktop-image").region
