@@ -140,8 +140,8 @@ async def typing_trial(pilot: Any, app: Any, paused: bool) -> tuple[list[float],
         index = len(self.value)
         self.call_after_refresh(lambda: echoes.setdefault(index, time.perf_counter()))
 
-    def show(self: Any, computers: Any, dirty: Any) -> None:
-        original_show(self, computers, dirty)
+    def show(self: Any, *args: Any, **kwargs: Any) -> None:  # (they differ by version)
+        original_show(self, *args, **kwargs)
         if self.filter.text == FILTER:
             shown.mark(self)
 
@@ -173,8 +173,8 @@ async def sort_trial(pilot: Any, app: Any) -> tuple[float, float]:
     original = DashboardScreen._show
     before = screen.sort_key, screen.sort_reverse
 
-    def show(self: Any, computers: Any, dirty: Any) -> None:
-        original(self, computers, dirty)
+    def show(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
         if (self.sort_key, self.sort_reverse) != before:  # the sorted rows, not a poll's
             painted.mark(self)
 

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from miosa_tui.api.models import Computer
-from miosa_tui.fleet.sorting import SORT_KEYS, natural_key, sort_computers
+from miosa_tui.fleet.filter import parse_filter
+from miosa_tui.fleet.sorting import SORT_KEYS, natural_key, select, sort_computers
 
 
 def c(ident: str, **kw: object) -> Computer:
@@ -102,6 +103,27 @@ def test_sort_is_a_stable_permutation_with_missing_last(
     for (ka, xa), (kb, xb) in itertools.pairwise(zip(values, out, strict=True)):
         if ka == kb:
             assert pos[id(xa)] < pos[id(xb)]
+
+
+@given(
+    st.lists(computers, max_size=20, unique_by=lambda x: x.id),
+    st.sampled_from([None, "no-such-column", *SORT_KEYS]),
+    st.booleans(),
+    st.sampled_from(["", "status:running", "region:eu-fra !size:xl"]),
+    st.sets(st.sampled_from([str(i) for i in range(10)])),
+)
+def test_select_gives_the_rows_ids_in_their_order(
+    fleet: list[Computer], key: str | None, reverse: bool, text: str, pending: set[str]
+) -> None:
+    """The ids `select` puts in order without reading the computers are the rows' own."""
+    flt = parse_filter(text)
+    by_id = {x.id: x for x in fleet}
+    chosen = select(by_id, flt, pending, key, reverse)
+    expected = flt.select(fleet, keep=pending)
+    if key:
+        expected = sort_computers(expected, key, reverse)
+    assert chosen.rows == expected
+    assert chosen.ids == [x.id for x in expected]
 
 
 def test_every_sortable_column_names_its_key_and_the_field_it_reads() -> None:

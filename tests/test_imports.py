@@ -229,7 +229,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "miosa_tui.ui.screens.describe",
     "miosa_tui.ui.widgets.access.confirm_copy",
     "miosa_tui.fleet.incident",
-    # The side panes: built after the first rows are painted (DashboardScreen.mount_side_panes)
+    # The side panes: built after the first rows are painted (DashboardScreen._mount_side_panes)
     "miosa_tui.ui.widgets.side_panes",
     "miosa_tui.ui.widgets.desktop.pane",
     "miosa_tui.ui.widgets.desktop.display",

@@ -3,7 +3,10 @@ rows, in order, with the expected cells, and the cursor on the same computer whe
 
 Both update paths are exercised: `sync` (rows added, removed, reordered, changed) and
 `update_rows` (the poll fast path: same rows, same order, some data changed). The table's own
-row-order cache (`ordered_rows`, `_y_offsets`) is checked against the order too.
+row-order cache (`ordered_rows`, `_y_offsets`) is checked against the order too. Each call
+numbers the fleet snapshot it comes from as the dashboard does, including snapshots the table
+is never given (a poll whose rows are still being worked out in a thread): a sort of the rows
+of the snapshot the table shows reads only their ids, and must never keep an old computer.
 """
 
 from __future__ import annotations
@@ -47,15 +50,16 @@ def fleet(draw: st.DrawFn) -> list[Computer]:
 
 @st.composite
 def step(draw: st.DrawFn) -> tuple[str, object, int]:
-    """("sync", fleet, cursor pick), ("update", indexes to change, cursor pick) or ("filter",
-    (indexes of the computers to show, in order, and indexes of those to change first), cursor
-    pick): a filter or sort shows the same objects again, some changed while hidden."""
-    kind = draw(st.sampled_from(["sync", "update", "filter"]))
+    """("sync", fleet, cursor pick), ("update", indexes to change, cursor pick), ("poll",
+    indexes to change, cursor pick: a snapshot the table is not given) or ("filter", (indexes
+    of the computers to show, in order, and indexes of those to change first), cursor pick): a
+    filter or sort shows the same objects again, some changed while hidden."""
+    kind = draw(st.sampled_from(["sync", "update", "poll", "filter"]))
     pick = draw(st.integers(0, 20))
     if kind == "sync":
         return "sync", draw(fleet()), pick
-    if kind == "update":
-        return "update", draw(st.lists(st.integers(0, 20), max_size=5)), pick
+    if kind in ("update", "poll"):
+        return kind, draw(st.lists(st.integers(0, 20), max_size=5)), pick
     shown = draw(st.lists(st.integers(0, 20), max_size=14))
     return "filter", (shown, draw(st.lists(st.integers(0, 20), max_size=3))), pick
 
@@ -138,9 +142,10 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         table = app.query_one(ComputerTable)
-        current = list(start)
+        current = list(start)  # what the table must show
         held = list(start)  # every computer of the last "sync": a filter shows some of them
-        table.sync(current)
+        snapshot = 1  # the fleet's snapshot number (`FleetState.version`)
+        table.sync(current, snapshot=snapshot)
         await pilot.pause()
         check(table, current)
         check_painted(app, current)
@@ -152,17 +157,27 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                 assert isinstance(payload, list)
                 current = list(payload)
                 held = list(current)
-                table.sync(current)
+                snapshot += 1
+                table.sync(current, snapshot=snapshot)
+            elif kind == "poll":  # a new snapshot the table is not told of: it shows the old
+                assert isinstance(payload, list)
+                snapshot += 1
+                for index in payload if held else []:
+                    i = index % len(held)
+                    held[i] = replace(held[i], status="starting", name=f"p{index}")
             elif kind == "filter":
                 assert isinstance(payload, tuple)
                 picks, renew = payload
+                if renew and held:
+                    snapshot += 1
                 for index in renew if held else []:
                     i = index % len(held)
                     flipped = "stopped" if held[i].status == "running" else "running"
                     held[i] = replace(held[i], status=flipped, name=f"f{index}")
                 order = list(dict.fromkeys(i % len(held) for i in picks)) if held else []
                 current = [held[i] for i in order]
-                table.sync(current, dirty=())
+                ids = [c.id for c in current] if pick % 2 else None
+                table.sync(current, dirty=(), ids=ids, snapshot=snapshot)
             else:
                 changed: list[Computer] = []
                 for index in payload:  # type: ignore[attr-defined]
@@ -172,7 +187,8 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                         current[i] = replace(current[i], status=flipped, name=f"n{index}")
                         changed.append(current[i])
                         held = [current[i] if c.id == current[i].id else c for c in held]
-                table.update_rows(changed)
+                snapshot += 1
+                table.update_rows(changed, snapshot=snapshot)
             await pilot.pause()
             check(table, current)
             check_painted(app, current)
@@ -608,3 +624,62 @@ async def test_clear_shows_no_rows_and_a_sync_shows_them_again() -> None:
         await pilot.pause()
         check(table, fleet[5:])
         check_painted(app, fleet[5:])
+
+
+class Unread(list[Computer]):
+    """Computers that must not be read: iterating them fails the test."""
+
+    def __iter__(self) -> Any:
+        raise AssertionError("the computers were read")
+
+
+async def test_a_sort_of_the_snapshot_shown_reads_only_the_ids() -> None:
+    """The same rows from the snapshot the table shows, in another order (a sort), or fewer of
+    them (a filter that narrows): only their ids are read."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(20)  # all on screen (120x30)
+        table = app.query_one(ComputerTable)
+        table.sync(fleet, snapshot=7)
+        await pilot.pause()
+        for shown in (list(reversed(fleet)), fleet[3:12], list(reversed(fleet[3:12]))):
+            table.sync(Unread(shown), dirty=(), ids=[c.id for c in shown], snapshot=7)
+            await pilot.pause()
+            check(table, shown)
+            check_painted(app, shown)
+
+
+async def test_a_new_snapshot_in_another_order_shows_its_changes() -> None:
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(20)
+        table = app.query_one(ComputerTable)
+        table.sync(fleet, snapshot=1)
+        await pilot.pause()
+        renamed = [replace(c, name="renamed") if c.id == "c05" else c for c in fleet]
+        shown = list(reversed(renamed))
+        table.sync(shown, dirty=(), ids=[c.id for c in shown], snapshot=2)
+        await pilot.pause()
+        check(table, shown)
+        check_painted(app, shown)
+
+
+async def test_a_snapshot_the_table_missed_is_taken_by_the_next_sort() -> None:
+    """Snapshot 2 (c05 renamed) is never given to the table (its rows were still being worked
+    out when snapshot 3 came); snapshot 3 changes c07 in place. A sort of snapshot 3 must show
+    c05's new name: the table's rows are not snapshot 3's."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(20)
+        table = app.query_one(ComputerTable)
+        table.sync(fleet, snapshot=1)
+        await pilot.pause()
+        two = [replace(c, name="renamed") if c.id == "c05" else c for c in fleet]
+        three = [replace(c, status="stopped") if c.id == "c07" else c for c in two]
+        table.update_rows([three[7]], snapshot=3)
+        await pilot.pause()
+        shown = list(reversed(three))
+        table.sync(shown, dirty=(), ids=[c.id for c in shown], snapshot=3)
+        await pilot.pause()
+        check(table, shown)
+        check_painted(app, shown)

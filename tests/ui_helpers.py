@@ -243,7 +243,8 @@ def static_text(widget: Static) -> str:
 async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
     """Wait for the first poll to fill the table and settle every transitional status (the
     first listing landed: not only its first page shown, see DashboardScreen._listing_progress),
-    and for the side panes, built once the first rows are painted (mount_side_panes)."""
+    and for the side panes, built once the first rows are painted
+    (DashboardScreen._mount_side_panes)."""
     await wait_for(
         pilot,
         lambda: (
@@ -258,7 +259,7 @@ async def loaded(pilot: Pilot[Any], app: MiosaApp, rows: int = 12) -> None:
 
 async def side_panes(pilot: Pilot[Any], app: MiosaApp) -> SidePanes:
     """The dashboard's side panes, once built (after the first rows are painted, or a moment
-    after the dashboard opened: DashboardScreen.mount_side_panes)."""
+    after the dashboard opened: DashboardScreen._mount_side_panes)."""
     await wait_for(pilot, lambda: app.dashboard.side_panes is not None, "the side panes")
     side = app.dashboard.side_panes
     assert side is not None

@@ -26,7 +26,7 @@ from miosa_tui.fleet.diff import FleetDiff
 from miosa_tui.fleet.filter import Filter, parse_filter
 from miosa_tui.fleet.journal import JournalEntry
 from miosa_tui.fleet.poller import Poller, SettledAction
-from miosa_tui.fleet.sorting import SORT_FIELDS, SORTABLE, select_rows
+from miosa_tui.fleet.sorting import SORT_FIELDS, SORTABLE, Selection, select, select_rows
 from miosa_tui.safe_text import safe
 from miosa_tui.ui import triage
 from miosa_tui.ui.action_flow import PendingShown
@@ -54,7 +54,7 @@ FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
 # Seconds after the dashboard opens when the side panes are built even if the first listing
-# has not been shown yet (they are built as soon as it is: see mount_side_panes).
+# has not been shown yet (they are built as soon as it is: see _mount_side_panes).
 SIDE_PANES_AT_LATEST = 0.5
 
 
@@ -131,8 +131,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._paused_before_suspend = False
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self.side_panes: SidePanes | None = None  # the right column, once built and mounted
-        self._side_panes_due = False  # mount_side_panes is scheduled
-        self._side_panes_built = False  # mount_side_panes has run (they are being mounted)
+        self._side_panes_due = False  # _mount_side_panes is scheduled (it runs once)
         self._reveal_lock: str | None = None  # why secrets may not be shown (lock_reveals)
         # Published once rows a poll or a filter brought are on screen (the row count).
         self.rows_painted: Signal[int] = Signal(self, "rows-painted")
@@ -162,7 +161,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def add_pane(self, pane: ComputerPane) -> None:
         """Tell `pane` of every highlight from now on, starting with the current one (the side
-        panes come after the first rows: see mount_side_panes)."""
+        panes come after the first rows: see _mount_side_panes)."""
         self._panes.append(pane)
         pane.show_computer(self.miosa.fleet.computers.get(self._highlighted or ""))
 
@@ -170,18 +169,17 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         """Build the side panes once the screen has painted what it has now (the first rows)."""
         if not self._side_panes_due:
             self._side_panes_due = True
-            self.call_after_refresh(self.mount_side_panes)
+            self.call_after_refresh(self._mount_side_panes)
 
-    def mount_side_panes(self) -> None:
+    def _mount_side_panes(self) -> None:
         """Build the right column (desktop, Details with the timeline, Access); once it is
         mounted (`SidePanes.Built`) it shows the highlighted computer. Its modules and its first
         layout are not paid for before the table's first rows are on screen
         (`ui/widgets/side_panes.py`)."""
-        if self._side_panes_built or not self.is_attached:
+        if not self.is_attached:
             return
         from miosa_tui.ui.widgets.side_panes import SidePanes
 
-        self._side_panes_built = True
         app = self.miosa
         side = SidePanes(
             renderer=app.config.image_renderer, fleet=app.fleet, timeline=triage.timeline(self)
@@ -298,7 +296,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             else:
                 self._render_table(dirty={c.id for c in changed})
             return
-        table.update_rows(changed)
+        table.update_rows(changed, snapshot=self.miosa.fleet.version)
         current = table.highlighted_id
         touched = {c.id for c in changed}
         if current != self._highlighted or current in touched or touched & table.marked:
@@ -334,17 +332,16 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 markup=False,
             )
 
-    def _visible(self) -> list[Computer]:
+    def _visible(self) -> Selection:
         fleet = self.miosa.fleet
-        return select_rows(
-            fleet.computers, self.filter, fleet.pending, self.sort_key, self.sort_reverse
-        )
+        return select(fleet.computers, self.filter, fleet.pending, self.sort_key, self.sort_reverse)
 
     def _render_table(self, *, dirty: Iterable[str] | None) -> None:
-        self._show(self._visible(), dirty)
+        self._show(self._visible(), dirty, self.miosa.fleet.version)
 
-    def _show(self, computers: list[Computer], dirty: Iterable[str] | None) -> None:
-        self.query_one(ComputerTable).sync(computers, dirty)
+    def _show(self, rows: Selection, dirty: Iterable[str] | None, snapshot: int) -> None:
+        """Show rows selected from fleet snapshot number `snapshot` (`FleetState.version`)."""
+        self.query_one(ComputerTable).sync(rows.rows, dirty, ids=rows.ids, snapshot=snapshot)
         self._after_table_change()
 
     def _after_table_change(self) -> None:
@@ -463,11 +460,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         wanted = parse_filter(text, self.miosa.triage.kinds)
         while True:
             fleet = self.miosa.fleet
-            snapshot, pending = fleet.computers, frozenset(fleet.pending)
+            snapshot, version = fleet.computers, fleet.version
+            pending = frozenset(fleet.pending)
             sort_key, reverse = self.sort_key, self.sort_reverse
-            shown = await asyncio.to_thread(
-                select_rows, snapshot, wanted, pending, sort_key, reverse
-            )
+            shown = await asyncio.to_thread(select, snapshot, wanted, pending, sort_key, reverse)
             if fleet.computers is snapshot and (sort_key, reverse) == (
                 self.sort_key,
                 self.sort_reverse,
@@ -476,7 +472,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.filter = wanted
         self._show_filter_error()
         dirty, self._dirty = self._dirty, set()
-        self._show(shown, dirty=dirty)
+        self._show(shown, dirty, version)
         self.call_after_refresh(self._rows_on_screen)  # a big first load lands here
         self._update_header_counts()
 

@@ -179,6 +179,10 @@ class ComputerTable(DataTable[Text | str]):
         self.attention: Callable[[str], bool] = lambda _cid: False  # set by ui/triage.py
         self._order: list[str] = []  # the shown ids, in order
         self._order_set: set[str] = set()  # the same, as a set: which ids are shown
+        # The fleet snapshot (`FleetState.version`) whose computers the shown rows hold, when
+        # known (see `sync`): unchanged computers are the same objects from one snapshot to
+        # the next (`fleet.diff.reuse_unchanged`).
+        self.taken_from: int | None = None
         # What the table holds for each computer it has shown, shown now or hidden by a filter
         # (kept until the computer leaves the fleet, `forget`): a filter or sort only changes
         # which of them are laid out and where (`_lay_out`), never what is held. Taking each
@@ -646,16 +650,27 @@ class ComputerTable(DataTable[Text | str]):
             frame=self.frame,
         )
 
-    def sync(self, computers: Sequence[Computer], dirty: Iterable[str] | None = None) -> None:
+    def sync(
+        self,
+        computers: Sequence[Computer],
+        dirty: Iterable[str] | None = None,
+        *,
+        ids: list[str] | None = None,
+        snapshot: int | None = None,
+    ) -> None:
         """Make the table show `computers` in this order, touching only what changed.
 
         `dirty` names the ids whose data may have changed; None means "check every row".
+        `ids` are the computers' ids, in the same order, when the caller has them. `snapshot`
+        numbers the fleet snapshot the computers were taken from (`FleetState.version`): when
+        the rows shown now were taken from the same one (`taken_from`), each computer of a row
+        that stays is the one held, so a sort or a filter that narrows reads only the ids (at
+        100,000 rows, checking each computer against the one held was ~13 ms of a sort).
         The rows that leave and come in are a diff of two sets of ids, and the new layout is
-        the order itself (`_lay_out`): for a row that stays, leaves or comes back unchanged, a
-        filter step or a sort only reads its id and checks its computer is the one held.
+        the order itself (`_lay_out`).
         """
         keep = self.highlighted_id
-        order = [c.id for c in computers]  # ids are unique: the fleet's, by id
+        order = [c.id for c in computers] if ids is None else ids  # unique: the fleet's, by id
         before = self._order_set
         if len(order) == len(before) and before.issuperset(order):
             # The same rows (a sort, a poll that hid and showed none): one pass over the ids,
@@ -665,7 +680,9 @@ class ComputerTable(DataTable[Text | str]):
             after = set(order)
             removed, added = before - after, after - before
         # Rows that stay are redrawn when their computer is a new object or `dirty` names them.
-        changed = {c.id: c for c in self._take(computers, order) if c.id not in added}
+        held_already = snapshot is not None and snapshot == self.taken_from and not added
+        renewed = [] if held_already else self._take(computers, order)
+        changed = {c.id: c for c in renewed if c.id not in added}
         held = self._computers
         stay = order if dirty is None else (cid for cid in set(dirty) if cid in after)
         changed.update((cid, held[cid]) for cid in stay if cid not in added)
@@ -676,6 +693,7 @@ class ComputerTable(DataTable[Text | str]):
             self._lay_out()
         if removed:
             self._hide(removed)
+        self.taken_from = snapshot
         self._refresh_rows(changed.values())
         self._restore_cursor(keep)
 
@@ -748,11 +766,12 @@ class ComputerTable(DataTable[Text | str]):
         self.check_idle()
         self.refresh()
 
-    def update_rows(self, computers: Iterable[Computer]) -> None:
+    def update_rows(self, computers: Iterable[Computer], *, snapshot: int | None = None) -> None:
         """Refresh rows already shown whose data changed, in place: O(len(computers)).
 
         For a poll that changed data but not which rows are shown or their order (the common
-        case); ids not shown are ignored. The cursor stays where it is.
+        case); ids not shown are ignored. The cursor stays where it is. `snapshot`: the number
+        of the snapshot these are every change to, from the one before (see `sync`).
         """
         now = self.clock()
         shown: list[Computer] = []
@@ -764,6 +783,8 @@ class ComputerTable(DataTable[Text | str]):
                 self._track(c)
             self._computers[c.id] = c
             shown.append(c)
+        follows = snapshot is not None and self.taken_from == snapshot - 1
+        self.taken_from = snapshot if follows else None
         self._refresh_rows(shown)
 
     def _track(self, c: Computer) -> None:
@@ -911,6 +932,7 @@ class ComputerTable(DataTable[Text | str]):
         (what the table holds for each computer stays, as for a filter that hides every row)."""
         self.rows, self._data = {}, {}
         self._order, self._order_set = [], set()
+        self.taken_from = None
         return super().clear(columns)
 
     def forget(self, ids: Iterable[str]) -> None:

@@ -1,8 +1,8 @@
 """The dashboard's right column: the desktop pane, and the Details and Access tabs under it.
 
 The dashboard mounts this after the table's first rows are painted (or a moment after it
-opened, if the first listing is slow: `DashboardScreen.mount_side_panes`). Building, styling and
-laying out these panes, and importing their modules, was ~85 ms of the ~640 ms from launch to
+opened, if the first listing is slow: `DashboardScreen._mount_side_panes`). Building, styling
+and laying out these panes, and importing their modules, was ~85 ms of the ~640 ms from launch to
 the first painted rows (`benchmarks/bench_startup.py`); the table is what a user looks at first.
 """
 
