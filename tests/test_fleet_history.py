@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -228,6 +229,43 @@ def test_the_journal_writes_through_on_a_background_thread(tmp_path: Path) -> No
     rows = history.events(limit=1000)
     assert len(rows) == 50
     assert {(r.source, r.scope, r.kind) for r in rows} == {("dashboard", "simulator", "action")}
+
+
+def test_rows_made_later_are_made_on_the_writer_thread_in_turn(tmp_path: Path) -> None:
+    """A poll's status rows are made on the writer's thread (`submit_later`), stored in turn
+    with the rows submitted before and after them, and waited for by `flush`."""
+    import threading
+
+    history = History.open(tmp_path / "h.sqlite3")
+    writer = BackgroundWriter(history)
+    sink = WriteThrough(history, source="dashboard", scope="simulator", writer=writer)
+    made_on: list[str] = []
+    old = {"c1": Computer(id="c1", name="web", status="running")}
+    diff = diff_fleet(old, [Computer(id="c1", name="web", status="stopping")])
+
+    def make() -> list[HistoryEvent]:
+        made_on.append(threading.current_thread().name)
+        return status_events(diff, old, at=T0 + timedelta(seconds=2), scope="simulator")
+
+    sink.events([action(1)])
+    sink.events_later(make)
+    sink.events([action(3)])
+    assert writer.flush(10)
+    writer.close()
+    assert made_on == ["miosa-history"]
+    rows = history.events(limit=10)
+    assert [(r.kind, r.old_status, r.new_status) for r in rows] == [
+        ("action", None, None),
+        ("status", "running", "stopping"),
+        ("action", None, None),
+    ]
+    # With no writer (the CLI) they are made and stored at once.
+    stopping = {"c1": diff.changed[0][1]}
+    stopped = diff_fleet(stopping, [replace(stopping["c1"], status="stopped")])
+    WriteThrough(history, source="cli", scope="simulator").events_later(
+        lambda: status_events(stopped, stopping, at=T0 + timedelta(seconds=4), scope="simulator")
+    )
+    assert [r.new_status for r in history.events(limit=10)][-1] == "stopped"
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")

@@ -355,6 +355,34 @@ async def test_a_row_whose_status_changed_is_marked_for_a_while(
         await wait_for(pilot, lambda: cell(app, target, "mark") == " ", "the mark gone")
 
 
+async def test_a_mark_lasts_from_the_latest_change_whatever_changed_between(
+    sim: SimServer, ctl: Sim, tmp_path: Path
+) -> None:
+    """A changes at 1000, B at 1010, A again at 1020: at 1041 B's moment has passed and A's
+    has not. The marks are drawn from each row's latest stamp; a poll forgets the stamps that
+    passed, read in the order of their latest change only as far as the first one still due,
+    so B must be forgotten while A, changed before it and again after, is kept."""
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        clock = [1000.0]
+        app.triage.monotonic = lambda: clock[0]
+        a = first_with(app, "stopped")
+        b = first_with(app, "stopped", skip=[a])
+        ctl.force_status(a, "paused")
+        await wait_for(pilot, lambda: cell(app, a, "mark") == "◆", "A marked")
+        clock[0] = 1010.0
+        ctl.force_status(b, "paused")
+        await wait_for(pilot, lambda: cell(app, b, "mark") == "◆", "B marked")
+        clock[0] = 1020.0
+        ctl.force_status(a, "stopped")
+        await wait_for(pilot, lambda: app.fleet.computers[a].status == "stopped", "A's change")
+        clock[0] = 1041.0
+        await wait_for(pilot, lambda: b not in app.triage.changed_at, "B's stamp forgotten")
+        await wait_for(pilot, lambda: cell(app, b, "mark") == " ", "B's mark gone")
+        assert cell(app, a, "mark") == "◆" and a in app.triage.changed_at
+        clock[0] = 1051.0
+        await wait_for(pilot, lambda: cell(app, a, "mark") == " ", "A's mark gone")
+
+
 async def test_history_locked_during_the_session_is_one_warning_and_nothing_breaks(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
