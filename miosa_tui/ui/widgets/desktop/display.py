@@ -92,7 +92,9 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="desktop-caption")
-        yield Container(id="desktop-frame")
+        frame = Container(id="desktop-frame")
+        frame.display = False  # shown with the first picture
+        yield frame
         yield Static("Highlight a computer to see its desktop.", id="desktop-message")
         yield Static("", id="desktop-saved")
 
@@ -104,7 +106,6 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         self._auto_timer = self.set_interval(self.auto_interval, self._auto_tick, pause=True)
         self._live_timer = self.set_interval(LIVE_INTERVAL, self._live_tick, pause=True)
         self.set_interval(1.0, self._update_caption)
-        self.query_one("#desktop-frame").display = False
 
     # -- the dashboard's entry points -----------------------------------------------------
 
