@@ -7,6 +7,7 @@ ratios against a baseline measured in the same run.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -15,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,22 @@ def save_profile(profiler: Any, path: Path, title: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+def diagnose_moving_fleet(
+    doc: str,
+    run: Callable[[argparse.Namespace, str], Coroutine[Any, Any, None]],
+    count: tuple[str, int],
+) -> None:
+    """The command line of a diagnostic that runs the real app against a simulator in another
+    process with 5% of the fleet in transition: --fleet, --code and one count (`count`: its
+    option and default, e.g. ("--polls", 4)); `run(args, base_url)` does the rest."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--fleet", type=int, default=100_000)
+    parser.add_argument(count[0], type=int, default=count[1])
+    parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
+    args = parser.parse_args()
+    if args.code:  # before anything imports miosa_tui
+        sys.path.insert(0, str(args.code.resolve()))
+    with sim_process(args.fleet, speed=1.0, transition_share=0.05) as sim:
+        asyncio.run(run(args, sim.base_url))

@@ -16,7 +16,6 @@ never passes or fails.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import collections
 import statistics
 import sys
@@ -27,7 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import sim_process
+from _common import diagnose_moving_fleet
 from bench_interactive import SIZE, fleet_listed, make_app, wait_until
 
 Times = collections.defaultdict[str, list[float]]
@@ -81,17 +80,5 @@ async def run(args: argparse.Namespace, base_url: str) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fleet", type=int, default=100_000)
-    parser.add_argument("--polls", type=int, default=4)
-    parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
-    args = parser.parse_args()
-    if args.code:  # before anything imports miosa_tui
-        sys.path.insert(0, str(args.code.resolve()))
-    with sim_process(args.fleet, speed=1.0, transition_share=0.05) as sim:
-        asyncio.run(run(args, sim.base_url))
-
-
 if __name__ == "__main__":
-    main()
+    diagnose_moving_fleet(__doc__, run, ("--polls", 4))

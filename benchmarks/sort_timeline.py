@@ -16,7 +16,6 @@ A diagnostic (kept in benchmarks/profiles/); it never passes or fails.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 import threading
 import time
@@ -25,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import sim_process
+from _common import diagnose_moving_fleet
 from bench_interactive import SIZE, fleet_listed, make_app, send_keys
 
 
@@ -81,17 +80,5 @@ async def run(args: argparse.Namespace, base_url: str) -> None:
                 print(f"  {1000 * (at - sent[0]):8.1f} ms  {thread[:12]:12} {what}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--fleet", type=int, default=100_000)
-    parser.add_argument("--sorts", type=int, default=6)
-    parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
-    args = parser.parse_args()
-    if args.code:  # before anything imports miosa_tui
-        sys.path.insert(0, str(args.code.resolve()))
-    with sim_process(args.fleet, speed=1.0, transition_share=0.05) as sim:
-        asyncio.run(run(args, sim.base_url))
-
-
 if __name__ == "__main__":
-    main()
+    diagnose_moving_fleet(__doc__, run, ("--sorts", 6))

@@ -633,35 +633,37 @@ class Unread(list[Computer]):
         raise AssertionError("the computers were read")
 
 
+async def shown_from(
+    pilot: Any, app: TableApp, shown: list[Computer], snapshot: int, *, unread: bool = False
+) -> None:
+    """Give the table `shown` with their ids, from snapshot number `snapshot` (`unread`: as
+    computers that must not be read), then check what it holds and paints."""
+    table = app.query_one(ComputerTable)
+    given = Unread(shown) if unread else shown
+    table.sync(given, dirty=(), ids=[c.id for c in shown], snapshot=snapshot)
+    await pilot.pause()
+    check(table, shown)
+    check_painted(app, shown)
+
+
 async def test_a_sort_of_the_snapshot_shown_reads_only_the_ids() -> None:
     """The same rows from the snapshot the table shows, in another order (a sort), or fewer of
     them (a filter that narrows): only their ids are read."""
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         fleet = numbered(20)  # all on screen (120x30)
-        table = app.query_one(ComputerTable)
-        table.sync(fleet, snapshot=7)
-        await pilot.pause()
+        await shown_from(pilot, app, fleet, 7)
         for shown in (list(reversed(fleet)), fleet[3:12], list(reversed(fleet[3:12]))):
-            table.sync(Unread(shown), dirty=(), ids=[c.id for c in shown], snapshot=7)
-            await pilot.pause()
-            check(table, shown)
-            check_painted(app, shown)
+            await shown_from(pilot, app, shown, 7, unread=True)
 
 
 async def test_a_new_snapshot_in_another_order_shows_its_changes() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         fleet = numbered(20)
-        table = app.query_one(ComputerTable)
-        table.sync(fleet, snapshot=1)
-        await pilot.pause()
+        await shown_from(pilot, app, fleet, 1)
         renamed = [replace(c, name="renamed") if c.id == "c05" else c for c in fleet]
-        shown = list(reversed(renamed))
-        table.sync(shown, dirty=(), ids=[c.id for c in shown], snapshot=2)
-        await pilot.pause()
-        check(table, shown)
-        check_painted(app, shown)
+        await shown_from(pilot, app, list(reversed(renamed)), 2)
 
 
 async def test_a_snapshot_the_table_missed_is_taken_by_the_next_sort() -> None:
@@ -671,15 +673,9 @@ async def test_a_snapshot_the_table_missed_is_taken_by_the_next_sort() -> None:
     app = TableApp()
     async with app.run_test(size=(120, 30)) as pilot:
         fleet = numbered(20)
-        table = app.query_one(ComputerTable)
-        table.sync(fleet, snapshot=1)
-        await pilot.pause()
+        await shown_from(pilot, app, fleet, 1)
         two = [replace(c, name="renamed") if c.id == "c05" else c for c in fleet]
         three = [replace(c, status="stopped") if c.id == "c07" else c for c in two]
-        table.update_rows([three[7]], snapshot=3)
+        app.query_one(ComputerTable).update_rows([three[7]], snapshot=3)
         await pilot.pause()
-        shown = list(reversed(three))
-        table.sync(shown, dirty=(), ids=[c.id for c in shown], snapshot=3)
-        await pilot.pause()
-        check(table, shown)
-        check_painted(app, shown)
+        await shown_from(pilot, app, list(reversed(three)), 3)
