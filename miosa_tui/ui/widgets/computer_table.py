@@ -182,7 +182,7 @@ class ComputerTable(DataTable[Text | str]):
         # The fleet snapshot (`FleetState.version`) whose computers the shown rows hold, when
         # known (see `sync`): unchanged computers are the same objects from one snapshot to
         # the next (`fleet.diff.reuse_unchanged`).
-        self.taken_from: int | None = None
+        self._taken_from: int | None = None
         # What the table holds for each computer it has shown, shown now or hidden by a filter
         # (kept until the computer leaves the fleet, `forget`): a filter or sort only changes
         # which of them are laid out and where (`_lay_out`), never what is held. Taking each
@@ -663,7 +663,7 @@ class ComputerTable(DataTable[Text | str]):
         `dirty` names the ids whose data may have changed; None means "check every row".
         `ids` are the computers' ids, in the same order, when the caller has them. `snapshot`
         numbers the fleet snapshot the computers were taken from (`FleetState.version`): when
-        the rows shown now were taken from the same one (`taken_from`), each computer of a row
+        the rows shown now were taken from the same one (`_taken_from`), each computer of a row
         that stays is the one held, so a sort or a filter that narrows reads only the ids (at
         100,000 rows, checking each computer against the one held was ~13 ms of a sort).
         The rows that leave and come in are a diff of two sets of ids, and the new layout is
@@ -680,7 +680,7 @@ class ComputerTable(DataTable[Text | str]):
             after = set(order)
             removed, added = before - after, after - before
         # Rows that stay are redrawn when their computer is a new object or `dirty` names them.
-        held_already = snapshot is not None and snapshot == self.taken_from and not added
+        held_already = snapshot is not None and snapshot == self._taken_from and not added
         renewed = [] if held_already else self._take(computers, order)
         changed = {c.id: c for c in renewed if c.id not in added}
         held = self._computers
@@ -693,7 +693,7 @@ class ComputerTable(DataTable[Text | str]):
             self._lay_out()
         if removed:
             self._hide(removed)
-        self.taken_from = snapshot
+        self._taken_from = snapshot
         self._refresh_rows(changed.values())
         self._restore_cursor(keep)
 
@@ -783,8 +783,8 @@ class ComputerTable(DataTable[Text | str]):
                 self._track(c)
             self._computers[c.id] = c
             shown.append(c)
-        follows = snapshot is not None and self.taken_from == snapshot - 1
-        self.taken_from = snapshot if follows else None
+        follows = snapshot is not None and self._taken_from == snapshot - 1
+        self._taken_from = snapshot if follows else None
         self._refresh_rows(shown)
 
     def _track(self, c: Computer) -> None:
@@ -932,7 +932,7 @@ class ComputerTable(DataTable[Text | str]):
         (what the table holds for each computer stays, as for a filter that hides every row)."""
         self.rows, self._data = {}, {}
         self._order, self._order_set = [], set()
-        self.taken_from = None
+        self._taken_from = None
         return super().clear(columns)
 
     def forget(self, ids: Iterable[str]) -> None:
