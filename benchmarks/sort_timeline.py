@@ -6,11 +6,13 @@ Run: /work/venv/bin/python benchmarks/sort_timeline.py [--fleet 100000] [--sorts
 The real MiosaApp runs headless (160x48) against a simulator in another process with 5% of the
 fleet in transition, as in bench_interactive.py. Once the fleet is listed, `>` is pressed
 `--sorts` times (name, status, size, region, ...), 1.2 s apart. For each press, in milliseconds
-from the key being sent: when the rows' selection starts and ends (in its worker thread), when
-`ComputerTable.sync` starts and ends (on the event loop), when the screen is next painted, and
-any poll applied meanwhile. A bench_interactive.py sort figure says how long; this says where
-the time went (it found `sync` checking 100,000 computers it already held: ~37 ms of ~85).
-A diagnostic (kept in benchmarks/profiles/); it never passes or fails.
+from the key being sent: when the rows' selection starts and ends (in its worker thread, with
+its own CPU and the event loop's meanwhile; the rest of its wall time it waited for the GIL,
+held by the loop or another thread), when `ComputerTable.sync` starts and ends (on the event
+loop), when the screen is next painted, and any poll applied meanwhile. A bench_interactive.py
+sort figure says how long; this says where the time went (it found `sync` checking 100,000
+computers it already held: ~37 ms of ~85). A diagnostic (kept in benchmarks/profiles/); it
+never passes or fails.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _common import diagnose_moving_fleet
 from bench_interactive import SIZE, fleet_listed, make_app, send_keys
 
+# The event loop's thread CPU clock, readable from any thread (Linux, macOS).
+LOOP_CPU = time.pthread_getcpuclockid(threading.main_thread().ident or 0)
+
 
 class Timeline:
     def __init__(self) -> None:
@@ -41,10 +46,15 @@ class Timeline:
 
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             self.note(f"{label} start")
+            cpu, loop_cpu = time.thread_time(), time.clock_gettime(LOOP_CPU)
             try:
                 return original(*args, **kwargs)
             finally:
-                self.note(f"{label} end")
+                # The thread's own CPU and the event loop's meanwhile, against the wall time
+                # between start and end: one waits while the other holds the interpreter.
+                mine = 1000 * (time.thread_time() - cpu)
+                loops = 1000 * (time.clock_gettime(LOOP_CPU) - loop_cpu)
+                self.note(f"{label} end (CPU: its thread {mine:.1f} ms, the loop {loops:.1f} ms)")
 
         setattr(owner, name, wrapped)
 

@@ -18,6 +18,7 @@ import httpx
 
 from miosa_tui.api import errors, links
 from miosa_tui.api.background import BackgroundLoop
+from miosa_tui.api.foreground import Foreground
 from miosa_tui.api.listing_memo import ListingMemo
 from miosa_tui.api.models import (
     FAILED_STATUSES,
@@ -156,13 +157,19 @@ PageFetch = Callable[[int, int, "str | None"], Awaitable[ComputerPage]]
 
 
 async def _list_all(
-    list_page: PageFetch, status: str | None, progress: ListingProgress | None = None
+    list_page: PageFetch,
+    status: str | None,
+    progress: ListingProgress | None = None,
+    yield_to: Foreground | None = None,
 ) -> tuple[list[Computer], int]:
-    """Page through the fleet: (computers in API order, entries skipped for having no id)."""
+    """Page through the fleet: (computers in API order, entries skipped for having no id).
+    Each page after the first waits for what the user is waiting for (`yield_to`)."""
     seen: dict[str, Computer] = {}
     skipped = 0
     page = 1
     while page <= MAX_PAGES:
+        if page > 1 and yield_to is not None:
+            await yield_to.wait()
         result = await list_page(page, PAGE_SIZE, status)
         fresh = [c for c in result.computers if c.id not in seen]
         skipped += result.skipped
@@ -269,6 +276,7 @@ class MiosaClient:
         *,
         in_background: bool = False,
         progress: ListingProgress | None = None,
+        yield_to: Foreground | None = None,
     ) -> list[Computer]:
         """Every computer, across all pages (stops on a short/empty page, total, or repeats).
 
@@ -276,7 +284,8 @@ class MiosaClient:
         loop thread with its own connections; the calling loop only waits for the result. The
         dashboard polls this way so a 10,000-computer listing never holds its event loop.
         `progress` is told after each page, on the loop that lists (the background one then:
-        it must only hand the news over, thread-safely).
+        it must only hand the news over, thread-safely). `yield_to`: each page after the first
+        waits while a sort or a filter the user is waiting for is under way (api/foreground.py).
         """
         early = self._early if in_background and status is None else None
         if early is not None:  # started by `start_listing`: its answer, not a second request
@@ -285,10 +294,10 @@ class MiosaClient:
             relay.listen(progress)
             computers, skipped = await asyncio.wrap_future(future)
         elif not in_background:
-            computers, skipped = await _list_all(self.list_page, status, progress)
+            computers, skipped = await _list_all(self.list_page, status, progress, yield_to)
         else:
             computers, skipped = await self._background_loop().run(
-                self._list_in_background(status, progress)
+                self._list_in_background(status, progress, yield_to)
             )
         self.last_list_skipped = skipped
         return computers
@@ -313,7 +322,10 @@ class MiosaClient:
         return self._background
 
     async def _list_in_background(
-        self, status: str | None, progress: ListingProgress | None
+        self,
+        status: str | None,
+        progress: ListingProgress | None,
+        yield_to: Foreground | None = None,
     ) -> tuple[list[Computer], int]:
         """Runs on the background loop, with a Transport (connection pool) that lives there."""
         transport = self._background_transport
@@ -330,7 +342,7 @@ class MiosaClient:
             )
 
         try:
-            listed = await _list_all(page_of, status, progress)
+            listed = await _list_all(page_of, status, progress, yield_to)
         except BaseException:
             if memo is not None:
                 memo.abandon()

@@ -17,6 +17,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from miosa_tui.api.computers import MiosaClient
+from miosa_tui.api.foreground import Foreground
 from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
@@ -110,6 +111,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             policy=PollPolicy(interval=interval, fast_interval=min(1.5, interval))
         )
         self.journal = Journal(secrets=[backend.settings.api_key or ""])
+        # A sort or a filter under way: the listing, the poller and the history writer wait
+        # for it (api/foreground.py).
+        self.foreground = Foreground()
         self.client = client if client is not None else MiosaClient(backend.settings)
         self.actions = ActionFlow(self)
         self.dashboard = DashboardScreen()

@@ -134,7 +134,9 @@ class Triage:
         history.on_problem(self._history_failed)
         if not history.available:
             return
-        self.writer = BackgroundWriter(history, on_written=self._recorded)
+        self.writer = BackgroundWriter(
+            history, on_written=self._recorded, yield_to=self.app.foreground
+        )
         self.sink = WriteThrough(history, source="dashboard", scope=self.scope, writer=self.writer)
         self.app.journal.attach(self.sink)
         self._history_actions = earlier

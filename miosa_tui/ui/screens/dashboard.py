@@ -214,7 +214,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         app.app_resume_signal.subscribe(self, self._resumed)
         self.set_interval(0.25, self._tick)
         app.journal.subscribe(self._on_journal_entry)
-        self.poller = Poller(app.fleet, self._fetch, self._on_poll, clock=app.clock)
+        self.poller = Poller(
+            app.fleet, self._fetch, self._on_poll, clock=app.clock, yield_to=app.foreground
+        )
         triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
         self.set_timer(SIDE_PANES_AT_LATEST, self._side_panes_soon)
@@ -231,7 +233,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         # On the client's own loop thread: HTTP parsing, JSON and models for a big fleet never
         # hold this event loop (the diff runs in a worker thread too, see fleet.poller).
         return await self.miosa.client.list_computers(
-            in_background=True, progress=self._post_listing_progress if first else None
+            in_background=True,
+            progress=self._post_listing_progress if first else None,
+            yield_to=self.miosa.foreground,
         )
 
     def _post_listing_progress(self, page: list[Computer], listed: int, total: int | None) -> None:
@@ -458,23 +462,33 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if debounce:
             await asyncio.sleep(debounce)
         wanted = parse_filter(text, self.miosa.triage.kinds)
-        while True:
-            fleet = self.miosa.fleet
-            snapshot, version = fleet.computers, fleet.version
-            pending = frozenset(fleet.pending)
-            sort_key, reverse = self.sort_key, self.sort_reverse
-            shown = await asyncio.to_thread(select, snapshot, wanted, pending, sort_key, reverse)
-            if fleet.computers is snapshot and (sort_key, reverse) == (
-                self.sort_key,
-                self.sort_reverse,
-            ):
-                break  # else a poll or a sort landed meanwhile: work it out again
-        self.filter = wanted
-        self._show_filter_error()
-        dirty, self._dirty = self._dirty, set()
-        self._show(shown, dirty, version)
-        self.call_after_refresh(self._rows_on_screen)  # a big first load lands here
-        self._update_header_counts()
+        # From here to the paint the listing, the poller and the history writer wait for us.
+        end = self.miosa.foreground.begin()
+        try:
+            while True:
+                fleet = self.miosa.fleet
+                snapshot, version = fleet.computers, fleet.version
+                pending = frozenset(fleet.pending)
+                sort_key, reverse = self.sort_key, self.sort_reverse
+                shown = await asyncio.to_thread(
+                    select, snapshot, wanted, pending, sort_key, reverse
+                )
+                if fleet.computers is snapshot and (sort_key, reverse) == (
+                    self.sort_key,
+                    self.sort_reverse,
+                ):
+                    break  # else a poll or a sort landed meanwhile: work it out again
+            self.filter = wanted
+            self._show_filter_error()
+            dirty, self._dirty = self._dirty, set()
+            self._show(shown, dirty, version)
+            self.call_after_refresh(self._rows_on_screen)  # a big first load lands here
+            self._update_header_counts()
+        except BaseException:
+            end()
+            raise
+        if not self.call_after_refresh(end):  # the screen is closing
+            end()
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:

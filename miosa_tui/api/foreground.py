@@ -1,0 +1,82 @@
+"""Work the user is waiting for, and background work that steps aside for it.
+
+A sort of 100,000 rows is ~20 ms of Python in its worker thread, but took 36-58 ms in the app
+(`benchmarks/sort_timeline.py`): the next poll's listing was being parsed on another thread at
+the same time, and both share one interpreter. A poll that landed while the sort's rows were
+being worked out held the event loop ~195 ms before them, then made them be worked out again.
+
+The dashboard marks a sort or a filter as under way from the moment its rows are worked out
+until they are painted (`begin()` ... `end()`); the listing waits before its next page, the
+poller before applying a poll and the history writer before its next batch (`wait`,
+`wait_blocking`). They wait at most `limit` seconds, so nothing the user does can starve them,
+and not at all when nothing is under way (one attribute read). Thread-safe: the waiters run on
+other threads and other event loops than the one that begins and ends.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+
+# Longer than any sort or filter takes at 100,000 computers (~100-300 ms), short enough that a
+# poll is never more than this late.
+WAIT_LIMIT = 1.0
+
+
+class Foreground:
+    def __init__(self, limit: float = WAIT_LIMIT) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._under_way = 0
+        self._waiting = 0
+        self._quiet = threading.Event()
+        self._quiet.set()
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing the user waits for is under way."""
+        return self._quiet.is_set()
+
+    @property
+    def waiting(self) -> int:
+        """How many are waiting for it now (tests and diagnostics)."""
+        return self._waiting
+
+    def begin(self) -> Callable[[], None]:
+        """Mark work as under way; the function returned ends it (calling it again does
+        nothing, so an `except` path and a later callback may both call it)."""
+        with self._lock:
+            self._under_way += 1
+            self._quiet.clear()
+        ended = False
+
+        def end() -> None:
+            nonlocal ended
+            with self._lock:
+                if ended:
+                    return
+                ended = True
+                self._under_way -= 1
+                if self._under_way == 0:
+                    self._quiet.set()
+
+        return end
+
+    def wait_blocking(self) -> bool:
+        """On a thread of its own: wait until nothing is under way, at most `limit` seconds.
+        False when the limit passed first."""
+        with self._lock:
+            self._waiting += 1
+        try:
+            return self._quiet.wait(self.limit)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    async def wait(self) -> bool:
+        """On any event loop: the same, without holding that loop (the wait runs in a thread
+        only when there is something to wait for)."""
+        if self._quiet.is_set():
+            return True
+        return await asyncio.to_thread(self.wait_blocking)

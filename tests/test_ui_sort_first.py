@@ -1,0 +1,70 @@
+"""A sort the user waits for comes before the next poll: a poll that lands while the sort's rows
+are being worked out is applied after they are painted, not before them (where, at 100,000
+computers, it held the event loop ~195 ms and made the rows be worked out again).
+
+The sort's worker is held on an event, so a poll surely lands meanwhile; nothing is timed.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from ui_helpers import SMALL_DESKTOPS, loaded_app, row_ids, wait_for
+
+from miosa_tui.fleet.sorting import Selection, select_rows
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.screens import dashboard as dashboard_module
+
+SIM_OPTIONS = SMALL_DESKTOPS
+
+
+async def test_a_poll_landing_during_a_sort_waits_until_the_sorted_rows_are_painted(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    calls: list[int] = []
+    real_select = dashboard_module.select
+
+    def held_select(*args: Any) -> Selection:
+        calls.append(len(calls))
+        release.wait(30)
+        return real_select(*args)
+
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        screen = app.dashboard
+        before = app.fleet.version
+        monkeypatch.setattr(dashboard_module, "select", held_select)
+        # The fleet changes under the sort: the next poll has news (half the fleet flips).
+        httpx.post(f"{sim.root_url}/_sim/churn", json={"share": 0.5}).raise_for_status()
+        await pilot.press("greater_than_sign")  # sort by the next column (the polls go on)
+        sorted_by = screen.sort_key
+        await wait_for(pilot, lambda: calls, "the sort's rows to be worked out")
+        # The next poll comes (every 0.5 s here) and waits for the sort; without that wait it
+        # would be applied now and the sort worked out again.
+        await wait_for(
+            pilot,
+            lambda: app.foreground.waiting or app.fleet.version != before,
+            "the next poll",
+        )
+        assert app.fleet.version == before
+        release.set()
+        snapshot = app.fleet.computers
+
+        def shown(fleet: Callable[[], Any]) -> Callable[[], bool]:
+            return lambda: (
+                row_ids(app)
+                == [c.id for c in select_rows(fleet(), screen.filter, {}, sorted_by, False)]
+            )
+
+        # The sort's rows are painted, from the snapshot it began with, worked out once...
+        await wait_for(pilot, shown(lambda: snapshot), "the sorted rows")
+        assert calls == [0]
+        # ...then the poll is applied, and the table shows the new snapshot in the same order.
+        await wait_for(pilot, lambda: app.fleet.version > before, "the poll to be applied")
+        await wait_for(pilot, shown(lambda: app.fleet.computers), "the poll's rows")
+        assert app.foreground.quiet
