@@ -63,7 +63,7 @@ def main() -> None:
     memory, _ = run("bench_memory.py", "--runs", "1" if quick else "2")
     runs = "1" if quick else "3"
     live, _ = run("bench_interactive.py", "--runs", runs, "--window", "8" if quick else "20")
-    big = big_poll = None
+    big = big_poll = listing = None
     if not args.skip_100k:
         big, _ = run(
             "bench_interactive.py", "--fleet", "100000", "--runs", runs, "--window", "5",
@@ -73,6 +73,7 @@ def main() -> None:
             "bench_poll.py", "--fleet", "100000", "--cycles", "3", "--stall-cycles", "1",
             "--keys", "1",
         )  # fmt: skip
+        listing, _ = run("bench_listing.py", "--fleet", "100000", "--rounds", "1" if quick else "3")
     headless, _ = run("bench_headless.py", "--runs", "3" if quick else "9")
     table, _ = run("bench_table.py", "--repeat", "2" if quick else "5")
     shot_out = ""
@@ -262,6 +263,15 @@ def main() -> None:
             "<= 1x",
             big_poll["ratio_vs_json_loads"] <= 1,
         )
+    if listing:
+        row(
+            "10. a poll's listing, 100,000 (HTTP, JSON, models)",
+            ms(listing["shipped_later_s"]),
+            f"{listing['later_ratio']:.2f}x one page at a time "
+            f"({ms(listing['one_later_s'])}); first listing {listing['first_ratio']:.2f}x",
+            "n/a",
+            None,
+        )
     if headless:
         row(
             "11. ls --json, 2,000, whole process",
@@ -317,6 +327,7 @@ def main() -> None:
                     "interactive": live,
                     "interactive_100k": big,
                     "poll_100k": big_poll,
+                    "listing_100k": listing,
                     "headless": headless,
                     "table": table,
                 },

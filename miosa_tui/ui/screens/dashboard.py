@@ -260,6 +260,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _on_poll(self, diff: FleetDiff | None, settled: list[SettledAction]) -> None:
         app = self.miosa
+        # Until this poll is painted, the history writer (making this poll's rows) waits: a
+        # thread of Python beside the loop doubled the loop's wall time (api/foreground.py).
+        end = app.foreground.begin()
+        if not self.call_after_refresh(end):
+            end()
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
             self.call_after_refresh(self._rows_on_screen)
