@@ -1,18 +1,20 @@
 """Work the screen is waiting for, and background work that steps aside for it.
 
-A sort of 100,000 rows is ~20 ms of Python in its worker thread, but took 36-58 ms in the app
-(`benchmarks/sort_timeline.py`): the next poll's listing was being parsed on another thread at
-the same time, and both share one interpreter. A poll that landed while the sort's rows were
-being worked out held the event loop ~195 ms before them, then made them be worked out again.
+A poll that landed while a sort's rows were being worked out in their thread was applied
+first: at 100,000 computers it held the event loop ~100-200 ms before the sorted rows could be
+shown, and made them be worked out again (the fleet had changed meanwhile). The listing's pages
+and the history writer's rows are Python on other threads, sharing one interpreter with the
+sort's thread and the loop.
 
 The dashboard marks a sort or a filter as under way from the moment its rows are worked out
 until they are painted, and a poll from the moment it is applied until it is painted
 (`begin()` ... `end()`); the listing waits before its next page, the poller before applying a
 poll and the history writer before its next batch (`wait`, `wait_blocking`). The writer making
-a poll's ~5,000 history rows beside the loop doubled the wall time of that poll's problems
-judging at 100,000 computers (`benchmarks/poll_parts.py`: `_on_poll` 124 -> 79 ms). They wait at most `limit` seconds, so nothing the user does can starve them,
-and not at all when nothing is under way (one attribute read). Thread-safe: the waiters run on
-other threads and other event loops than the one that begins and ends.
+a poll's ~5,000 history rows beside the loop had doubled the wall time of that poll's problem
+judging at 100,000 computers (`benchmarks/poll_parts.py`: `_on_poll` 124 -> 79 ms, median of
+6 polls). They wait at most `limit` seconds, so nothing on screen can starve them, and not at
+all when nothing is under way (one attribute read). Thread-safe: the waiters run on other
+threads and other event loops than the one that begins and ends.
 """
 
 from __future__ import annotations
