@@ -9,6 +9,7 @@ import pytest
 from ui_helpers import header_text, loaded_app, screen_text, wait_for
 
 from miosa_tui.fleet import poller
+from miosa_tui.fleet.poller import FleetState
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.worker_errors import JOURNAL_ACTION
 
@@ -19,12 +20,17 @@ async def test_a_poller_bug_is_shown_and_journaled(
     real_poll_once = poller.poll_once
     calls = 0
 
-    async def poll_once_with_a_bug(*args: Any, **kwargs: Any) -> Any:
+    async def poll_once_with_a_bug(state: FleetState, *args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
-        if calls >= 2:
+        # The bug comes once a poll has shown the fleet settled (what `loaded` waits for): a
+        # computer still booting at the first poll would otherwise never be seen settled.
+        settled = state.last_success is not None and not any(
+            c.is_transitional for c in state.computers.values()
+        )
+        if calls >= 2 and settled:
             raise KeyError("bug [b]in[/b] the poller")  # markup-looking text must stay text
-        return await real_poll_once(*args, **kwargs)
+        return await real_poll_once(state, *args, **kwargs)
 
     monkeypatch.setattr(poller, "poll_once", poll_once_with_a_bug)
     async with loaded_app(sim, tmp_path, poll_interval=0.2, notifications=True) as (app, pilot):
