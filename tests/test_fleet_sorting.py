@@ -124,6 +124,9 @@ def test_select_gives_the_rows_ids_in_their_order(
         expected = sort_computers(expected, key, reverse)
     assert chosen.rows == expected
     assert chosen.ids == [x.id for x in expected]
+    # `whole` (the table may then skip checking the ids) only when they are every computer.
+    assert chosen.whole == flt.is_empty
+    assert not chosen.whole or sorted(chosen.ids) == sorted(by_id)
 
 
 def test_every_sortable_column_names_its_key_and_the_field_it_reads() -> None:

@@ -145,7 +145,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
         current = list(start)  # what the table must show
         held = list(start)  # every computer of the last "sync": a filter shows some of them
         snapshot = 1  # the fleet's snapshot number (`FleetState.version`)
-        table.sync(current, snapshot=snapshot)
+        table.sync(current, snapshot=snapshot, whole=True)
         await pilot.pause()
         check(table, current)
         check_painted(app, current)
@@ -158,7 +158,7 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                 current = list(payload)
                 held = list(current)
                 snapshot += 1
-                table.sync(current, snapshot=snapshot)
+                table.sync(current, snapshot=snapshot, whole=True)
             elif kind == "poll":  # a new snapshot the table is not told of: it shows the old
                 assert isinstance(payload, list)
                 snapshot += 1
@@ -177,7 +177,8 @@ async def scenario(start: list[Computer], steps: list[tuple[str, object, int]]) 
                 order = list(dict.fromkeys(i % len(held) for i in picks)) if held else []
                 current = [held[i] for i in order]
                 ids = [c.id for c in current] if pick % 2 else None
-                table.sync(current, dirty=(), ids=ids, snapshot=snapshot)
+                whole = len(current) == len(held)  # every computer of the snapshot
+                table.sync(current, dirty=(), ids=ids, snapshot=snapshot, whole=whole)
             else:
                 changed: list[Computer] = []
                 for index in payload:  # type: ignore[attr-defined]
@@ -634,13 +635,20 @@ class Unread(list[Computer]):
 
 
 async def shown_from(
-    pilot: Any, app: TableApp, shown: list[Computer], snapshot: int, *, unread: bool = False
+    pilot: Any,
+    app: TableApp,
+    shown: list[Computer],
+    snapshot: int,
+    *,
+    unread: bool = False,
+    whole: bool = False,
 ) -> None:
     """Give the table `shown` with their ids, from snapshot number `snapshot` (`unread`: as
-    computers that must not be read), then check what it holds and paints."""
+    computers that must not be read; `whole`: said to be all of that snapshot), then check
+    what it holds and paints."""
     table = app.query_one(ComputerTable)
     given = Unread(shown) if unread else shown
-    table.sync(given, dirty=(), ids=[c.id for c in shown], snapshot=snapshot)
+    table.sync(given, dirty=(), ids=[c.id for c in shown], snapshot=snapshot, whole=whole)
     await pilot.pause()
     check(table, shown)
     check_painted(app, shown)
@@ -679,3 +687,18 @@ async def test_a_snapshot_the_table_missed_is_taken_by_the_next_sort() -> None:
         app.query_one(ComputerTable).update_rows([three[7]], snapshot=3)
         await pilot.pause()
         await shown_from(pilot, app, list(reversed(three)), 3)
+
+
+async def test_a_whole_snapshot_of_other_computers_is_shown_as_such() -> None:
+    """The table shows all of snapshot 1 (c00-c19). Snapshot 2, which it never got, has c05
+    destroyed and c99 created: as many computers, other ids. Given the whole of snapshot 2,
+    it must show c99 and not c05 (the count alone says nothing across snapshots). A sort of
+    the whole snapshot it shows reads only the ids."""
+    app = TableApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        fleet = numbered(20)
+        await shown_from(pilot, app, fleet, 1, whole=True)
+        await shown_from(pilot, app, list(reversed(fleet)), 1, unread=True, whole=True)
+        two = [c for c in fleet if c.id != "c05"] + [replace(fleet[0], id="c99", name="new")]
+        await shown_from(pilot, app, two, 2, whole=True)
+        await shown_from(pilot, app, list(reversed(two)), 2, unread=True, whole=True)

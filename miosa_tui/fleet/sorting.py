@@ -11,6 +11,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -122,7 +123,7 @@ SORT_FIELDS: dict[str, str] = {
     "id": "id",
 }
 # Columns whose key is a function of their field's value, a field that takes a handful of
-# values across a fleet: the key is worked out once per distinct value (`_keys_of`; sorting
+# values across a fleet: the key is worked out once per distinct value (`_bucket_order`; sorting
 # 100,000 computers by status built 100,000 tuples).
 BY_VALUE: dict[str, Callable[[Any], Any]] = {
     "status": _status,
@@ -167,9 +168,11 @@ def sort_order(items: list[Computer], key: str, reverse: bool = False) -> list[i
     get = SORT_KEYS.get(key)
     if get is None:
         return None
-    # Indices sorted by their key, then the computers gathered: the sort calls a C method per
-    # item where a list of (key, computer) pairs and a lambda took ~1.5x as long (100,000 rows).
-    keys: list[Any] = _keys_of(items, key) if key in BY_VALUE else list(map(get, items))
+    if key in BY_VALUE:
+        return _bucket_order(items, key, reverse)
+    # Indices sorted by their key: the sort calls a C method per item where a list of
+    # (key, computer) pairs and a lambda took ~1.5x as long (100,000 rows).
+    keys: list[Any] = list(map(get, items))
     at: Sequence[int] = range(len(items))
     missing: list[int] = []
     if None in keys:
@@ -180,23 +183,36 @@ def sort_order(items: list[Computer], key: str, reverse: bool = False) -> list[i
     return order
 
 
-def _keys_of(items: list[Computer], column: str) -> list[int | None]:
-    """The sort keys of a `BY_VALUE` column, as each key's rank among the distinct ones (None:
-    no value): worked out once per distinct value, spread back in C calls, and compared as
-    ints by the sort."""
+def _bucket_order(items: list[Computer], column: str, reverse: bool) -> list[int]:
+    """The order of a `BY_VALUE` column: a handful of distinct values, so each key is worked
+    out once per value and the positions are dealt into one bucket per key, in API order (a
+    stable sort with no comparison: 100,000 positions in ~5.5 ms, where sorting them by rank
+    took ~9.8 ms). Missing values go last in either direction."""
     key = BY_VALUE[column]
     values = list(map(attrgetter(SORT_FIELDS[column]), items))
     keys = {value: key(value) for value in set(values)}
-    rank = {k: i for i, k in enumerate(sorted({k for k in keys.values() if k is not None}))}
-    ranked = {value: None if k is None else rank[k] for value, k in keys.items()}
-    return list(map(ranked.__getitem__, values))
+    present = sorted({k for k in keys.values() if k is not None})
+    rank = {k: i for i, k in enumerate(present)}
+    missing = len(present)  # the last bucket
+    ranked = {value: missing if k is None else rank[k] for value, k in keys.items()}
+    buckets: list[list[int]] = [[] for _ in range(missing + 1)]
+    deal = [bucket.append for bucket in buckets]
+    for position, bucket in enumerate(map(ranked.__getitem__, values)):
+        deal[bucket](position)
+    ordered = buckets[:missing]
+    if reverse:
+        ordered.reverse()
+    ordered.append(buckets[missing])
+    return list(chain.from_iterable(ordered))
 
 
 class Selection(NamedTuple):
-    """The table's rows (`select`) and their ids, in the same order."""
+    """The table's rows (`select`) and their ids, in the same order; `whole`: they are every
+    computer of the snapshot they were selected from (no filter)."""
 
     rows: list[Computer]
     ids: list[str]
+    whole: bool = False
 
 
 def select(
@@ -214,15 +230,16 @@ def select(
     no filter they are the mapping's keys, put in order without reading each computer (at
     100,000 rows, reading them was ~6 ms of the event loop's share of a sort).
     """
-    if flt.is_empty:
+    whole = flt.is_empty
+    if whole:
         rows, ids = list(computers.values()), list(computers)
     else:
         rows = flt.select(computers.values(), keep=pending)
         ids = [c.id for c in rows]
     order = sort_order(rows, sort_key, reverse) if sort_key else None
     if order is None:
-        return Selection(rows, ids)
-    return Selection(list(map(rows.__getitem__, order)), list(map(ids.__getitem__, order)))
+        return Selection(rows, ids, whole)
+    return Selection(list(map(rows.__getitem__, order)), list(map(ids.__getitem__, order)), whole)
 
 
 def select_rows(

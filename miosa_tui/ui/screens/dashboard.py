@@ -350,7 +350,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
 
     def _show(self, rows: Selection, dirty: Iterable[str] | None, snapshot: int) -> None:
         """Show rows selected from fleet snapshot number `snapshot` (`FleetState.version`)."""
-        self.query_one(ComputerTable).sync(rows.rows, dirty, ids=rows.ids, snapshot=snapshot)
+        self.query_one(ComputerTable).sync(
+            rows.rows, dirty, ids=rows.ids, snapshot=snapshot, whole=rows.whole
+        )
         self._after_table_change()
 
     def _after_table_change(self) -> None:

@@ -657,6 +657,7 @@ class ComputerTable(DataTable[Text | str]):
         *,
         ids: list[str] | None = None,
         snapshot: int | None = None,
+        whole: bool = False,
     ) -> None:
         """Make the table show `computers` in this order, touching only what changed.
 
@@ -667,12 +668,21 @@ class ComputerTable(DataTable[Text | str]):
         that stays is the one held, so a sort or a filter that narrows reads only the ids (at
         100,000 rows, checking each computer against the one held was ~13 ms of a sort).
         The rows that leave and come in are a diff of two sets of ids, and the new layout is
-        the order itself (`_lay_out`).
+        the order itself (`_lay_out`). `whole`: the computers are every one of that snapshot
+        (no filter). The rows shown were all taken from snapshot `_taken_from`, so when they
+        are as many as the whole of that same snapshot they are all of it: a sort of an
+        unfiltered table does not check its 100,000 ids against the rows shown (~5 ms).
         """
         keep = self.highlighted_id
         order = [c.id for c in computers] if ids is None else ids  # unique: the fleet's, by id
         before = self._order_set
-        if len(order) == len(before) and before.issuperset(order):
+        all_of_shown = (
+            whole
+            and snapshot is not None
+            and snapshot == self._taken_from
+            and len(order) == len(before)
+        )
+        if all_of_shown or (len(order) == len(before) and before.issuperset(order)):
             # The same rows (a sort, a poll that hid and showed none): one pass over the ids,
             # where building their set and diffing it was three (~25 ms at 100,000 rows).
             after, removed, added = before, set[str](), set[str]()
