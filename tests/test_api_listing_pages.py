@@ -3,13 +3,14 @@ in order: the fleet comes out in API order whatever order the answers arrive in,
 shrank or a page that fails leaves nothing running, and without a total it goes one page at a
 time.
 
-The fake API holds the answers it is told to (an asyncio.Event per page), so what is in flight
+The fake API holds the answers it is told to (an event per page), so what is in flight
 at one moment is seen, not timed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ import pytest
 
 from miosa_tui.api import ApiSettings, MiosaClient, NotFoundError
 from miosa_tui.api.computers import PAGE_SIZE, PAGES_IN_FLIGHT
+from miosa_tui.api.foreground import Foreground
 
 KEY = "msk_u_test_0000"
 
@@ -30,7 +32,8 @@ class PagedApi:
         self.total = len(ids)  # what `meta.total` says
         self.meta = meta
         self.fail = fail
-        self.held: dict[int, asyncio.Event] = {}
+        # Released from the test's thread: the listing may run on the client's own loop.
+        self.held: dict[int, threading.Event] = {}
         self.asked: list[int] = []
         self.answered: list[int] = []
         self.in_flight = 0
@@ -38,7 +41,7 @@ class PagedApi:
 
     def hold(self, *pages: int) -> None:
         for page in pages:
-            self.held[page] = asyncio.Event()
+            self.held[page] = threading.Event()
 
     async def __call__(self, request: httpx.Request) -> httpx.Response:
         page = int(request.url.params["page"])
@@ -46,8 +49,8 @@ class PagedApi:
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
         try:
-            if page in self.held:
-                await self.held[page].wait()
+            while page in self.held and not self.held[page].is_set():
+                await asyncio.sleep(0.001)
             if page in self.fail:
                 return httpx.Response(404, json={"error": "Not found"})
             chunk = self.ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -134,3 +137,26 @@ async def test_without_a_total_one_page_at_a_time() -> None:
         computers = await client.list_computers()
     assert [c.id for c in computers] == ids
     assert api.asked == [1, 2, 3] and api.most_in_flight == 1
+
+
+async def test_pages_that_arrive_during_a_sort_are_decoded_after_it() -> None:
+    """On the background loop (the dashboard's polls), a page in flight when a sort begins
+    waits for it before its JSON is decoded, as the asking of the next ones does."""
+    api = PagedApi(fleet(6))
+    in_flight = range(2, 2 + PAGES_IN_FLIGHT)
+    api.hold(*in_flight)
+    foreground = Foreground()
+    async with client_for(api) as client:
+        listing = asyncio.ensure_future(
+            client.list_computers(in_background=True, yield_to=foreground)
+        )
+        await until(lambda: len(api.asked) == 1 + PAGES_IN_FLIGHT, "the pages after page 1")
+        end = foreground.begin()  # a sort begins with pages 2... in flight
+        for page in in_flight:
+            api.held[page].set()
+        # Each page in flight has its answer and waits to be decoded; none more is asked.
+        await until(lambda: foreground.waiting == PAGES_IN_FLIGHT, "the pages to wait")
+        assert len(api.asked) == 1 + PAGES_IN_FLIGHT
+        end()
+        computers = await listing
+    assert len(computers) == 6 * PAGE_SIZE

@@ -144,6 +144,7 @@ async def _fetch_page(
     *,
     decode_in_thread: bool,
     memo: ListingMemo | None = None,
+    yield_to: Foreground | None = None,
 ) -> ComputerPage:
     content: bytes = await transport.request(
         "GET",
@@ -151,6 +152,8 @@ async def _fetch_page(
         params={"page": page, "per_page": per_page, "status": status},
         want="bytes",
     )
+    if yield_to is not None:  # a page that arrives during a sort is decoded after it
+        await yield_to.wait()
     if decode_in_thread and len(content) > THREAD_DECODE_BYTES:
         return await asyncio.to_thread(_read_page, content, page, per_page)
     if memo is not None:
@@ -172,7 +175,8 @@ async def _list_all(
     Once the first page has said how many there are (`total`), up to PAGES_IN_FLIGHT of the
     pages that total implies are asked for at once, and read in order: the server makes the
     next pages while this one is decoded. Without a total, one page at a time. Each page after
-    the first is asked for only once what the user is waiting for is done (`yield_to`)."""
+    the first is asked for only once what the user is waiting for is done (`yield_to`); on
+    the background loop, a page that arrives meanwhile is decoded after it too (`page_of`)."""
     seen: dict[str, Computer] = {}
     skipped = 0
     asked: dict[int, asyncio.Task[ComputerPage]] = {}
@@ -374,7 +378,13 @@ class MiosaClient:
 
         async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
             return await _fetch_page(
-                transport, page, per_page, status, decode_in_thread=False, memo=memo
+                transport,
+                page,
+                per_page,
+                status,
+                decode_in_thread=False,
+                memo=memo,
+                yield_to=yield_to,
             )
 
         try:
