@@ -209,7 +209,7 @@ async def keystrokes(
         if in_flight:
             poller.poke()
             await wait_until(pilot, lambda: fetching["now"], "the poll to start")
-            await asyncio.sleep(args.key_delay)  # well inside the fetch of 20 pages
+            await asyncio.sleep(args.key_delay)  # inside the fetch of 20 pages (~100-150 ms)
             if not fetching["now"]:
                 continue
         t0 = time.time()
@@ -395,7 +395,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--settle", type=float, default=1.5, help="pause between key trials")
     parser.add_argument("--keys", type=int, default=7, help="keystroke trials per condition")
-    parser.add_argument("--key-delay", type=float, default=0.15, help="poke -> key press (s)")
+    parser.add_argument("--key-delay", type=float, default=0.04, help="poke -> key press (s)")
     parser.add_argument("--profile", action="store_true", help="save a pyinstrument profile")
     parser.add_argument("--profile-name", default="after")
     parser.add_argument(
