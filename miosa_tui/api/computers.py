@@ -188,22 +188,17 @@ async def _list_all(
     try:
         page = 1
         while page <= MAX_PAGES:
-            if page > 1:
-                for ahead in range(page, min(page + PAGES_IN_FLIGHT, last_page + 1)):
-                    if ahead not in asked:
-                        if yield_to is not None:
-                            await yield_to.wait()
-                        asked[ahead] = ask(ahead)
-                if page not in asked:  # past what the total said: one at a time
-                    if yield_to is not None:
+            # This page and those the total says come after it, within the window; past
+            # what the total said (or with none), this page alone.
+            for ahead in range(page, max(page, min(page + PAGES_IN_FLIGHT - 1, last_page)) + 1):
+                if ahead not in asked:
+                    if page > 1 and yield_to is not None:
                         await yield_to.wait()
-                    asked[page] = ask(page)
-                result = await asked.pop(page)
-            else:
-                result = await list_page(page, PAGE_SIZE, status)
-                if result.total is not None:
-                    per_page = min(PAGE_SIZE, result.per_page or PAGE_SIZE)
-                    last_page = min(MAX_PAGES, -(-result.total // per_page))
+                    asked[ahead] = ask(ahead)
+            result = await asked.pop(page)
+            if page == 1 and result.total is not None:
+                per_page = min(PAGE_SIZE, result.per_page or PAGE_SIZE)
+                last_page = min(MAX_PAGES, -(-result.total // per_page))
             fresh = [c for c in result.computers if c.id not in seen]
             skipped += result.skipped
             if not fresh:

@@ -111,8 +111,8 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             policy=PollPolicy(interval=interval, fast_interval=min(1.5, interval))
         )
         self.journal = Journal(secrets=[backend.settings.api_key or ""])
-        # A sort or a filter under way: the listing, the poller and the history writer wait
-        # for it (api/foreground.py).
+        # A sort, a filter or a poll being shown: the listing, the poller and the history
+        # writer wait for it (api/foreground.py).
         self.foreground = Foreground()
         self.client = client if client is not None else MiosaClient(backend.settings)
         self.actions = ActionFlow(self)

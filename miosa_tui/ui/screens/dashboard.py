@@ -262,9 +262,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         app = self.miosa
         # Until this poll is painted, the history writer (making this poll's rows) waits: a
         # thread of Python beside the loop doubled the loop's wall time (api/foreground.py).
-        end = app.foreground.begin()
-        if not self.call_after_refresh(end):
-            end()
+        self._end_after_paint(app.foreground.begin())
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
             self.call_after_refresh(self._rows_on_screen)
@@ -494,7 +492,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         except BaseException:
             end()
             raise
-        if not self.call_after_refresh(end):  # the screen is closing
+        self._end_after_paint(end)
+
+    def _end_after_paint(self, end: Callable[[], None]) -> None:
+        """Call `end` once the screen has been painted (at once when it is closing)."""
+        if not self.call_after_refresh(end):
             end()
 
     @on(Input.Submitted, "#filter-input")
