@@ -88,14 +88,20 @@ def _folded(text: str | None) -> Any:
     return text.casefold() if text else None
 
 
-def _ip(c: Computer) -> Any:
-    if not c.ip_address:
-        return None
+@lru_cache(maxsize=1 << 18)
+def ip_key(text: str) -> tuple[int, int, str]:
+    """An address's sort key: IPv4 before IPv6, each by number (10.0.0.9 before 10.0.0.10);
+    text that is no address after them all, as a name sorts. Cached like `natural_key`:
+    parsing 100,000 addresses again was ~300 ms of every sort by IP."""
     try:
-        address = ipaddress.ip_address(c.ip_address.strip())
+        address = ipaddress.ip_address(text.strip())
     except ValueError:
-        return (1, 0, natural_key(c.ip_address))
+        return (1, 0, natural_key(text))
     return (0, address.version * (1 << 128) + int(address), "")
+
+
+def _ip(c: Computer) -> Any:
+    return ip_key(c.ip_address) if c.ip_address else None
 
 
 @lru_cache(maxsize=1 << 18)
