@@ -34,6 +34,7 @@ from miosa_tui.ui.image_renderer import (
     resolve_renderer,
 )
 from miosa_tui.ui.services import services
+from miosa_tui.ui.switching import switch_interval
 from miosa_tui.ui.widgets.desktop.fetch import FIT_GROUP, SHOT_GROUP, fetch_picture
 from miosa_tui.ui.widgets.desktop.shot import Shot
 from miosa_tui.ui.widgets.desktop.strips import StripImage, halfcell_strips
@@ -201,6 +202,12 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
 
     @work(exclusive=True, group=SHOT_GROUP, exit_on_error=False)
     async def _fetch(self, computer: Computer, region: Region | None) -> None:
+        # The picture is made in threads: meanwhile the loop gets the interpreter within 1 ms
+        # of asking, not 5 (ui/switching.py).
+        with switch_interval.short():
+            await self._load(computer, region)
+
+    async def _load(self, computer: Computer, region: Region | None) -> None:
         if region is not None and (reason := region.validate()) is not None:
             self._set_message(f"Region refused: {reason}", error=True)
             return
@@ -333,8 +340,9 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
     @work(exclusive=True, group=FIT_GROUP, exit_on_error=False, thread=True)
     def _refit(self, shot: Shot) -> None:
         try:
-            fitted = fit_image(shot.decoded.image, self._fit_box())
-            strips = self._strips_for(fitted, self.app.console)
+            with switch_interval.short():  # as for a new picture (see _fetch)
+                fitted = fit_image(shot.decoded.image, self._fit_box())
+                strips = self._strips_for(fitted, self.app.console)
         except Exception:  # a failed re-fit keeps the old picture
             return
         self.app.call_from_thread(self._apply_refit, shot, fitted, strips)
