@@ -30,6 +30,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ne
 WAIT = 40.0  # seconds a step may take before the test gives up (not a timing assertion)
 KEYS = [b"i", b"g", b"a", b"t", b"v", b"w", b"\x1b", b"j", b"?", b"\x1b"]
 SHOWN = b"x[/]"  # a markup name, drawn literally: the table is on screen
+INCOMPLETE_AT_END = re.compile(rb"\x1b(\[[0-?]*[ -/]*)?\Z")
 
 
 @pytest.fixture
@@ -52,7 +53,10 @@ def app_env(api: HostileApi, tmp_path: Path) -> dict[str, str]:
 
 
 def foreign_sequences(out: bytes) -> list[bytes]:
-    """Escape sequences and control bytes that Textual itself never writes."""
+    """Escape sequences and control bytes that Textual itself never writes. The capture may
+    end inside one of Textual's sequences (its writer's last chunk read in two): an ESC, or an
+    ESC [ and its parameters, at the very end is cut off, not counted."""
+    out = INCOMPLETE_AT_END.sub(b"", out)
     found: list[bytes] = []
     for match in re.finditer(rb"\x1b(.?)", out, re.S):
         follower = match.group(1)
