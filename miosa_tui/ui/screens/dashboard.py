@@ -347,10 +347,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._show(self._visible(), dirty, self.miosa.fleet.version)
 
     def _show(self, rows: Selection, dirty: Iterable[str] | None, snapshot: int) -> None:
-        """Show rows selected from fleet snapshot number `snapshot` (`FleetState.version`)."""
-        self.query_one(ComputerTable).sync(
-            rows.rows, dirty, ids=rows.ids, snapshot=snapshot, whole=rows.whole
-        )
+        """Show rows selected from fleet snapshot number `snapshot` (`FleetState.version`), in
+        the order of the current sort (the header's arrow says which)."""
+        table = self.query_one(ComputerTable)
+        table.sync(rows.rows, dirty, ids=rows.ids, snapshot=snapshot, whole=rows.whole)
+        table.show_sort(self.sort_key, self.sort_reverse)
         self._after_table_change()
 
     def _after_table_change(self) -> None:
@@ -565,7 +566,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             else f"{self.sort_key} {'↓' if self.sort_reverse else '↑'}"
         )
         self.query_one(FleetHeader).sort = label
-        self.notify(f"Sorted by {label}", timeout=2, markup=False)
+        # No toast: the sorted column's label gets its arrow when the sorted rows are shown
+        # (`_show`), as in k9s and htop; cycling through the columns with `>` stacked a toast a
+        # key over the side panes.
 
     # -- polling controls --------------------------------------------------------------------
     def action_toggle_pause(self) -> None:

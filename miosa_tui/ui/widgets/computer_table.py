@@ -57,6 +57,14 @@ NARROWEST = {"name": 16, "status": 16}
 GROWTH = (("name", 20), ("status", 23), ("name", 28))
 
 
+def sort_label(label: str, width: int, arrow: str | None) -> str:
+    """A column's header label, with the sort's arrow after it when the table is sorted by
+    that column; a label with no room for the arrow gives up its last letters (`REGIO↑`)."""
+    if arrow is None:
+        return label
+    return label[: max(0, width - len(arrow))] + arrow
+
+
 def fit_widths(available: int) -> dict[str, int]:
     """Column widths for a table `available` cells wide: the narrow ones at least, the spare
     cells to status then name, up to WIDEST. Each column also takes 2 cells of padding."""
@@ -209,11 +217,38 @@ class ComputerTable(DataTable[Text | str]):
         self._paint_settings: CellSettings | None = None
         self._paint_widths: tuple[tuple[ColumnKey, int], ...] | None = None
         self._paint_lines: LineSettings | None = None
+        self._sorted_by: tuple[str | None, bool] = (None, False)  # see `show_sort`
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
         self._unseen = dict(zip(COLUMN_KEYS, UNSEEN, strict=True))
+        self._label_columns()
+
+    def show_sort(self, key: str | None, reverse: bool) -> None:
+        """Mark the column the rows are sorted by (`↑`, or `↓` reversed) in the header; None:
+        API order, no mark. The caller puts the rows in that order (`sync`)."""
+        self._sorted_by = (key, reverse)
+        if self._label_columns():
+            # The header's lines are DataTable's, cached without their labels in the key: clear
+            # its caches, not this table's (which hold the rows' cells by what they show).
+            super()._clear_caches()
+            self.refresh()
+
+    def _label_columns(self) -> bool:
+        """Give each column its header label for its width and the sort; True if any changed."""
+        key, reverse = self._sorted_by
+        changed = False
+        for column_key, label, _ in COLUMNS:
+            column = self.columns.get(ColumnKey(column_key))
+            if column is None:
+                continue
+            arrow = ("↓" if reverse else "↑") if column_key == key else None
+            text = sort_label(label, column.width, arrow)
+            if column.label.plain != text:
+                column.label = Text(text)
+                changed = True
+        return changed
 
     def on_resize(self) -> None:
         self._fit_columns()
@@ -233,6 +268,7 @@ class ComputerTable(DataTable[Text | str]):
                 column.width = width
                 changed = True
         if changed:
+            self._label_columns()  # a narrower column cuts its label to keep the arrow
             self._clear_caches()
             self._update_dimensions(())
             self.refresh()
