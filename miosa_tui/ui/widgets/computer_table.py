@@ -223,7 +223,6 @@ class ComputerTable(DataTable[Text | str]):
         for key, label, width in COLUMNS:
             self.add_column(label, key=key, width=width)
         self._unseen = dict(zip(COLUMN_KEYS, UNSEEN, strict=True))
-        self._label_columns()
 
     def show_sort(self, key: str | None, reverse: bool) -> None:
         """Mark the column the rows are sorted by (`↑`, or `↓` reversed) in the header; None:

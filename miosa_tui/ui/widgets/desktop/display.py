@@ -202,12 +202,6 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
 
     @work(exclusive=True, group=SHOT_GROUP, exit_on_error=False)
     async def _fetch(self, computer: Computer, region: Region | None) -> None:
-        # The picture is made in threads: meanwhile the loop gets the interpreter within 1 ms
-        # of asking, not 5 (ui/switching.py).
-        with switch_interval.short():
-            await self._load(computer, region)
-
-    async def _load(self, computer: Computer, region: Region | None) -> None:
         if region is not None and (reason := region.validate()) is not None:
             self._set_message(f"Region refused: {reason}", error=True)
             return
@@ -276,8 +270,13 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
         return resolve_renderer(self.renderer) == "halfcell"
 
     def _strips_for(self, image: PILImage, console: Console | None = None) -> list[Strip] | None:
-        """The halfcell strips of `image` when this pane draws strips (call it in a thread)."""
-        return halfcell_strips(image, console) if self._draws_strips() else None
+        """The halfcell strips of `image` when this pane draws strips (call it in a thread).
+        Meanwhile the event loop gets the interpreter within 1 ms of asking, not 5: building
+        them is the Python that holds it (ui/switching.py)."""
+        if not self._draws_strips():
+            return None
+        with switch_interval.short():
+            return halfcell_strips(image, console)
 
     def _set_image(self, image: PILImage | None, strips: list[Strip] | None = None) -> bool:
         """Swap the picture; bad image data becomes a message, never an exception. `strips`
@@ -340,9 +339,8 @@ class ScreenshotPaneDisplay(ReportsWorkerErrors, Vertical):
     @work(exclusive=True, group=FIT_GROUP, exit_on_error=False, thread=True)
     def _refit(self, shot: Shot) -> None:
         try:
-            with switch_interval.short():  # as for a new picture (see _fetch)
-                fitted = fit_image(shot.decoded.image, self._fit_box())
-                strips = self._strips_for(fitted, self.app.console)
+            fitted = fit_image(shot.decoded.image, self._fit_box())
+            strips = self._strips_for(fitted, self.app.console)
         except Exception:  # a failed re-fit keeps the old picture
             return
         self.app.call_from_thread(self._apply_refit, shot, fitted, strips)
