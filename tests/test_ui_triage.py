@@ -339,12 +339,22 @@ async def test_a_corrupt_history_is_one_warning_and_the_dashboard_works(
     assert any(p.read_bytes() == b"not a database" * 100 for p in kept)
 
 
+def stopped_clock(app: MiosaApp) -> list[float]:
+    """Stop the attention marks' clock at now: `clock[0] += 31` moves it. It starts at the real
+    clock, so a change stamped before it was stopped (a seeded computer finishing its boot in a
+    poll after the first, as happens on a busy machine) expires with the others."""
+    import time
+
+    clock = [time.monotonic()]
+    app.triage.monotonic = lambda: clock[0]
+    return clock
+
+
 async def test_a_row_whose_status_changed_is_marked_for_a_while(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
     async with loaded_app(sim, tmp_path) as (app, pilot):
-        clock = [1000.0]
-        app.triage.monotonic = lambda: clock[0]
+        clock = stopped_clock(app)
         target = first_with(app, "stopped")
         other = first_with(app, "stopped", skip=[target])
         assert cell(app, target, "mark") == " "
@@ -358,28 +368,28 @@ async def test_a_row_whose_status_changed_is_marked_for_a_while(
 async def test_a_mark_lasts_from_the_latest_change_whatever_changed_between(
     sim: SimServer, ctl: Sim, tmp_path: Path
 ) -> None:
-    """A changes at 1000, B at 1010, A again at 1020: at 1041 B's moment has passed and A's
+    """A changes at 0 s, B at 10, A again at 20: at 41 B's moment has passed and A's
     has not. The marks are drawn from each row's latest stamp; a poll forgets the stamps that
     passed, read in the order of their latest change only as far as the first one still due,
     so B must be forgotten while A, changed before it and again after, is kept."""
     async with loaded_app(sim, tmp_path) as (app, pilot):
-        clock = [1000.0]
-        app.triage.monotonic = lambda: clock[0]
+        clock = stopped_clock(app)
+        start = clock[0]
         a = first_with(app, "stopped")
         b = first_with(app, "stopped", skip=[a])
         ctl.force_status(a, "paused")
         await wait_for(pilot, lambda: cell(app, a, "mark") == "◆", "A marked")
-        clock[0] = 1010.0
+        clock[0] = start + 10
         ctl.force_status(b, "paused")
         await wait_for(pilot, lambda: cell(app, b, "mark") == "◆", "B marked")
-        clock[0] = 1020.0
+        clock[0] = start + 20
         ctl.force_status(a, "stopped")
         await wait_for(pilot, lambda: app.fleet.computers[a].status == "stopped", "A's change")
-        clock[0] = 1041.0
+        clock[0] = start + 41
         await wait_for(pilot, lambda: b not in app.triage.changed_at, "B's stamp forgotten")
         await wait_for(pilot, lambda: cell(app, b, "mark") == " ", "B's mark gone")
         assert cell(app, a, "mark") == "◆" and a in app.triage.changed_at
-        clock[0] = 1051.0
+        clock[0] = start + 51
         await wait_for(pilot, lambda: cell(app, a, "mark") == " ", "A's mark gone")
 
 
