@@ -127,6 +127,11 @@ def test_select_gives_the_rows_ids_in_their_order(
     # `whole` (the table may then skip checking the ids) only when they are every computer.
     assert chosen.whole == flt.is_empty
     assert not chosen.whole or sorted(chosen.ids) == sorted(by_id)
+    # For a table holding them all already, the same rows and ids, the rows looked up when read.
+    held = select(by_id, flt, pending, key, reverse, held=True)
+    assert held.ids == chosen.ids and held.whole == chosen.whole
+    assert list(held.rows) == expected and len(held.rows) == len(expected)
+    assert [held.rows[i] for i in range(len(expected))] == expected
 
 
 def test_every_sortable_column_names_its_key_and_the_field_it_reads() -> None:

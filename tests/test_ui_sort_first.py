@@ -30,10 +30,10 @@ async def test_a_poll_landing_during_a_sort_waits_until_the_sorted_rows_are_pain
     calls: list[int] = []
     real_select = dashboard_module.select
 
-    def held_select(*args: Any) -> Selection:
+    def held_select(*args: Any, **kwargs: Any) -> Selection:
         calls.append(len(calls))
         release.wait(30)
-        return real_select(*args)
+        return real_select(*args, **kwargs)
 
     async with loaded_app(sim, tmp_path) as (app, pilot):
         screen = app.dashboard
@@ -72,3 +72,34 @@ async def test_a_poll_landing_during_a_sort_waits_until_the_sorted_rows_are_pain
         await wait_for(pilot, shown(lambda: app.fleet.computers), "the poll's rows")
         # Nothing is left marked as under way (the next poll, every 0.5 s, may be mid-paint).
         await wait_for(pilot, lambda: app.foreground.quiet, "nothing under way")
+
+
+async def test_after_polls_that_changed_nothing_a_sort_still_moves_only_the_rows_held(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """A settled fleet's polls change nothing; the table is told so, and keeps counting the
+    rows it holds as all of the latest snapshot (else every later sort of 100,000 rows checked
+    each computer against the one held, on the event loop). The sort is then drawn right."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
+
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        screen, table = app.dashboard, app.dashboard.query_one(ComputerTable)
+        start = app.fleet.version
+        await wait_for(
+            pilot,
+            lambda: (
+                app.fleet.version >= start + 3
+                and not app.fleet.any_transitional
+                and table.holds_all_of(app.fleet.version, len(app.fleet.computers))
+            ),
+            "settled polls, the table holding the latest",
+        )
+        await pilot.press("greater_than_sign")
+        await wait_for(
+            pilot,
+            lambda: (
+                row_ids(app)
+                == [c.id for c in select_rows(app.fleet.computers, screen.filter, {}, "name")]
+            ),
+            "the rows sorted by name",
+        )

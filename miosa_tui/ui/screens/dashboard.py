@@ -274,9 +274,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         else:
             header.listing = None
             if not diff.is_empty:
+                self._apply_diff(diff)
+            else:
                 # An unchanged poll touches nothing: re-rendering the panes and the footer on
                 # every poll cost ~25 ms of CPU each time for no visible change.
-                self._apply_diff(diff)
+                self.query_one(ComputerTable).unchanged(app.fleet.version)
             header.error = None
             header.next_poll = None
         for done in settled:
@@ -469,6 +471,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             await asyncio.sleep(debounce)
         wanted = parse_filter(text, self.miosa.triage.kinds)
         # From here to the paint the listing, the poller and the history writer wait for us.
+        table = self.query_one(ComputerTable)
         end = self.miosa.foreground.begin()
         try:
             while True:
@@ -476,8 +479,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
                 snapshot, version = fleet.computers, fleet.version
                 pending = frozenset(fleet.pending)
                 sort_key, reverse = self.sort_key, self.sort_reverse
+                held = table.holds_all_of(version, len(snapshot))
                 shown = await asyncio.to_thread(
-                    select, snapshot, wanted, pending, sort_key, reverse
+                    select, snapshot, wanted, pending, sort_key, reverse, held=held
                 )
                 if fleet.computers is snapshot and (sort_key, reverse) == (
                     self.sort_key,

@@ -742,6 +742,18 @@ class ComputerTable(DataTable[Text | str]):
         self._refresh_rows(changed.values())
         self._restore_cursor(keep)
 
+    def unchanged(self, snapshot: int) -> None:
+        """Snapshot number `snapshot` changed nothing (an empty poll): the rows held from the
+        one before are its rows too. Else a quiet fleet's first empty poll made every later sort
+        check each computer against the one held, on the event loop (`sync`)."""
+        if self._taken_from is not None and self._taken_from == snapshot - 1:
+            self._taken_from = snapshot
+
+    def holds_all_of(self, snapshot: int, size: int) -> bool:
+        """The rows shown are every one of the `size` computers of snapshot number `snapshot`
+        (`FleetState.version`): a sort of them needs only their ids (`select(held=True)`)."""
+        return self._taken_from == snapshot and len(self._order) == size
+
     def _take(self, computers: Sequence[Computer], ids: list[str]) -> list[Computer]:
         """Hold each computer that is not the object held for its id (`ids`: theirs, in order;
         note when its status changed) and return those: a row coming back with new data is out
