@@ -27,7 +27,7 @@ def test_steady_and_transitional_delays() -> None:
 
 def test_fast_polling_for_the_fleets_own_transitions_keeps_to_its_cpu_share() -> None:
     """A listing that cost C s of CPU is followed, while only the fleet itself moves, by a wait
-    of at least C / 3% (a 10,000-computer fleet is never still), never over the normal
+    of at least C / 2% (a 10,000-computer fleet is never still), never over the normal
     interval; an action the user sent is watched at the fast interval whatever it costs."""
 
     def delay(*, poll_cpu: float, awaited: bool = False, transitional: bool = True) -> float:
@@ -39,10 +39,11 @@ def test_fast_polling_for_the_fleets_own_transitions_keeps_to_its_cpu_share() ->
             poll_cpu=poll_cpu,
         )
 
-    assert POLICY.fast_cpu_share == 0.03
+    assert POLICY.fast_cpu_share == 0.02
     assert delay(poll_cpu=0.01) == 1.5  # 200 computers: 0.33 s would do, the fast interval holds
-    assert delay(poll_cpu=0.06) == pytest.approx(2.0)
-    assert delay(poll_cpu=0.12) == pytest.approx(4.0)
+    assert delay(poll_cpu=0.04) == pytest.approx(2.0)
+    assert delay(poll_cpu=0.08) == pytest.approx(4.0)
+    assert delay(poll_cpu=0.11) == 5.0  # 10,000 computers: the normal interval
     assert delay(poll_cpu=2.0) == 5.0  # never slower than a settled fleet
     assert delay(poll_cpu=2.0, awaited=True) == 1.5
     assert delay(poll_cpu=2.0, transitional=False) == 5.0
@@ -54,7 +55,7 @@ def test_fast_polling_for_the_fleets_own_transitions_keeps_to_its_cpu_share() ->
 def test_fleet_state_budgets_fast_polls_unless_an_action_is_awaited() -> None:
     state = FleetState(policy=POLICY)
     state.apply([comp("a", "starting"), comp("b", "running")], now=0.0)
-    state.last_poll_cpu = 0.09
+    state.last_poll_cpu = 0.06
     assert state.next_delay() == pytest.approx(3.0)
     state.add_pending(state.computers["b"], ActionKind.STOP, now=1.0)
     assert state.next_delay() == 1.5

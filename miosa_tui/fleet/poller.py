@@ -44,8 +44,10 @@ class PollPolicy:
     # repaints; 13.7% of a core against 4.3% settled). After a poll that cost C seconds of CPU
     # the next fast one waits at least C / share, never longer than `interval`: a fleet of a few
     # hundred is still polled every 1.5 s, one of 10,000 at the normal interval. An action the
-    # user is waiting for is always watched at `fast_interval`.
-    fast_cpu_share: float = 0.03
+    # user is waiting for is always watched at `fast_interval`. It was 3%: on a faster machine a
+    # 10,000 poll cost ~110 ms, so the moving fleet was polled every ~3.7 s, the budget's 3% on
+    # top of the settled app's ~3.4% (2.05x settled, benchmarks/profiles/poll_budget_2pct.txt).
+    fast_cpu_share: float = 0.02
 
     def next_delay(
         self,
