@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -343,8 +344,6 @@ def stopped_clock(app: MiosaApp) -> list[float]:
     """Stop the attention marks' clock at now: `clock[0] += 31` moves it. It starts at the real
     clock, so a change stamped before it was stopped (a seeded computer finishing its boot in a
     poll after the first, as happens on a busy machine) expires with the others."""
-    import time
-
     clock = [time.monotonic()]
     app.triage.monotonic = lambda: clock[0]
     return clock

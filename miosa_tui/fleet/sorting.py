@@ -286,10 +286,10 @@ def select(
         ids = list(map(ids.__getitem__, order))
     if whole and held:
         return Selection(LazyRows(ids, computers), ids, whole)
-    if order is None:
-        return Selection(list(rows), ids, whole)
     listed = rows if isinstance(rows, list) else list(rows)
-    return Selection(list(map(listed.__getitem__, order)), ids, whole)
+    if order is not None:
+        listed = list(map(listed.__getitem__, order))
+    return Selection(listed, ids, whole)
 
 
 def select_rows(

@@ -711,12 +711,7 @@ class ComputerTable(DataTable[Text | str]):
         keep = self.highlighted_id
         order = [c.id for c in computers] if ids is None else ids  # unique: the fleet's, by id
         before = self._order_set
-        all_of_shown = (
-            whole
-            and snapshot is not None
-            and snapshot == self._taken_from
-            and len(order) == len(before)
-        )
+        all_of_shown = whole and snapshot is not None and self.holds_all_of(snapshot, len(order))
         if all_of_shown or (len(order) == len(before) and before.issuperset(order)):
             # The same rows (a sort, a poll that hid and showed none): one pass over the ids,
             # where building their set and diffing it was three (~25 ms at 100,000 rows).
