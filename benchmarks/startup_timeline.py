@@ -52,6 +52,9 @@ METHODS = {
     "miosa_tui.fleet.poller": [("Poller", "run")],
     "httpx": [("AsyncClient", "send")],
 }
+for spec in filter(None, os.environ.get("TIMELINE_METHODS", "").split(",")):
+    module, _, method = spec.partition(":")
+    METHODS.setdefault(module, []).append(tuple(method.split(".")))
 
 
 def wrap(cls, name):
@@ -111,6 +114,12 @@ def main() -> None:
     parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--method",
+        action="append",
+        default=[],
+        help="log one more method too, as module:Class.name (repeat for more)",
+    )
     args = parser.parse_args()
     code = args.code.resolve() if args.code else ROOT
     tmp = Path(tempfile.mkdtemp(prefix="miosa-timeline-"))
@@ -130,6 +139,7 @@ def main() -> None:
             MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
             PYTHONPATH=f"{tmp}{os.pathsep}{code}",
             TIMELINE_LOG=str(log),
+            TIMELINE_METHODS=",".join(args.method),
         )
         run_on_pty([PYTHON, "-m", "miosa_tui"], env, marker, cwd=code)  # warm: .pyc, file cache
         for _ in range(args.runs):

@@ -81,7 +81,6 @@ def test_every_module_imports_without_posix() -> None:
 
         failed, names = {}, ["miosa_tui"]
         names += [m.name for m in pkgutil.walk_packages(miosa_tui.__path__, "miosa_tui.")]
-        names.remove("miosa_tui.__main__")  # importing it runs the program: see below
         for name in names:
             try:
                 importlib.import_module(name)

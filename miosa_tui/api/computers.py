@@ -327,7 +327,12 @@ class MiosaClient:
             self._early = None
             future, relay = early
             relay.listen(progress)
-            computers, skipped = await asyncio.wrap_future(future)
+            # Done already (the usual case at start-up): taken at once. Awaiting a done future
+            # still waits a turn of the loop, behind the first paint of an empty table.
+            if future.done():
+                computers, skipped = future.result()
+            else:
+                computers, skipped = await asyncio.wrap_future(future)
         elif not in_background:
             computers, skipped = await _list_all(self.list_page, status, progress, yield_to)
         else:
@@ -337,19 +342,21 @@ class MiosaClient:
         self.last_list_skipped = skipped
         return computers
 
-    def start_listing(self) -> None:
+    def start_listing(self) -> Future[tuple[list[Computer], int]]:
         """Start a full listing now, on the background loop, for the next
-        `list_computers(in_background=True)` to take instead of asking again.
+        `list_computers(in_background=True)` to take instead of asking again; returns it
+        (the computers and how many entries were skipped), for a caller that wants to know
+        when it is done. A second call before it is taken returns the same listing.
 
         From any thread, with or without a running loop. The dashboard calls it before Textual
         is even imported: building the UI takes ~400 ms, the listing a round trip per page, and
         the two no longer wait for each other. Its progress is kept until the taker listens
         (`ProgressRelay`)."""
-        if self._early is not None:
-            return
-        relay = ProgressRelay()
-        future = self._background_loop().submit(self._list_in_background(None, relay))
-        self._early = (future, relay)
+        if self._early is None:
+            relay = ProgressRelay()
+            future = self._background_loop().submit(self._list_in_background(None, relay))
+            self._early = (future, relay)
+        return self._early[0]
 
     def _background_loop(self) -> BackgroundLoop:
         if self._background is None:

@@ -20,6 +20,7 @@ from miosa_tui.api.errors import InvalidInputError, MiosaError
 from miosa_tui.config import Config, ConfigError, config_path, load_config
 from miosa_tui.platforms import is_windows
 from miosa_tui.safe_text import printable
+from miosa_tui.startup_gc import STARTUP
 
 if TYPE_CHECKING:
     from miosa_tui.ui.presentation import Presentation
@@ -236,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The `sim` command's options load the simulator's modules: only when it may be asked for.
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.command is not None:  # only the dashboard starts with the collector paused
+        STARTUP.resume()
     try:
         if args.command == "sim":
             return _run_sim(args)
@@ -257,7 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_journal(args, cfg)
         if args.command is None:
-            return _run_dashboard(args, cfg)
+            try:
+                return _run_dashboard(args, cfg)
+            finally:
+                STARTUP.resume()  # if the app never painted a fleet
         if args.command == "tour":
             return _run_tour(args, cfg)
         return _run_headless(args, cfg)

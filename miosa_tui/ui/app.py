@@ -55,6 +55,9 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
     # Screen classes for app.tcss: where the width goes on small and on wide terminals.
     # (noqa: Textual declares it an instance variable, so a ClassVar annotation fails mypy)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-medium"), (200, "-wide")]  # noqa: RUF012
+    # Seconds after mount when the collector paused for start-up runs again even with no rows
+    # painted (ui/heap.py): an empty fleet, or an API that does not answer.
+    START_UP_GRACE = 5.0
     BINDINGS: ClassVar = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
@@ -142,6 +145,7 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         if first_paint.asked():  # the start-up benchmark (first, so nothing delays its note)
             first_paint.install(self)
         self.dashboard.rows_painted.subscribe(self, self.heap.fleet_painted, immediate=True)
+        self.set_timer(self.START_UP_GRACE, self.heap.started)  # if no rows come by then
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
         self._stand_in_filter: StandInFilter | None = None

@@ -17,11 +17,17 @@ moving fleet left alone (`benchmarks/profiles/gc_stalls_10k.txt`). The young thr
 CPython's (700: passes of 1-14 ms) and the full pass, the one that walks everything unfrozen, runs
 after `FULL_EVERY` middle passes instead of 10: the objects a poll promotes are freed by reference
 counting at the next poll, not by a full pass.
+
+The program starts with the collector paused (`miosa_tui/startup_gc.py`): the first settle
+resumes it, or the app's grace (`MiosaApp.START_UP_GRACE`) when no rows come (an empty fleet,
+an API that does not answer).
 """
 
 from __future__ import annotations
 
 import gc
+
+from miosa_tui.startup_gc import STARTUP
 
 # Middle-generation passes between two full passes once settled (CPython's default is 10).
 FULL_EVERY = 1000
@@ -38,6 +44,7 @@ class HeapSettler:
     def fleet_painted(self, rows: int) -> bool:
         """Call after a poll's rows were painted; True when the heap was settled now."""
         if rows <= 0 or rows < 2 * self.settled_at:
+            self.started()
             return False
         gc.collect()
         gc.freeze()
@@ -46,10 +53,17 @@ class HeapSettler:
         young, middle, _full = self._thresholds
         gc.set_threshold(young, middle, FULL_EVERY)
         self.settled_at, self.frozen = rows, True
+        self.started()
         return True
+
+    def started(self) -> None:
+        """The app is up (its first fleet painted, or it waited long enough for one): the
+        collector paused for start-up runs again."""
+        STARTUP.resume()
 
     def release(self) -> None:
         """The app is ending: give every frozen object back to the collector."""
+        self.started()
         if self.frozen:
             gc.unfreeze()
             self.frozen = False
