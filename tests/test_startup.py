@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ui_helpers import make_app, table, wait_for
+from textual.widgets import OptionList
+from ui_helpers import make_app, screen_text, table, wait_for
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.startup_gc import STARTUP, StartupPause
 from miosa_tui.ui.app import MiosaApp
+from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.widgets.computer_table import ComputerTable
 
 
@@ -127,3 +129,23 @@ async def test_a_listing_done_before_the_dashboard_is_in_its_first_frame(
     async with app.run_test(size=(160, 48)) as pilot:
         await wait_for(pilot, lambda: drawn, "the table drawn")
         assert drawn == [12]
+
+
+async def test_a_pane_key_pressed_before_the_side_panes_are_built_is_not_lost(
+    sim: SimServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The side panes are built just after the first rows are painted. `a` (Access) pressed as
+    soon as the rows show, before they exist, did nothing (found by tests/test_presentation.py
+    on a pty once the rows came in the first frame); it now acts once they are built."""
+    build = DashboardScreen._mount_side_panes
+    held: list[DashboardScreen] = []
+    monkeypatch.setattr(DashboardScreen, "_mount_side_panes", lambda self: held.append(self))
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_for(pilot, lambda: table(app).row_count and held, "rows, side panes due")
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.dashboard.side_panes is None and "preview:" not in screen_text(app)
+        build(held[0])  # the side panes are built now
+        await wait_for(pilot, lambda: "preview:" in screen_text(app), "the Access panel drawn")
+        assert isinstance(app.focused, OptionList) and app.focused.id == "access-entries"

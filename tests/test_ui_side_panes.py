@@ -103,8 +103,9 @@ async def test_pane_keys_pressed_before_the_side_panes_exist_do_nothing(
     held_listing: threading.Event,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Desktop refresh, region, save and wall; Access, Details, copy and open; the palette:
-    no pane to act on yet, so no request, no error, and the app goes on."""
+    """Desktop refresh, region, save and wall; Access, Details, copy and open; the palette,
+    all before any row is shown: no pane to act on yet, so no request, no error, and the app
+    goes on (with rows shown, a pane key waits for the panes: tests/test_startup.py)."""
     monkeypatch.setattr(dashboard_module, "SIDE_PANES_AT_LATEST", 3600.0)
     control = Sim(sim)
     control.reset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -56,6 +56,8 @@ THREAD_ROWS_AT = 5000
 # Seconds after the dashboard opens when the side panes are built even if the first listing
 # has not been shown yet (they are built as soon as it is: see _mount_side_panes).
 SIDE_PANES_AT_LATEST = 0.5
+# A key that acts on the side panes (Access, Details, the desktop's keys), given them once built.
+PaneKey = Callable[["SidePanes"], Awaitable[None]]
 
 
 class ListingProgress(Message):
@@ -132,6 +134,8 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self.side_panes: SidePanes | None = None  # the right column, once built and mounted
         self._side_panes_due = False  # _mount_side_panes is scheduled (it runs once)
+        # Pane keys pressed while the side panes are still being built, run once they are.
+        self._pane_keys_due: list[PaneKey] = []
         self._reveal_lock: str | None = None  # why secrets may not be shown (lock_reveals)
         # Published once rows a poll or a filter brought are on screen (the row count).
         self.rows_painted: Signal[int] = Signal(self, "rows-painted")
@@ -187,13 +191,28 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         side.access.reveal_lock = self._reveal_lock
         self.query_one("#right").mount(side)
 
-    def on_side_panes_built(self, event: SidePanes.Built) -> None:
-        """The side panes are ready: from now on they follow the highlight, and their keys act."""
-        self.side_panes = event.side_panes
-        self.side_panes.access.reveal_lock = self._reveal_lock  # in case it changed meanwhile
-        for pane in self.side_panes.panes:
+    async def on_side_panes_built(self, event: SidePanes.Built) -> None:
+        """The side panes are ready: from now on they follow the highlight, and their keys act,
+        starting with any pressed while they were built."""
+        side = self.side_panes = event.side_panes
+        side.access.reveal_lock = self._reveal_lock  # in case it changed meanwhile
+        for pane in side.panes:
             self.add_pane(pane)
         self.refresh_bindings()
+        due, self._pane_keys_due = self._pane_keys_due, []
+        for key in due:
+            await key(side)
+
+    async def _on_side_panes(self, key: PaneKey) -> None:
+        """Run a pane's key on the side panes, or once they are built: they come just after the
+        first rows, and a key pressed as soon as the rows show (`a` for Access) was lost. With
+        no rows shown yet there is nothing for a pane to show: the key does nothing, rather
+        than act seconds later, when the listing lands."""
+        if self.side_panes is not None:
+            await key(self.side_panes)
+        elif self.query_one(ComputerTable).row_count:
+            self._pane_keys_due.append(key)
+            self._side_panes_soon()
 
     def on_mount(self) -> None:
         app = self.miosa
@@ -652,19 +671,22 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         default = f"miosa-journal-{time.strftime('%Y%m%d-%H%M%S')}.txt"
         export_to_chosen_path(self, "Export the journal", default, write, "Journal exported to")
 
-    def action_focus_access(self) -> None:
-        if self.side_panes is not None:
-            self.side_panes.show_tab("tab-access")
-            self.side_panes.access.focus()
+    async def action_focus_access(self) -> None:
+        async def focus_access(side: SidePanes) -> None:
+            side.show_tab("tab-access")
+            side.access.focus()
 
-    def action_focus_details(self) -> None:
-        if self.side_panes is None:
-            return
-        self.side_panes.show_tab("tab-details")
-        # Focus left inside the Access panel would switch the tabs straight back.
-        focused = self.focused
-        if focused is not None and self.side_panes.access in focused.ancestors_with_self:
-            self.query_one(ComputerTable).focus()
+        await self._on_side_panes(focus_access)
+
+    async def action_focus_details(self) -> None:
+        async def focus_details(side: SidePanes) -> None:
+            side.show_tab("tab-details")
+            # Focus left inside the Access panel would switch the tabs straight back.
+            focused = self.focused
+            if focused is not None and side.access in focused.ancestors_with_self:
+                self.query_one(ComputerTable).focus()
+
+        await self._on_side_panes(focus_details)
 
     def action_focus_table(self) -> None:
         self.query_one(ComputerTable).focus()
@@ -672,13 +694,19 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     async def action_desktop(self, name: str) -> None:
         """A desktop key pressed while the table has focus: the pane's action, as if it had
         focus (its check_action applies)."""
-        if self.side_panes is not None:
-            await self.side_panes.desktop.run_action(name)
+
+        async def desktop_key(side: SidePanes) -> None:
+            await side.desktop.run_action(name)
+
+        await self._on_side_panes(desktop_key)
 
     async def action_access(self, name: str) -> None:
         """An access key pressed while the table has focus, on the panel's selected entry."""
-        if self.side_panes is not None:
-            await self.side_panes.access.run_action(name)
+
+        async def access_key(side: SidePanes) -> None:
+            await side.access.run_action(name)
+
+        await self._on_side_panes(access_key)
 
     def on_screenshot_pane_wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
         """The wall's Enter: the table's cursor goes to the computer picked there."""
