@@ -57,7 +57,7 @@ THREAD_ROWS_AT = 5000
 # has not been shown yet (they are built as soon as it is: see _mount_side_panes).
 SIDE_PANES_AT_LATEST = 0.5
 # A key that acts on the side panes (Access, Details, the desktop's keys), given them once built.
-PaneKey = Callable[["SidePanes"], Awaitable[None]]
+PaneKey = Callable[["SidePanes"], Awaitable[object]]
 
 
 class ListingProgress(Message):
@@ -694,19 +694,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     async def action_desktop(self, name: str) -> None:
         """A desktop key pressed while the table has focus: the pane's action, as if it had
         focus (its check_action applies)."""
-
-        async def desktop_key(side: SidePanes) -> None:
-            await side.desktop.run_action(name)
-
-        await self._on_side_panes(desktop_key)
+        await self._on_side_panes(lambda side: side.desktop.run_action(name))
 
     async def action_access(self, name: str) -> None:
         """An access key pressed while the table has focus, on the panel's selected entry."""
-
-        async def access_key(side: SidePanes) -> None:
-            await side.access.run_action(name)
-
-        await self._on_side_panes(access_key)
+        await self._on_side_panes(lambda side: side.access.run_action(name))
 
     def on_screenshot_pane_wall_choice(self, event: ScreenshotPane.WallChoice) -> None:
         """The wall's Enter: the table's cursor goes to the computer picked there."""
