@@ -139,7 +139,7 @@ async def test_an_early_listing_never_taken_is_cancelled_on_close(
     early = client._early
     assert early is not None
     for _ in range(500):  # until the listing runs (its first request waits 5 s for an answer)
-        if client._background_transport is not None:
+        if "miosa-first-page" in {t.name for t in threading.enumerate()}:
             break
         await asyncio.sleep(0.01)
     await client.aclose()  # the app ended before its first poll (a hang-up at start)

@@ -544,7 +544,8 @@ def test_the_ca_bundle_is_loaded_only_when_tls_is_possible() -> None:
     bundle; the context it gets instead trusts no certificate, so TLS through it fails closed."""
     import ssl
 
-    from miosa_tui.api.transport import _may_use_tls, _no_ca_context, _tls_context
+    from miosa_tui.api.transport import _no_ca_context, _tls_context
+    from miosa_tui.api.wire import may_use_tls as _may_use_tls
 
     assert _may_use_tls("https://api.miosa.ai/api/v1", {})
     assert not _may_use_tls("http://127.0.0.1:8080/api/v1", {})

@@ -1,6 +1,12 @@
-"""Async MIOSA API client (httpx). No Textual here: the dashboard and headless commands share it."""
+"""Async MIOSA API client (httpx). No Textual here: the dashboard and headless commands share it.
 
-from miosa_tui.api import lean_httpx  # noqa: F401  (first: before anything imports httpx)
+Importing the package does not import httpx: `Transport` (`transport.py`, the one module built
+on it) is loaded when a client first sends through it, so the dashboard's first page can come
+before httpx is needed (`MiosaClient.start_listing`, `plain_get.py`).
+"""
+
+from typing import TYPE_CHECKING, Any
+
 from miosa_tui.api.computers import PAGE_SIZE, MiosaClient, validate_region
 from miosa_tui.api.errors import (
     AuthenticationError,
@@ -37,7 +43,10 @@ from miosa_tui.api.settings import (
     mask_key,
     normalize_base_url,
 )
-from miosa_tui.api.transport import USER_AGENT, Transport
+from miosa_tui.api.wire import USER_AGENT
+
+if TYPE_CHECKING:
+    from miosa_tui.api.transport import Transport
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -77,3 +86,12 @@ __all__ = [
     "public_url",
     "validate_region",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """`miosa_tui.api.Transport` on first use (PEP 562), so the package imports without httpx."""
+    if name == "Transport":
+        from miosa_tui.api.transport import Transport
+
+        return Transport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

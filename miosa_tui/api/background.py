@@ -56,17 +56,28 @@ class BackgroundLoop:
         return await asyncio.wrap_future(self.submit(coro))
 
     async def close(self, last: Coroutine[Any, Any, Any] | None = None) -> None:
-        """Run `last` (e.g. closing a client that lives there), then stop the loop and thread."""
+        """Run `last` (e.g. closing a client that lives there), let every task still there end
+        (cancelled), then stop the loop and thread."""
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             if last is not None:
                 last.close()
             return
-        if last is not None:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(last, loop))
+        await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(_wind_up(last), loop))
         loop.call_soon_threadsafe(loop.stop)
         await asyncio.to_thread(thread.join, 5)
         if not thread.is_alive():
             loop.close()
         self._loop = None
         self._thread = None
+
+
+async def _wind_up(last: Coroutine[Any, Any, Any] | None) -> None:
+    """On the background loop: `last`, then every other task cancelled and waited for, so none
+    is left pending when the loop stops (as `asyncio.run` does when it ends)."""
+    if last is not None:
+        await last
+    tasks = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

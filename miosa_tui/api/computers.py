@@ -7,14 +7,14 @@ through the whole fleet without ever looping on a server that ignores `page`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from miosa_tui.api import errors, links
 from miosa_tui.api.background import BackgroundLoop
@@ -33,12 +33,17 @@ from miosa_tui.api.models import (
     unwrap_list,
     unwrap_object,
 )
+from miosa_tui.api.plain_get import get_plain_async, plain_http
 from miosa_tui.api.progress_relay import ListingProgress, ProgressRelay
 from miosa_tui.api.region_rules import check_region
 from miosa_tui.api.responses import read_json
 from miosa_tui.api.settings import ApiSettings
 from miosa_tui.api.timestamps import parse_timestamp
-from miosa_tui.api.transport import Sleep, Transport
+from miosa_tui.api.wire import Sleep, closed_error
+
+if TYPE_CHECKING:
+    from miosa_tui.api.lean_httpx import httpx
+    from miosa_tui.api.transport import Transport
 
 PAGE_SIZE = 500  # the largest page the API accepts (the simulator's max_page_size too)
 # List bodies larger than this are decoded (JSON + Computer.from_json) in a worker thread, so a
@@ -147,11 +152,26 @@ async def _fetch_page(
     yield_to: Foreground | None = None,
 ) -> ComputerPage:
     content: bytes = await transport.request(
-        "GET",
-        "/computers",
-        params={"page": page, "per_page": per_page, "status": status},
-        want="bytes",
+        "GET", "/computers", params=_page_params(page, per_page, status), want="bytes"
     )
+    return await _decode_page(content, page, per_page, decode_in_thread, memo, yield_to)
+
+
+def _page_params(page: int, per_page: int, status: str | None) -> dict[str, object]:
+    params: dict[str, object] = {"page": page, "per_page": per_page}
+    if status is not None:
+        params["status"] = status
+    return params
+
+
+async def _decode_page(
+    content: bytes,
+    page: int,
+    per_page: int,
+    decode_in_thread: bool,
+    memo: ListingMemo | None,
+    yield_to: Foreground | None,
+) -> ComputerPage:
     if yield_to is not None:  # a page that arrives during a sort is decoded after it
         await yield_to.wait()
     if decode_in_thread and len(content) > THREAD_DECODE_BYTES:
@@ -259,13 +279,15 @@ class MiosaClient:
         self._sleep = sleep
         self._clock = clock
         self._now = now
-        self.transport = Transport(settings, transport=transport, sleep=sleep, rand=rand, now=now)
         self._transport_args: dict[str, Any] = {
             "transport": transport,
             "sleep": sleep,
             "rand": rand,
             "now": now,
         }
+        self._transport: Transport | None = None  # made on first use (the `transport` property)
+        self._transport_lock = threading.Lock()
+        self._closed = False
         # list_computers(in_background=True): its own loop thread and connection pool.
         self._background: BackgroundLoop | None = None
         self._background_transport: Transport | None = None
@@ -282,11 +304,41 @@ class MiosaClient:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+    @property
+    def transport(self) -> Transport:
+        """The client's Transport (httpx), made on first use: importing httpx waits until a
+        request needs it (the package's docstring says why), or `prepare` made it."""
+        with self._transport_lock:
+            if self._transport is None:
+                if self._closed:  # as the Transport says once closed
+                    raise closed_error()
+                self._transport = self._new_transport()
+            return self._transport
+
+    def prepare(self) -> None:
+        """Make the Transport now, on a thread of its own, for a caller about to send: httpx
+        is imported there (~25 ms) instead of on the loop of the first request."""
+        if self._transport is None and not self._closed:
+            threading.Thread(target=self._prepared, name="miosa-prepare", daemon=True).start()
+
+    def _prepared(self) -> None:
+        with contextlib.suppress(errors.MiosaError):  # closed meanwhile: nothing to make
+            _ = self.transport
+
+    def _new_transport(self) -> Transport:
+        from miosa_tui.api.transport import Transport
+
+        return Transport(self.settings, **self._transport_args)
+
     async def aclose(self) -> None:
+        self._closed = True
         if self._early is not None:  # started, never taken: stopped, not left pending
             self._early[0].cancel()
             self._early = None
-        await self.transport.aclose()
+        with self._transport_lock:  # one `prepare` is making now is closed too
+            transport = self._transport
+        if transport is not None:
+            await transport.aclose()
         if self._background is not None:
             last = self._background_transport.aclose() if self._background_transport else None
             await self._background.close(last)
@@ -351,10 +403,14 @@ class MiosaClient:
         From any thread, with or without a running loop. The dashboard calls it before Textual
         is even imported: building the UI takes ~400 ms, the listing a round trip per page, and
         the two no longer wait for each other. Its progress is kept until the taker listens
-        (`ProgressRelay`)."""
+        (`ProgressRelay`). Over plain http its first page comes through the standard library
+        (`plain_get.py`), so httpx is not imported while the first frame is being made."""
         if self._early is None:
             relay = ProgressRelay()
-            future = self._background_loop().submit(self._list_in_background(None, relay))
+            plain = self._transport_args["transport"] is None and plain_http(self.settings)
+            future = self._background_loop().submit(
+                self._list_in_background(None, relay, plain_first_page=plain)
+            )
             self._early = (future, relay)
         return self._early[0]
 
@@ -363,24 +419,35 @@ class MiosaClient:
             self._background = BackgroundLoop("miosa-list")
         return self._background
 
+    def _listing_transport(self) -> Transport:
+        """The background loop's own Transport (connection pool), made there on first use."""
+        if self._background_transport is None:
+            self._background_transport = self._new_transport()
+        return self._background_transport
+
     async def _list_in_background(
         self,
         status: str | None,
         progress: ListingProgress | None,
         yield_to: Foreground | None = None,
+        *,
+        plain_first_page: bool = False,
     ) -> tuple[list[Computer], int]:
-        """Runs on the background loop, with a Transport (connection pool) that lives there."""
-        transport = self._background_transport
-        if transport is None:
-            transport = Transport(self.settings, **self._transport_args)
-            self._background_transport = transport
-
+        """Runs on the background loop. `plain_first_page`: page 1 is asked for with the
+        standard library first (`plain_get.py`), through the Transport only if that failed."""
         # A full listing (the dashboard's poll) reuses what the last one decoded.
         memo = self._listing_memo if status is None else None
 
         async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
+            if page == 1 and plain_first_page:
+                params = {
+                    k: v for k, v in _page_params(page, per_page, status).items() if v is not None
+                }
+                content = await get_plain_async(self.settings, "/computers", params)
+                if content is not None:
+                    return await _decode_page(content, page, per_page, False, memo, yield_to)
             return await _fetch_page(
-                transport,
+                self._listing_transport(),
                 page,
                 per_page,
                 status,

@@ -14,15 +14,12 @@ import os
 import random
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from contextvars import ContextVar
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
-from miosa_tui import __version__
 from miosa_tui.api import errors
+from miosa_tui.api.lean_httpx import httpx
 from miosa_tui.api.responses import (
     clean_text,
     error_from_response,
@@ -31,29 +28,27 @@ from miosa_tui.api.responses import (
     read_json,
 )
 from miosa_tui.api.settings import ApiSettings
+from miosa_tui.api.wire import (
+    IDEMPOTENT_METHODS,
+    USER_AGENT,
+    Sleep,
+    Want,
+    auth_header,
+    base_headers,
+    closed_error,
+    last_request_id,
+    may_use_tls,
+    note_request_id,
+)
 
-# The `x-request-id` of the last successful answer, in the task that sent the request (each
-# task has its own): an action's journal line quotes the id of the request that did it, not of
-# the polls that followed.
-_LAST_REQUEST_ID: ContextVar[str | None] = ContextVar("miosa_last_request_id", default=None)
-
-
-def last_request_id() -> str | None:
-    """The `x-request-id` of this task's last successful answer (None if it had none)."""
-    return _LAST_REQUEST_ID.get()
-
+__all__ = ["USER_AGENT", "Sleep", "Transport", "Want", "backoff_delay", "last_request_id"]
 
 log = logging.getLogger("miosa_tui.api")
 
-USER_AGENT = f"miosa-tui/{__version__} (python-httpx)"
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_BASE = 0.5
 BACKOFF_JITTER = 0.5
 MAX_DELAY = 30.0
-
-Want = Literal["json", "bytes", "png"]
-Sleep = Callable[[float], Awaitable[Any]]
 
 # Failures where nothing reached the server: safe to report as "did not happen".
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
@@ -86,17 +81,6 @@ def _no_ca_context() -> ssl.SSLContext:
     return context
 
 
-_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
-
-
-def _may_use_tls(base_url: str, environ: Mapping[str, str]) -> bool:
-    """Whether a client for `base_url` could open a TLS connection: an https base URL, or a proxy
-    from the environment (httpx honours *_PROXY; the proxy itself may be https)."""
-    if urlsplit(base_url).scheme.lower() != "http":
-        return True
-    return any(key.lower() in _PROXY_VARIABLES and value for key, value in environ.items())
-
-
 def backoff_delay(attempt: int, rand: Callable[[], float]) -> float:
     """0.5 * 2^attempt + U(0, 0.5) seconds, capped; `attempt` counts from 0."""
     delay: float = BACKOFF_BASE * 2**attempt + BACKOFF_JITTER * rand()
@@ -119,19 +103,16 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self._now = now
-        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
-        if settings.tenant:
-            headers["X-MIOSA-Tenant"] = settings.tenant
         self._client = httpx.AsyncClient(
             base_url=settings.base_url,
             transport=transport,
             timeout=httpx.Timeout(settings.timeout),
-            headers=headers,
+            headers=base_headers(settings),
             follow_redirects=False,  # a redirect could carry the key somewhere else
             # An http:// base URL (the simulator on loopback) never needs the CA bundle:
             # ~40 ms of start-up (benchmarks/profiles/startup.txt).
             verify=_tls_context()
-            if _may_use_tls(settings.base_url, os.environ)
+            if may_use_tls(settings.base_url, os.environ)
             else _no_ca_context(),
         )
 
@@ -148,23 +129,6 @@ class Transport:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
-    def _preflight(self) -> dict[str, str]:
-        """Local checks that must pass before any byte leaves: key present, https, header-safe."""
-        key = self.settings.api_key
-        if not key:
-            raise errors.AuthenticationError(
-                "No API key: set MIOSA_API_KEY (keys start with msk_).", code="NO_API_KEY"
-            )
-        self.settings.check_secure()
-        for label, value in (("API key", key), ("tenant", self.settings.tenant)):
-            if value is not None and not (
-                value.isascii() and value.isprintable() and " " not in value
-            ):
-                raise errors.InvalidInputError(
-                    f"The {label} contains characters that cannot be sent in an HTTP header."
-                )
-        return {"Authorization": f"Bearer {key}"}
-
     async def request(
         self,
         method: str,
@@ -176,10 +140,10 @@ class Transport:
     ) -> Any:
         """Send one logical request (maybe several attempts) and read the answer as `want`."""
         method = method.upper()
-        headers = self._preflight()
+        headers = auth_header(self.settings)
         if self._client.is_closed:
-            raise errors.ConnectionError("The MIOSA client was already closed.", code="CLOSED")
-        if want != "json":
+            raise closed_error()
+        if want == "png":  # a listing read as bytes is still asked for as JSON
             headers["Accept"] = "image/png, application/json;q=0.5"
         idempotent = method in IDEMPOTENT_METHODS
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
@@ -212,7 +176,7 @@ class Transport:
             status = response.status_code
             log.debug("%s %s -> %s (attempt %d)", method, path, status, attempt + 1)
             if 200 <= status < 300:
-                _LAST_REQUEST_ID.set(response.headers.get("x-request-id"))
+                note_request_id(response.headers.get("x-request-id"))
                 return self._read(response.content, want)
             header_delay = parse_retry_after(response.headers.get("retry-after"), self._now())
             error = error_from_response(

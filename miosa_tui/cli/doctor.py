@@ -29,10 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
 from miosa_tui import __version__
 from miosa_tui.api.errors import MiosaError
+from miosa_tui.api.lean_httpx import httpx
 from miosa_tui.api.settings import ApiSettings, mask_key
 from miosa_tui.config import Config, ConfigError, config_path, load_config
 from miosa_tui.platforms import NO_FILE_MODES, has_unix_file_modes

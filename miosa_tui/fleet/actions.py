@@ -33,7 +33,7 @@ from miosa_tui.api.models import (
     Computer,
     normalize_size,
 )
-from miosa_tui.api.transport import last_request_id
+from miosa_tui.api.wire import last_request_id
 from miosa_tui.fleet.journal import Journal, Outcome
 from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
 from miosa_tui.naming import name_problem

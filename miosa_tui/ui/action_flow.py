@@ -20,7 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.signal import Signal
 
 from miosa_tui.api.models import FAILED_STATUSES, KNOWN_STATUSES, Computer
-from miosa_tui.api.transport import last_request_id
+from miosa_tui.api.wire import last_request_id
 from miosa_tui.fleet.actions import (
     ActionKind,
     ActionResult,

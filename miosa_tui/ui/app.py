@@ -145,6 +145,8 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         if first_paint.asked():  # the start-up benchmark (first, so nothing delays its note)
             first_paint.install(self)
         self.dashboard.rows_painted.subscribe(self, self.heap.fleet_painted, immediate=True)
+        # Once rows are up, the panes' first requests come: their Transport made on a thread.
+        self.dashboard.rows_painted.subscribe(self, lambda _rows: self.client.prepare())
         self.set_timer(self.START_UP_GRACE, self.heap.started)  # if no rows come by then
         # A dropped SSH session must end the app, not leave it spinning on a dead tty.
         self.terminal_watch.install()
