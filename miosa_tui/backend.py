@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -48,6 +47,8 @@ def open_backend(cfg: Config, *, demo: bool, sim_config: SimConfig | None = None
 
     server = SimServer(sim_config or SimConfig())
     base_url = server.start()
+    import secrets  # here: the real API's start-up never needs it
+
     # The simulator accepts any msk_ key; a random one keeps the "never a fixed secret" habit.
     key = f"msk_sim_{secrets.token_hex(8)}"
     return Backend(

@@ -242,6 +242,8 @@ NOT_BEFORE_FIRST_PAINT = (
     # httpx and what its AsyncClient brings: the first page comes over the standard library
     # (miosa_tui/api/plain_get.py), the Transport is made when a request needs it
     "miosa_tui.api.transport",
+    "miosa_tui.ui.tour",  # `miosa-tui tour` only
+    "secrets",  # the embedded simulator's key only (backend.py)
     "httpx",
     "httpcore",
     "anyio",

@@ -232,11 +232,9 @@ def _run_headless(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from miosa_tui.cli.parser import build_parser
+    from miosa_tui.cli.parser import parse_command_line
 
-    # The `sim` command's options load the simulator's modules: only when it may be asked for.
-    parser = build_parser(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    args = parse_command_line(sys.argv[1:] if argv is None else argv)
     if args.command is not None:  # only the dashboard starts with the collector paused
         STARTUP.resume()
     try:

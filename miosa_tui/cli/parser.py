@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from typing import NoReturn
 
 from miosa_tui import __version__
 from miosa_tui.config import RENDERERS
@@ -83,6 +84,47 @@ def _presentation_options(parser: argparse.ArgumentParser, *, top: bool = False)
     )
 
 
+def _top_options(parser: argparse.ArgumentParser) -> None:
+    """The options taken before any command: those of the dashboard, the default command."""
+    _global_options(parser, top=True)
+    _dashboard_options(parser, top=True)
+    parser.add_argument(
+        "--image-renderer",
+        dest="image_renderer",
+        choices=RENDERERS,
+        help="how desktops are drawn (default halfcell)",
+    )
+    _presentation_options(parser, top=True)
+
+
+class _NotOptionsOnly(Exception):
+    """The lean parser met something it does not take (see `parse_command_line`)."""
+
+
+class _LeanParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotOptionsOnly(message)
+
+
+def parse_command_line(argv: Sequence[str]) -> argparse.Namespace:
+    """`argv` parsed as `build_parser(argv).parse_args(argv)` would.
+
+    The dashboard's command line is options only, and building every command's parser costs
+    ~4 ms of its start-up: such a line is parsed by a parser of the top-level options alone.
+    Anything else it meets (a command, -h, --version, a value it refuses, an unknown option)
+    goes to the whole parser, which parses it or words the help or the error as always."""
+    lean = _LeanParser(prog="miosa-tui", add_help=False)
+    _top_options(lean)
+    try:
+        args, rest = lean.parse_known_args(argv)
+    except _NotOptionsOnly:
+        rest = ["(refused)"]
+    if rest:
+        return build_parser(argv).parse_args(argv)
+    args.command = None  # the dashboard
+    return args
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The whole command line. With `argv`, the `sim` command gets its options only when
     "sim" is in it (they import the simulator, which the dashboard on the real API never
@@ -95,15 +137,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"miosa-tui {__version__}")
-    _global_options(parser, top=True)
-    _dashboard_options(parser, top=True)
-    parser.add_argument(
-        "--image-renderer",
-        dest="image_renderer",
-        choices=RENDERERS,
-        help="how desktops are drawn (default halfcell)",
-    )
-    _presentation_options(parser, top=True)
+    _top_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sim = sub.add_parser("sim", help="run the MIOSA simulator alone and print its base URL")

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlsplit
 
 from textual import events
@@ -34,11 +34,13 @@ from miosa_tui.ui.presentation import Presentation, key_label
 from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
-from miosa_tui.ui.tour import Tour
 from miosa_tui.ui.triage import Triage
 from miosa_tui.ui.widgets.key_echo import KeyEcho
 from miosa_tui.ui.widgets.tour_caption import TourCaption
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from miosa_tui.ui.tour import Tour  # made by `miosa-tui tour` only (cli/__init__.py)
 
 # Every screen's and pane's style (DESIGN.md: one stylesheet). Absolute, so a subclass or a test
 # host in another module loads the same file (a relative CSS_PATH resolves next to the subclass).
