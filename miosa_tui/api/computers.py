@@ -440,9 +440,7 @@ class MiosaClient:
 
         async def page_of(page: int, per_page: int, status: str | None) -> ComputerPage:
             if page == 1 and plain_first_page:
-                params = {
-                    k: v for k, v in _page_params(page, per_page, status).items() if v is not None
-                }
+                params = _page_params(page, per_page, status)
                 content = await get_plain_async(self.settings, "/computers", params)
                 if content is not None:
                     return await _decode_page(content, page, per_page, False, memo, yield_to)

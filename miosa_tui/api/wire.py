@@ -1,9 +1,10 @@
 """What every request to the MIOSA API carries and leaves behind, without importing httpx.
 
-The headers (`request_headers`: the key checked and header-safe, the tenant, the User-Agent),
-whether a client could ever open a TLS connection (`may_use_tls`), and the `x-request-id` of the
-last answer. `transport.py` (httpx) and `plain_get.py` (the standard library) both send what this
-module says, so the first page at start-up is the same request the Transport would have sent.
+The headers (`base_headers`: the User-Agent and the tenant; `auth_header`: the key, checked
+and header-safe), whether a client could ever open a TLS connection (`may_use_tls`), and the
+`x-request-id` of the last answer. `transport.py` (httpx) and `plain_get.py` (the standard
+library) both send what this module says, so the first page at start-up is the same request
+the Transport would have sent.
 """
 
 from __future__ import annotations
