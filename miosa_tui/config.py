@@ -30,14 +30,16 @@ import os
 import re
 import stat
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from miosa_tui.api.errors import InvalidInputError
 from miosa_tui.platforms import has_unix_file_modes
+
+if TYPE_CHECKING:
+    import tomllib
 
 APP_NAME = "miosa-tui"
 RENDERERS = ("auto", "halfcell", "unicode", "sixel", "tgp")
@@ -273,6 +275,8 @@ def _read_file(path: Path) -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"Cannot read the config file {path}: {exc}.") from None
+    import tomllib  # here, not at the top: with no config file it is never needed (~2 ms)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -365,6 +369,8 @@ _KEY_LINE = re.compile(r"""^\s*(?:theme|"theme"|'theme')\s*=""")
 
 def _header_path(line: str) -> tuple[str, ...] | None:
     """The key path of a `[table]` header line (quoting handled by tomllib), else None."""
+    import tomllib
+
     stripped = line.strip()
     if not stripped.startswith("[") or stripped.startswith("[["):
         return None
@@ -421,6 +427,8 @@ def remember_theme(theme: str, path: Path, *, table: tuple[str, ...] | None = No
     from the old file only in that one value, or the file is left alone. A missing file is
     created with mode 0600 (it may later hold a key). Returns a sentence on failure, else None.
     """
+    import tomllib
+
     key_line = f"theme = {json.dumps(theme)}"
     try:
         old = path.read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
-"""The dashboard's first page over the standard library (miosa_tui/api/plain_get.py): the same
-request the Transport sends, httpx left unloaded, and every failure handed to the Transport."""
+"""The dashboard's first page on a bare socket (miosa_tui/api/plain_get.py): the same request the
+Transport sends, httpx left unloaded, only the plainest answer read, and every other answer or
+failure handed to the Transport."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pytest
 from ui_helpers import make_app, screen_text, table, wait_for
 
 from miosa_tui.api import ApiSettings, AuthenticationError, MiosaClient
-from miosa_tui.api.plain_get import plain_http
+from miosa_tui.api.plain_get import body_of, get_plain, plain_http
 from miosa_tui.sim.server import SimServer
 
 KEY = "msk_u_test_0000"
@@ -92,7 +93,7 @@ async def test_the_plain_first_page_is_the_request_the_transport_sends(
     assert [c.name for c in listed] == ["box-0", "box-1", "box-2"]
     (through, through_headers), (plain, plain_headers) = server.seen
     assert through_headers["accept-encoding"] != "identity"  # httpx asked for compression
-    assert plain_headers["accept-encoding"] == "identity"  # http.client: it was the plain one
+    assert plain_headers["accept-encoding"] == "identity"  # the socket GET: the plain one
     assert plain == through == "/api/v1/computers?page=1&per_page=500"
     assert {k: plain_headers.get(k) for k in SAME} == {k: through_headers.get(k) for k in SAME}
     assert plain_headers["authorization"] == f"Bearer {KEY}"
@@ -246,3 +247,115 @@ async def test_the_dashboard_has_its_transport_made_off_its_loop_once_rows_show(
         await wait_for(pilot, lambda: app.client._transport is not None, "the Transport")
         assert made_on == ["miosa-prepare"]
         assert sim.app.sim.fleet.ordered()[0].name in screen_text(app)
+
+
+OK_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+
+@pytest.mark.parametrize(
+    ("answer", "body"),
+    [
+        (OK_HEAD + b"Content-Length: 2\r\n\r\n{}", b"{}"),
+        (b"HTTP/1.0 204 No Content\r\nContent-Length: 0\r\n\r\n", b""),
+        (b"HTTP/1.1 200 OK\r\ncontent-length:  2 \r\n\r\n{}", b"{}"),  # any case, spaces
+        (OK_HEAD + b"Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}", b"{}"),  # agreeing
+        (OK_HEAD + b"Content-Length: 2\r\nContent-Encoding: identity\r\n\r\n{}", b"{}"),
+        (OK_HEAD + b"Content-Length: 5\r\n\r\n{}", None),  # cut short
+        (OK_HEAD + b"Content-Length: 1\r\n\r\n{}", None),  # more than it said
+        (OK_HEAD + b"\r\n{}", None),  # no length: the end of the body is not known
+        (OK_HEAD + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", None),
+        (OK_HEAD + b"Content-Length: -2\r\n\r\n{}", None),
+        (OK_HEAD + b"Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", None),
+        (OK_HEAD + b"Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}", None),
+        (OK_HEAD + b"Content-Length: 2\r\nContent-Encoding: gzip\r\n\r\n{}", None),
+        (OK_HEAD + b"Content-Length: 2\r\n folded\r\n\r\n{}", None),  # obsolete folding
+        (OK_HEAD + b"Content-Length : 2\r\n\r\n{}", None),  # a space before the colon
+        (OK_HEAD + b"Content-Length 2\r\n\r\n{}", None),  # no colon
+        (b"HTTP/1.1 301 Moved\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n", None),
+        (b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 2\r\n\r\n{}", None),
+        (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", None),
+        (b"HTTP/2 200\r\nContent-Length: 2\r\n\r\n{}", None),
+        (b"ICY 200 OK\r\nContent-Length: 2\r\n\r\n{}", None),
+        (b"HTTP/1.1 2x0 OK\r\nContent-Length: 2\r\n\r\n{}", None),
+        (OK_HEAD + b"Content-Length: 2\r\n", None),  # the headers never end
+        (b"", None),
+    ],
+)
+def test_only_the_plainest_answer_is_read(answer: bytes, body: bytes | None) -> None:
+    assert body_of(answer) == body
+
+
+class OneShot:
+    """A loopback server that answers every connection with the same bytes, then closes it;
+    records what each request said."""
+
+    def __init__(self, answer: bytes) -> None:
+        import socket
+
+        self.requests: list[bytes] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.answer = answer
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            with connection:
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    request += chunk
+                self.requests.append(request)
+                connection.sendall(self.answer)
+
+
+def test_the_socket_get_sends_one_whole_request_and_reads_the_body() -> None:
+    body = b'{"data": [], "meta": {"total": 0}}'
+    server = OneShot(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    try:
+        settings = ApiSettings(
+            api_key=KEY, base_url=f"http://localhost:{server.port}/api/v1", tenant="acme"
+        )
+        assert get_plain(settings, "/computers", {"page": 1, "per_page": 500}) == body
+    finally:
+        server.listener.close()
+    (request,) = server.requests
+    head = request.decode("ascii").split("\r\n")
+    assert head[0] == "GET /api/v1/computers?page=1&per_page=500 HTTP/1.1"
+    fields = dict(line.split(": ", 1) for line in head[1:] if line)
+    assert fields["Host"] == f"localhost:{server.port}"
+    assert fields["Authorization"] == f"Bearer {KEY}"
+    assert fields["X-MIOSA-Tenant"] == "acme"
+    assert fields["Connection"] == "close"
+    assert request.endswith(b"\r\n\r\n")
+
+
+async def test_a_chunked_first_page_is_asked_again_through_the_transport() -> None:
+    """A server that frames its answer in chunks (valid HTTP the socket GET does not read): the
+    same page comes through the Transport, which reads it."""
+    page = json.dumps({"data": [{"id": "c-1", "name": "box-1", "status": "running"}]}).encode()
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(page), page)
+    server = OneShot(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked"
+        b"\r\nConnection: close\r\n\r\n" + chunked
+    )
+    try:
+        settings = ApiSettings(api_key=KEY, base_url=f"http://127.0.0.1:{server.port}/api/v1")
+        async with MiosaClient(settings) as client:
+            client.start_listing()
+            listed = await client.list_computers(in_background=True)
+    finally:
+        server.listener.close()
+    assert [c.name for c in listed] == ["box-1"]
+    encodings = [
+        next(line for line in r.split(b"\r\n") if line.lower().startswith(b"accept-encoding"))
+        for r in server.requests
+    ]
+    assert encodings[0] == b"Accept-Encoding: identity"  # the socket GET, refused
+    assert len(encodings) == 2 and encodings[1] != encodings[0]  # then httpx

@@ -248,6 +248,14 @@ NOT_BEFORE_FIRST_PAINT = (
     "httpcore",
     "anyio",
     "h11",
+    # nor the standard library's HTTP client: the first page is one GET on a socket, the
+    # host handed to getaddrinfo as bytes (no IDNA codec); the email package comes with both
+    "http.client",
+    "email",
+    "encodings.idna",
+    "tomllib",  # no config file, nothing to parse (config.py)
+    "rich._emoji_codes",  # column labels are Text, never markup (computer_table.py)
+    "shlex",  # `miosa-tui config edit` only
 )
 
 

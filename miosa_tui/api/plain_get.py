@@ -1,4 +1,4 @@
-"""One GET over plain http with the standard library: the dashboard's first page, before httpx.
+"""One GET over plain http on a bare socket: the dashboard's first page, before httpx.
 
 At start-up the first listing runs while Textual is imported. Through the Transport it would
 first import httpx, and make an AsyncClient, which imports httpcore, anyio and h11: ~30 ms of the
@@ -7,8 +7,15 @@ single core Python gives both threads, all before the first frame
 connection (an http:// base URL, no proxy in the environment: the simulator on loopback), that
 page is asked for here instead, with the same headers (`wire.py`).
 
-Only a complete 2xx answer counts. Anything else (refused, timed out, a 401, a redirect, a cut
-body) is None, and the caller asks again through the Transport, which retries and words the
+Why a socket and not a library: the standard library's `http.client` costs ~8 ms to import (it
+parses headers with the `email` package), h11 ~7 ms, and resolving a host given as text imports
+the IDNA codec (~3 ms): together more than start-up's whole margin
+(`benchmarks/profiles/startup_socket_first_page.txt`). The request is fixed (one GET, its
+headers checked by `wire.auth_header`, `Connection: close`), so what is read back is the
+plainest answer HTTP has: a status line, headers, and a body of exactly `Content-Length` bytes,
+then the end of the connection. Only that counts, with a 2xx status. Anything else (refused,
+timed out, a 401, a redirect, a chunked or compressed or cut body, a header line this does not
+read) is None, and the caller asks again through the Transport, which retries and words the
 error as for any request: a GET changes nothing, so asking twice is safe.
 """
 
@@ -16,8 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import http.client
 import os
+import socket
 import threading
 from urllib.parse import urlencode, urlsplit
 
@@ -37,24 +44,73 @@ def plain_http(settings: ApiSettings) -> bool:
     )
 
 
+# A first page is at most 500 computers (~0.5 MB of JSON); a body past this is not one.
+MAX_ANSWER = 64 * 1024 * 1024
+
+
 def get_plain(settings: ApiSettings, path: str, params: dict[str, object]) -> bytes | None:
     """The body of a 2xx answer to GET `path`, or None (see the module's docstring). Blocks."""
     parts = urlsplit(settings.base_url)
     try:
-        headers = {**base_headers(settings), **auth_header(settings)}
+        headers = {
+            "Host": parts.netloc,
+            **base_headers(settings),
+            **auth_header(settings),
+            "Accept-Encoding": "identity",
+            "Connection": "close",
+        }
         target = f"{parts.path.rstrip('/')}{path}?{urlencode(params)}"
-        connection = http.client.HTTPConnection(
-            parts.hostname or "", parts.port, timeout=settings.timeout
-        )
-        try:
-            connection.request("GET", target, headers=headers)
-            response = connection.getresponse()
-            body = response.read()
-            return body if 200 <= response.status < 300 else None
-        finally:
-            connection.close()
+        lines = [f"GET {target} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+        request = "\r\n".join(lines).encode("ascii")
+        # The host as bytes: as text, getaddrinfo would encode it with the IDNA codec (one more
+        # import). typeshed's annotation (str) is narrower than what getaddrinfo takes.
+        address = ((parts.hostname or "").encode("ascii"), parts.port or 80)
+        with socket.create_connection(address, timeout=settings.timeout) as connection:  # type: ignore[arg-type]
+            connection.sendall(request)
+            answer = _read_to_end(connection)
     except Exception:  # any failure: the Transport asks again and reports it
         return None
+    return None if answer is None else body_of(answer)
+
+
+def _read_to_end(connection: socket.socket) -> bytes | None:
+    """All the server sends until it closes the connection (None past `MAX_ANSWER`)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := connection.recv(256 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            return None
+    return b"".join(chunks)
+
+
+def body_of(answer: bytes) -> bytes | None:
+    """The body of a whole HTTP/1.x answer if it is a 2xx whose body is exactly `Content-Length`
+    bytes, sent as they are (no transfer or content coding); otherwise None."""
+    head, blank, body = answer.partition(b"\r\n\r\n")
+    if not blank:
+        return None
+    status_line, *header_lines = head.split(b"\r\n")
+    version, _, rest = status_line.partition(b" ")
+    status = rest[:3]
+    if version not in (b"HTTP/1.1", b"HTTP/1.0") or not (status.isdigit() and status[0:1] == b"2"):
+        return None
+    length: int | None = None
+    for line in header_lines:
+        name, colon, value = line.partition(b":")
+        if not colon or name != name.strip():  # no folded lines, no space before the colon
+            return None
+        name, value = name.lower(), value.strip()
+        if name == b"content-length":
+            if not value.isdigit() or (length is not None and int(value) != length):
+                return None
+            length = int(value)
+        elif name == b"transfer-encoding" or (
+            name == b"content-encoding" and value.lower() != b"identity"
+        ):
+            return None
+    return body if length == len(body) else None
 
 
 async def get_plain_async(

@@ -11,8 +11,6 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
-from email.utils import parsedate_to_datetime
-from http import HTTPStatus
 from typing import Any
 
 from miosa_tui.api import errors
@@ -24,6 +22,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def reason(status: int) -> str:
+    from http import HTTPStatus  # only an error names its status: not imported at start-up
+
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -111,6 +111,9 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        # The email package (~4 ms to import) only for an HTTP-date, which few servers send.
+        from email.utils import parsedate_to_datetime
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -117,6 +116,8 @@ def _run_config(args: argparse.Namespace, cfg: Config) -> int:
 def _edit(path: Path) -> int:
     """$VISUAL or $EDITOR on `path`; by default vi (POSIX) or Notepad (Windows, which has no vi
     and whose paths hold backslashes that POSIX shell quoting would eat)."""
+    import shlex  # only this command splits words: not imported by every start
+
     windows = is_windows()
     default = "notepad" if windows else "vi"
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or default

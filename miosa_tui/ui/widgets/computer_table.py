@@ -221,7 +221,9 @@ class ComputerTable(DataTable[Text | str]):
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(label, key=key, width=width)
+            # A Text, not a str: DataTable reads a str as markup, which imports Rich's table of
+            # emoji codes (~2.5 ms of start-up) for labels that have none.
+            self.add_column(Text(label), key=key, width=width)
         self._unseen = dict(zip(COLUMN_KEYS, UNSEEN, strict=True))
 
     def show_sort(self, key: str | None, reverse: bool) -> None:
