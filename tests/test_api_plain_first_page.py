@@ -286,16 +286,18 @@ def test_only_the_plainest_answer_is_read(answer: bytes, body: bytes | None) -> 
 
 
 class OneShot:
-    """A loopback server that answers every connection with the same bytes, then closes it;
-    records what each request said."""
+    """A loopback server that answers every connection with the same bytes, then closes it (or,
+    with `hold`, keeps it open until the test ends); records what each request said."""
 
-    def __init__(self, answer: bytes) -> None:
+    def __init__(self, answer: bytes, *, hold: bool = False) -> None:
         import socket
 
         self.requests: list[bytes] = []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.answer = answer
+        self.released = threading.Event()
+        self.hold = hold
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -313,6 +315,8 @@ class OneShot:
                     request += chunk
                 self.requests.append(request)
                 connection.sendall(self.answer)
+                if self.hold:
+                    self.released.wait()
 
 
 def test_the_socket_get_sends_one_whole_request_and_reads_the_body() -> None:
@@ -334,6 +338,24 @@ def test_the_socket_get_sends_one_whole_request_and_reads_the_body() -> None:
     assert fields["X-MIOSA-Tenant"] == "acme"
     assert fields["Connection"] == "close"
     assert request.endswith(b"\r\n\r\n")
+
+
+def test_the_socket_get_stops_at_the_announced_end_of_the_body() -> None:
+    """A server that ignores `Connection: close` and keeps the connection open: the body is
+    read to its Content-Length and returned, not waited on until the timeout (2 s here, after
+    which the GET would have given up and returned None)."""
+    body = b'{"data": []}'
+    server = OneShot(
+        b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body), hold=True
+    )
+    try:
+        settings = ApiSettings(
+            api_key=KEY, base_url=f"http://127.0.0.1:{server.port}/api/v1", timeout=2.0
+        )
+        assert get_plain(settings, "/computers", {"page": 1}) == body
+    finally:
+        server.released.set()
+        server.listener.close()
 
 
 async def test_a_chunked_first_page_is_asked_again_through_the_transport() -> None:

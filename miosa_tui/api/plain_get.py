@@ -13,10 +13,10 @@ the IDNA codec (~3 ms): together more than start-up's whole margin
 (`benchmarks/profiles/startup_socket_first_page.txt`). The request is fixed (one GET, its
 headers checked by `wire.auth_header`, `Connection: close`), so what is read back is the
 plainest answer HTTP has: a status line, headers, and a body of exactly `Content-Length` bytes,
-then the end of the connection. Only that counts, with a 2xx status. Anything else (refused,
-timed out, a 401, a redirect, a chunked or compressed or cut body, a header line this does not
-read) is None, and the caller asks again through the Transport, which retries and words the
-error as for any request: a GET changes nothing, so asking twice is safe.
+read to that length whether or not the server then closes. Only that counts, with a 2xx status.
+Anything else (refused, timed out, a 401, a redirect, a chunked or compressed or cut body, a
+header line this does not read) is None, and the caller asks again through the Transport, which
+retries and words the error as for any request: a GET changes nothing, so asking twice is safe.
 """
 
 from __future__ import annotations
@@ -67,22 +67,31 @@ def get_plain(settings: ApiSettings, path: str, params: dict[str, object]) -> by
         address = ((parts.hostname or "").encode("ascii"), parts.port or 80)
         with socket.create_connection(address, timeout=settings.timeout) as connection:  # type: ignore[arg-type]
             connection.sendall(request)
-            answer = _read_to_end(connection)
+            answer = _read_answer(connection)
     except Exception:  # any failure: the Transport asks again and reports it
         return None
     return None if answer is None else body_of(answer)
 
 
-def _read_to_end(connection: socket.socket) -> bytes | None:
-    """All the server sends until it closes the connection (None past `MAX_ANSWER`)."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := connection.recv(256 * 1024):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_ANSWER:
+def _read_answer(connection: socket.socket) -> bytes | None:
+    """What the server sends, up to the end of the body its headers announce, or until it closes
+    the connection if they announce none this module reads (None past `MAX_ANSWER`). It stops
+    there, so a server that keeps the connection open all the same holds nothing up."""
+    answer = bytearray()
+    expected: int | None = None
+    while expected is None or len(answer) < expected:
+        chunk = connection.recv(256 * 1024)
+        if not chunk:
+            break
+        answer += chunk
+        if len(answer) > MAX_ANSWER:
             return None
-    return b"".join(chunks)
+        if expected is None and (head_end := answer.find(b"\r\n\r\n")) >= 0:
+            length = _body_length(bytes(answer[:head_end]))
+            if length is None:
+                break  # an answer `body_of` refuses: nothing more is worth waiting for
+            expected = head_end + 4 + length
+    return bytes(answer)
 
 
 def body_of(answer: bytes) -> bytes | None:
@@ -91,6 +100,12 @@ def body_of(answer: bytes) -> bytes | None:
     head, blank, body = answer.partition(b"\r\n\r\n")
     if not blank:
         return None
+    return body if _body_length(head) == len(body) else None
+
+
+def _body_length(head: bytes) -> int | None:
+    """The `Content-Length` of an answer's head (its status line and headers) if the answer is
+    one `body_of` reads; otherwise None."""
     status_line, *header_lines = head.split(b"\r\n")
     version, _, rest = status_line.partition(b" ")
     status = rest[:3]
@@ -110,7 +125,7 @@ def body_of(answer: bytes) -> bytes | None:
             name == b"content-encoding" and value.lower() != b"identity"
         ):
             return None
-    return body if length == len(body) else None
+    return length
 
 
 async def get_plain_async(
