@@ -403,7 +403,7 @@ class MiosaClient:
         From any thread, with or without a running loop. The dashboard calls it before Textual
         is even imported: building the UI takes ~400 ms, the listing a round trip per page, and
         the two no longer wait for each other. Its progress is kept until the taker listens
-        (`ProgressRelay`). Over plain http its first page comes through the standard library
+        (`ProgressRelay`). Over plain http its first page comes as one GET on a socket
         (`plain_get.py`), so httpx is not imported while the first frame is being made."""
         if self._early is None:
             relay = ProgressRelay()
@@ -433,8 +433,8 @@ class MiosaClient:
         *,
         plain_first_page: bool = False,
     ) -> tuple[list[Computer], int]:
-        """Runs on the background loop. `plain_first_page`: page 1 is asked for with the
-        standard library first (`plain_get.py`), through the Transport only if that failed."""
+        """Runs on the background loop. `plain_first_page`: page 1 is asked for with one
+        GET on a socket first (`plain_get.py`), through the Transport only if that failed."""
         # A full listing (the dashboard's poll) reuses what the last one decoded.
         memo = self._listing_memo if status is None else None
 

@@ -2,8 +2,8 @@
 
 The headers (`base_headers`: the User-Agent and the tenant; `auth_header`: the key, checked
 and header-safe), whether a client could ever open a TLS connection (`may_use_tls`), and the
-`x-request-id` of the last answer. `transport.py` (httpx) and `plain_get.py` (the standard
-library) both send what this module says, so the first page at start-up is the same request
+`x-request-id` of the last answer. `transport.py` (httpx) and `plain_get.py` (one GET on a
+socket) both send what this module says, so the first page at start-up is the same request
 the Transport would have sent.
 """
 
