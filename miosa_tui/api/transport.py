@@ -2,7 +2,9 @@
 
 Retry rule: only idempotent methods are replayed (on 429/5xx, timeouts and network errors), so a
 start/stop/create can never happen twice because of us. A POST that failed before anything was
-sent is a plain ConnectionError; one whose answer was lost is an UnknownOutcomeError.
+sent is a plain ConnectionError; one whose answer was lost is an UnknownOutcomeError. So that
+an answer is not lost to a server closing an idle connection, a request that is never replayed
+is sent on a new connection, never a pooled one.
 """
 
 from __future__ import annotations
@@ -103,10 +105,21 @@ class Transport:
         self._sleep = sleep
         self._rand = rand
         self._now = now
-        self._client = httpx.AsyncClient(
+        self._injected = transport
+        self._client = self._new_client()
+        # Requests that must not be replayed get a connection of their own, opened for them
+        # and closed after them: a pooled connection may be one the server is closing for
+        # idleness (uvicorn and Node close at 5 s, as does httpx's own pool), and a POST sent
+        # into that close is lost with no way to know whether it ran.
+        self._fresh: httpx.AsyncClient | None = None
+
+    def _new_client(self, limits: httpx.Limits | None = None) -> httpx.AsyncClient:
+        settings = self.settings
+        return httpx.AsyncClient(
             base_url=settings.base_url,
-            transport=transport,
+            transport=self._injected,
             timeout=httpx.Timeout(settings.timeout),
+            limits=limits or httpx.Limits(),
             headers=base_headers(settings),
             follow_redirects=False,  # a redirect could carry the key somewhere else
             # An http:// base URL (the simulator on loopback) never needs the CA bundle:
@@ -116,12 +129,21 @@ class Transport:
             else _no_ca_context(),
         )
 
+    def _client_for(self, idempotent: bool) -> httpx.AsyncClient:
+        if idempotent:
+            return self._client
+        if self._fresh is None:
+            self._fresh = self._new_client(httpx.Limits(max_keepalive_connections=0))
+        return self._fresh
+
     @property
     def host(self) -> str:
         return urlsplit(self.settings.base_url).hostname or self.settings.base_url
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._fresh is not None:
+            await self._fresh.aclose()
 
     async def __aenter__(self) -> Transport:
         return self
@@ -146,11 +168,12 @@ class Transport:
         if want == "png":  # a listing read as bytes is still asked for as JSON
             headers["Accept"] = "image/png, application/json;q=0.5"
         idempotent = method in IDEMPOTENT_METHODS
+        client = self._client_for(idempotent)
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         attempt = 0
         while True:
             try:
-                response = await self._client.request(
+                response = await client.request(
                     method, path, params=clean_params or None, json=json, headers=headers
                 )
             except httpx.InvalidURL as exc:
