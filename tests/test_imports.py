@@ -256,6 +256,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "tomllib",  # no config file, nothing to parse (config.py)
     "rich._emoji_codes",  # column labels are Text, never markup (computer_table.py)
     "shlex",  # `miosa-tui config edit` only
+    "textual.widgets._footer",  # the key bar is one widget of ours (ui/widgets/footer.py)
 )
 
 

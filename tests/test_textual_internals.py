@@ -1,13 +1,14 @@
-"""The Textual internals that ComputerTable, Footer and presenter mode use still exist, with the
-shapes we use.
+"""The Textual internals that ComputerTable, the key bar and presenter mode use still exist, with
+the shapes we use.
 
 ui/widgets/computer_table.py overrides DataTable's row-layout caches and drops entries of its
-render caches by row; ui/widgets/footer.py prunes dead watchers from Footer's `__watchers` and
-hooks `bindings_changed`; ui/app.py (`_present`) appends its stand-in line filter to
-`App._filters`, the list `App.get_line_filters` reads. These are private to Textual and checked
-against textual 8.2.8 (pinned in pyproject.toml). If a test here fails after a Textual upgrade,
-re-read the comments in those files against the new DataTable/Footer/App source before changing
-the test: each patch may need to change or may no longer be needed.
+render caches by row; ui/widgets/footer.py reads `Screen.active_bindings` (four-part values)
+and listens to `Screen.bindings_updated_signal`, as Textual's own Footer does; ui/app.py
+(`_present`) appends its stand-in line filter to `App._filters`, the list
+`App.get_line_filters` reads. These are private to Textual and checked against textual 8.2.8
+(pinned in pyproject.toml). If a test here fails after a Textual upgrade, re-read the comments
+in those files against the new DataTable/Footer/Screen/App source before changing the test:
+each patch may need to change or may no longer be needed.
 """
 
 from __future__ import annotations
@@ -20,15 +21,14 @@ from rich.segment import Segment
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
-from textual.dom import DOMNode
 from textual.filter import LineFilter
-from textual.message_pump import MessagePump
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import RowKey
+from ui_helpers import wait_for
 
 RECHECK = (
     "Textual internals changed: re-check ui/widgets/computer_table.py (DataTable caches), "
-    "ui/widgets/footer.py (Footer recompose and watchers) and ui/app.py `_present` "
+    "ui/widgets/footer.py (the screen's bindings and their signal) and ui/app.py `_present` "
     "(App._filters) against textual {}: {}"
 )
 
@@ -151,27 +151,17 @@ def test_row_locations_answer_as_textuals_two_way_dict() -> None:
         assert (key in view) == (key in dict_of_them)
 
 
-async def test_footer_members_the_footer_patch_uses() -> None:
-    assert _params(Footer.bindings_changed) == ["self", "screen"], _fail(
-        "Footer.bindings_changed(self, screen)"
-    )
-    assert "_bindings_ready" in vars(Footer), _fail("Footer._bindings_ready (a reactive)")
-    for name in ("_closing", "_closed"):
-        assert name in inspect.getsource(MessagePump.__init__), _fail(f"MessagePump.{name}")
+async def test_screen_members_the_key_bar_reads() -> None:
     app = _TableApp()
     async with app.run_test(size=(60, 12)) as pilot:
         await pilot.pause()
-        footer = app.query_one(Footer)
-        watchers = getattr(footer, "__watchers", None)
-        assert isinstance(watchers, dict) and "compact" in watchers, _fail(
-            "FooterKey.data_bind(compact=Footer.compact) registers in footer.__watchers"
-        )
-        for entry in watchers["compact"]:
-            node, callback = entry
-            assert isinstance(node, DOMNode) and callable(callback), _fail(
-                "__watchers entries are (node, callback)"
-            )
-        for active in app.screen.active_bindings.values():
+        screen = app.screen
+        assert hasattr(screen, "bindings_updated_signal"), _fail("Screen.bindings_updated_signal")
+        heard: list[object] = []
+        screen.bindings_updated_signal.subscribe(screen, heard.append)
+        screen.refresh_bindings()
+        await wait_for(pilot, lambda: heard == [screen], "the signal, with the screen")
+        for active in screen.active_bindings.values():
             assert len(active) == 4, _fail("active_bindings values: node, binding, enabled, tip")
         assert isinstance(App.COMMAND_PALETTE_BINDING, str), _fail("App.COMMAND_PALETTE_BINDING")
 

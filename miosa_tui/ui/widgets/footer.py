@@ -1,128 +1,193 @@
-"""Textual's Footer, recomposed only when what it shows changes, and without its memory leak.
+"""The key bar at the bottom of a screen: one widget drawing one line, not a widget per key.
 
-Textual 8.2.8's Footer recomposes (unmounts and mounts some twenty FooterKey widgets, ~40 ms on
-the event loop here) every time the bindings are refreshed, which this app does on every cursor
-move so that keys invalid for the highlighted computer are greyed. Most moves change nothing it
-shows, so it now recomposes only when the keys or their labels differ; when only which keys are
-enabled changed, the keys are greyed or ungreyed in place.
+It looks and acts like Textual's Footer: the screen's shown bindings from the left, greyed when
+they do not apply (a click on one rings the bell), the command palette key on the right, and a
+click on a key presses it. Unlike Textual 8.2.8's Footer it mounts nothing: that Footer is a
+container of some twenty `FooterKey` widgets, each styled with two component classes, and it
+unmounts and mounts them all whenever the keys shown change. Before the first table was
+painted that was 60 style applications of the ~84 (~10 ms of start-up); once the fleet had
+landed and the keys changed, another ~30 ms rebuilding them on the event loop
+(`benchmarks/profiles/startup_key_bar.txt`). Here a change of keys is one repaint of one line.
 
-It also binds each FooterKey to `Footer.compact` (`data_bind`), which registers a watcher on the
-Footer. Watchers of removed widgets are only pruned when `compact` changes, which never happens
-here, so every recompose leaked ~20 dead FooterKey widgets, styles and message queues: a chaos
-soak grew the Python heap by ~60% in four minutes. Dropping the dead watchers before each
-compose keeps the Footer's memory flat.
+Keys that do not fit whole are left out from the right (the footer lists the most used keys
+first); the command palette key always stays.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
-from textual.app import ComposeResult
-from textual.geometry import Size
-from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-Signature = tuple[tuple[str, str, str, bool, str], ...]
+
+class FooterKey(NamedTuple):
+    """One key as the footer shows it."""
+
+    key: str  # as Textual names it, for simulate_key ("ctrl+p")
+    display: str  # as drawn ("^p")
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
 
 
-class Footer(TextualFooter):
-    _shown: Signature | None = None
+class Span(NamedTuple):
+    """Where a shown key lies on the line, in cells from the left, end excluded."""
+
+    start: int
+    end: int
+    key: FooterKey
+
+
+_PALETTE_MARK = "▏"  # the palette key's left border (Textual's `vkey` border)
+
+
+class Footer(Widget, can_focus=False):
+    """The screen's key bindings, on one line (`app.tcss` styles it and its parts)."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "footer--key",
+        "footer--description",
+        "footer--hover",
+        "footer--mark",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys: tuple[FooterKey, ...] = ()
+        self._palette: FooterKey | None = None
+        self._hover: FooterKey | None = None
+
+    # -- what is shown -------------------------------------------------------------------------
+    @property
+    def keys(self) -> tuple[FooterKey, ...]:
+        """Every key the screen shows in the footer, in order (fitting or not), the palette
+        key last."""
+        return self._keys + ((self._palette,) if self._palette is not None else ())
+
+    def spans(self) -> list[Span]:
+        """The keys drawn, where they are drawn (the ones that fit, then the palette key)."""
+        width = self.size.width
+        spans: list[Span] = []
+        right = width
+        if self._palette is not None:
+            right = width - _palette_width(self._palette)
+            spans.append(Span(right, width, self._palette))
+        x = 0
+        for key in self._keys:
+            end = x + _key_width(key)
+            if end > right:
+                break
+            spans.append(Span(x, end, key))
+            x = end
+        return sorted(spans)
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+        self._read_bindings()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
+        # Losing the terminal's focus blurs the focused widget and so changes the bindings:
+        # Textual's Footer keeps what it shows then, and so does this one.
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._read_bindings()
+
+    def _read_bindings(self) -> None:
+        app = self.app
+        keys: list[FooterKey] = []
+        palette: FooterKey | None = None
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            shown = FooterKey(
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                enabled,
+                tooltip or binding.tooltip,
+            )
+            if binding.key == app.COMMAND_PALETTE_BINDING:
+                if app.ENABLE_COMMAND_PALETTE:
+                    palette = shown._replace(tooltip=binding.tooltip or binding.description)
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)  # one key per action, as Textual's Footer
+                keys.append(shown)
+        if (tuple(keys), palette) != (self._keys, self._palette):
+            self._keys, self._palette = tuple(keys), palette
+            self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer--key")
+        text_style = self.get_component_rich_style("footer--description")
+        hover = self.get_component_rich_style("footer--hover")
+        dim = Style(dim=True)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        x = 0
+        for span in self.spans():
+            key = span.key
+            line.append(" " * (span.start - x))
+            state = (dim if not key.enabled else Style()) + (
+                Style(bgcolor=hover.bgcolor) if key == self._hover else Style()
+            )
+            if key is self._palette:
+                line.append(_PALETTE_MARK, self.get_component_rich_style("footer--mark"))
+                line.append(key.display, key_style + state)
+                line.append(f" {key.description}", text_style + state)
+                line.append(" ")
+            elif key.description:
+                line.append(f" {key.display} ", key_style + state)
+                line.append(f"{key.description} ", text_style + state)
+            else:
+                line.append(key.display, key_style + state)
+            x = span.end
+        return line
+
+    # -- the mouse -----------------------------------------------------------------------------
+    def key_at(self, x: int) -> FooterKey | None:
+        return next((span.key for span in self.spans() if span.start <= x < span.end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover_over(self.key_at(event.x))
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._hover_over(None)
+
+    def _hover_over(self, key: FooterKey | None) -> None:
+        if key != self._hover:
+            self._hover = key
+            self.tooltip = key.tooltip if key is not None and key.tooltip else None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        key = self.key_at(event.x)
+        if key is None:
             return
-        if self.is_attached and screen is self.screen:
-            self.call_after_refresh(self._recompose_if_changed)
-
-    async def _recompose_if_changed(self) -> None:
-        if not self.is_attached:
-            return
-        shown = self._signature()
-        if shown == self._shown:
-            return
-        if self._shown is not None and _only_enabled_differs(self._shown, shown):
-            self._set_enabled(shown)
-            return
-        await self.recompose()
-        self.fit_keys()
-
-    def _set_enabled(self, shown: Signature) -> None:
-        """Grey or ungrey the keys in place: moving between a running and a stopped computer
-        only flips start/stop and the like, and a recompose cost ~10 ms on every such move
-        (most of a held page down's time after the table's)."""
-        enabled = {(key, action): on for key, action, _label, on, _tip in shown}
-        for footer_key in self.query(FooterKey):
-            on = enabled.get((footer_key.key, footer_key.action))
-            if on is not None and footer_key._disabled == on:
-                footer_key._disabled = not on  # FooterKey reads it on click
-                footer_key.set_class(not on, "-disabled")
-        self._shown = shown
-
-    def on_resize(self) -> None:
-        self.fit_keys()
-
-    def fit_keys(self) -> None:
-        """Hide the keys that would not fit whole, from the right (the footer lists the most
-        used keys first); the command palette key always stays. Textual's Footer cuts the
-        last visible key in half instead ("x Re" at 160 columns)."""
-        width = self.size.width
-        if width <= 0 or not self.is_attached:
-            return
-        keys = list(self.query(FooterKey))
-        used = sum(_key_width(k, width) for k in keys if k.has_class("-command-palette"))
-        full = False
-        for key in keys:
-            if key.has_class("-command-palette"):
-                continue
-            need = _key_width(key, width)
-            full = full or used + need > width
-            key.display = not full
-            if not full:
-                used += need
-
-    def _signature(self) -> Signature:
-        """Everything `compose` reads from the bindings, in order."""
-        return tuple(
-            (binding.key, binding.action, binding.description, enabled, tooltip)
-            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
-            if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
-        )
-
-    def compose(self) -> ComposeResult:
-        watchers = getattr(self, "__watchers", None)
-        if isinstance(watchers, dict):
-            for name, registered in watchers.items():
-                watchers[name] = [
-                    (node, callback)
-                    for node, callback in registered
-                    if not (getattr(node, "_closing", False) or getattr(node, "_closed", False))
-                ]
-        if self._bindings_ready:
-            self._shown = self._signature()
-        for widget in super().compose():
-            bound = getattr(widget, "_reactive_connect", None) or {}
-            if isinstance(widget, FooterKey) and "compact" in bound:  # not the palette key
-                # A FooterKey starts compact and is then bound to the Footer's (not compact):
-                # each flip restyled it, twice per key, ~40 restyles per compose (start-up
-                # profile). Start it as it will be: its watcher then has nothing to change.
-                widget.set_reactive(FooterKey.compact, self.compact)
-                widget.set_class(self.compact, "-compact", update=False)
-            yield widget
+        event.stop()
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
 
 
-def _key_width(key: FooterKey, width: int) -> int:
-    """Cells `key` takes: its text and its padding and border."""
-    size = Size(width, 1)
-    return key.get_content_width(size, size) + key.styles.gutter.width
+def _key_width(key: FooterKey) -> int:
+    """Cells a key takes: " k " and "description ", or the key alone (as Textual's Footer)."""
+    if not key.description:
+        return cell_len(key.display)
+    return cell_len(key.display) + cell_len(key.description) + 3
 
 
-def _only_enabled_differs(before: Signature, after: Signature) -> bool:
-    """The same keys with the same labels and tooltips, in the same order."""
-    return len(before) == len(after) and all(
-        (a[0], a[1], a[2], a[4]) == (b[0], b[1], b[2], b[4])
-        for a, b in zip(before, after, strict=True)
-    )
+def _palette_width(key: FooterKey) -> int:
+    """Cells the palette key takes: "▏^p Commands "."""
+    return 1 + cell_len(key.display) + cell_len(key.description) + 2
