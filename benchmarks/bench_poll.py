@@ -187,7 +187,7 @@ async def keystrokes(
         if request.method == "POST" and request.url.path.endswith("/start"):
             sent[request.url.path.split("/")[-2]] = time.time()
 
-    app.client.transport._client.event_hooks["request"].append(on_request)
+    app.client.transport.on_request(on_request)
     stopped = [c.id for c in app.fleet.computers.values() if c.status == "stopped"]
     rows: dict[str, list[float]] = {
         "busy_sent": [],

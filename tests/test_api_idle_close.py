@@ -14,6 +14,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 
 from miosa_tui.api import ApiSettings, Transport
@@ -79,11 +80,22 @@ async def test_a_post_after_a_get_goes_on_a_connection_of_its_own(
     idle_closing: tuple[IdleClosingServer, str],
 ) -> None:
     server, base = idle_closing
+    left: list[str] = []
+
+    async def note(request: httpx.Request) -> None:
+        left.append(f"{request.method} {request.url.path}")
+
     async with transport_for(base) as transport:
+        transport.on_request(note)  # the hook reaches both pools, the one made later too
         await transport.request("GET", "/computers")  # leaves a pooled, idle connection
         answer = await transport.request("POST", "/computers/c1/start")
         again = await transport.request("POST", "/computers/c1/stop")
     assert answer["line"] == "POST /api/v1/computers/c1/start HTTP/1.1"
+    assert left == [
+        "GET /api/v1/computers",
+        "POST /api/v1/computers/c1/start",
+        "POST /api/v1/computers/c1/stop",
+    ]
     assert again["line"] == "POST /api/v1/computers/c1/stop HTTP/1.1"
     assert server.dropped == [], "a POST went into a connection the server was closing"
     posts = [number for number, line in server.answered if line.startswith("POST")]

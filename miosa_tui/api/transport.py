@@ -16,7 +16,7 @@ import os
 import random
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,6 +46,8 @@ from miosa_tui.api.wire import (
 __all__ = ["USER_AGENT", "Sleep", "Transport", "Want", "backoff_delay", "last_request_id"]
 
 log = logging.getLogger("miosa_tui.api")
+
+RequestHook = Callable[[httpx.Request], Awaitable[None]]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BACKOFF_BASE = 0.5
@@ -106,6 +108,7 @@ class Transport:
         self._rand = rand
         self._now = now
         self._injected = transport
+        self._request_hooks: list[RequestHook] = []
         self._client = self._new_client()
         # Requests that must not be replayed get a connection of their own, opened for them
         # and closed after them: a pooled connection may be one the server is closing for
@@ -121,6 +124,7 @@ class Transport:
             timeout=httpx.Timeout(settings.timeout),
             limits=limits or httpx.Limits(),
             headers=base_headers(settings),
+            event_hooks={"request": list(self._request_hooks)},
             follow_redirects=False,  # a redirect could carry the key somewhere else
             # An http:// base URL (the simulator on loopback) never needs the CA bundle:
             # ~40 ms of start-up (benchmarks/profiles/startup.txt).
@@ -135,6 +139,14 @@ class Transport:
         if self._fresh is None:
             self._fresh = self._new_client(httpx.Limits(max_keepalive_connections=0))
         return self._fresh
+
+    def on_request(self, hook: RequestHook) -> None:
+        """Call `hook(request)` as each request leaves, on every connection pool this Transport
+        has or will make (a benchmark notes when an action's POST is sent)."""
+        self._request_hooks.append(hook)
+        for client in (self._client, self._fresh):
+            if client is not None:
+                client.event_hooks["request"].append(hook)
 
     @property
     def host(self) -> str:
