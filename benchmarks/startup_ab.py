@@ -1,0 +1,80 @@
+"""Start-up of several checkouts against each other and a bare App, launches interleaved.
+
+Run: /work/venv/bin/python benchmarks/startup_ab.py --runs 21 DIR [DIR ...]
+
+Each DIR is a tree holding a `miosa_tui` package (e.g. `git archive <commit> | tar -x -C DIR`).
+Every round launches each DIR's `python -m miosa_tui` and a bare Textual App once, in turn, as
+`bench_startup.py` launches them (a pty, 160x48, one simulator of 200 computers for all), so a
+machine whose speed drifts slows every program alike. Prints the medians of the app's own note,
+of what the terminal sees (the first row's name) and of the process CPU, each with its ratio to
+the bare App. Never passes or fails on a figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _common import API_KEY, PYTHON, ROOT, sim_process
+from bench_startup import BARE_APP, Launch, first_computer_name, run_on_pty
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--fleet", type=int, default=200)
+    parser.add_argument("code", type=Path, nargs="+", help="trees holding a miosa_tui package")
+    args = parser.parse_args()
+    base_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MIOSA_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    base_env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    tmp = Path(tempfile.mkdtemp(prefix="miosa-startup-ab-"))
+    marker = tmp / "painted"
+    bare = tmp / "bare_app.py"
+    bare.write_text(BARE_APP)
+    launches: dict[str, list[Launch]] = {}
+    with sim_process(args.fleet) as sim:
+        first_row = first_computer_name(sim.base_url).encode()
+        programs: dict[str, tuple[list[str], dict[str, str], bytes, Path]] = {}
+        for code in (path.resolve() for path in args.code):
+            env = dict(
+                base_env,
+                MIOSA_API_KEY=API_KEY,
+                MIOSA_BASE_URL=sim.base_url,
+                MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
+                MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+                PYTHONPATH=str(code),
+            )
+            programs[str(code)] = ([PYTHON, "-m", "miosa_tui"], env, first_row, code)
+        programs["bare App"] = ([PYTHON, str(bare), str(marker)], base_env, b"hello", ROOT)
+        for cmd, env, witness, cwd in programs.values():  # .pyc files, the file cache
+            run_on_pty(cmd, env, marker, cwd=cwd, witness=witness)
+        for _ in range(args.runs):
+            for name, (cmd, env, witness, cwd) in programs.items():
+                launch = run_on_pty(cmd, env, marker, cwd=cwd, witness=witness)
+                launches.setdefault(name, []).append(launch)
+
+    def med(name: str, field: str) -> float:
+        return statistics.median(getattr(launch, field) for launch in launches[name])
+
+    print(f"launch -> first painted table ({args.fleet} computers), median of {args.runs}:")
+    for name in launches:
+        cells = (
+            f"{label} {med(name, field) * 1000:6.1f} ms "
+            f"({med(name, field) / med('bare App', field):.2f}x)"
+            for label, field in (("noted", "painted"), ("seen", "seen"), ("CPU", "cpu"))
+        )
+        print(f"  {name:30s} " + "  ".join(cells))
+
+
+if __name__ == "__main__":
+    main()
