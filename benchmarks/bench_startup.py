@@ -216,6 +216,45 @@ def first_computer_name(base_url: str) -> str:
     return name
 
 
+def launch_env() -> dict[str, str]:
+    """This environment for a launched program: a terminal like any other, no MIOSA settings.
+
+    PYTHONDONTWRITEBYTECODE (set on the machine this was written on) would make every launch
+    compile all of miosa_tui from source, which no installed copy does: the warm-up run must
+    leave .pyc files, as installing does."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("MIOSA_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
+    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
+    return env
+
+
+def scratch(prefix: str) -> tuple[Path, Path, Path]:
+    """A new temporary directory, the first-paint marker's path in it and the bare App's script
+    written there."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    bare_script = tmp / "bare_app.py"
+    bare_script.write_text(BARE_APP)
+    return tmp, tmp / "painted", bare_script
+
+
+def miosa_env(
+    base: dict[str, str], base_url: str, tmp: Path, marker: Path, code: Path
+) -> dict[str, str]:
+    """`base` for `python -m miosa_tui` from the tree `code`, on the API at `base_url`, with no
+    config file, noting its first painted rows in `marker`."""
+    return dict(
+        base,
+        MIOSA_API_KEY=API_KEY,
+        MIOSA_BASE_URL=base_url,
+        MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
+        MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
+        PYTHONPATH=str(code),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -228,19 +267,8 @@ def main() -> None:
         "--code", type=Path, help="run the miosa_tui in this checkout (a before/after comparison)"
     )
     args = parser.parse_args()
-    # PYTHONDONTWRITEBYTECODE (set on the machine this was written on) would make every launch
-    # compile all of miosa_tui from source, which no installed copy does: the warm-up run
-    # below must leave .pyc files, as installing does.
-    base_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MIOSA_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    base_env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    tmp = Path(tempfile.mkdtemp(prefix="miosa-startup-"))
-    marker = tmp / "painted"
-    bare_script = tmp / "bare_app.py"
-    bare_script.write_text(BARE_APP)
+    base_env = launch_env()
+    tmp, marker, bare_script = scratch("miosa-startup-")
     code = args.code.resolve() if args.code else ROOT
     floor_script = tmp / "floor_app.py"
     floor_script.write_text(FLOOR_APP)
@@ -248,14 +276,7 @@ def main() -> None:
     with sim_process(args.fleet) as sim:
         if args.latency:  # every API answer that much later, as from a server far away
             sim.post("/_sim/faults", {"latency_ms": [args.latency, args.latency]})
-        app_env = dict(
-            base_env,
-            MIOSA_API_KEY=API_KEY,
-            MIOSA_BASE_URL=sim.base_url,
-            MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
-            MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
-            PYTHONPATH=str(code),
-        )
+        app_env = miosa_env(base_env, sim.base_url, tmp, marker, code)
         first_row = first_computer_name(sim.base_url).encode()
         programs = {
             "miosa": ([PYTHON, "-m", "miosa_tui"], app_env, first_row, code),

@@ -13,16 +13,21 @@ the bare App. Never passes or fails on a figure.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _common import API_KEY, PYTHON, ROOT, sim_process
-from bench_startup import BARE_APP, Launch, first_computer_name, run_on_pty
+from _common import PYTHON, ROOT, sim_process
+from bench_startup import (
+    Launch,
+    first_computer_name,
+    launch_env,
+    miosa_env,
+    run_on_pty,
+    scratch,
+)
 
 
 def main() -> None:
@@ -31,29 +36,14 @@ def main() -> None:
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("code", type=Path, nargs="+", help="trees holding a miosa_tui package")
     args = parser.parse_args()
-    base_env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("MIOSA_", "TEXTUAL")) and k != "PYTHONDONTWRITEBYTECODE"
-    }
-    base_env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG="C.UTF-8")
-    tmp = Path(tempfile.mkdtemp(prefix="miosa-startup-ab-"))
-    marker = tmp / "painted"
-    bare = tmp / "bare_app.py"
-    bare.write_text(BARE_APP)
+    base_env = launch_env()
+    tmp, marker, bare = scratch("miosa-startup-ab-")
     launches: dict[str, list[Launch]] = {}
     with sim_process(args.fleet) as sim:
         first_row = first_computer_name(sim.base_url).encode()
         programs: dict[str, tuple[list[str], dict[str, str], bytes, Path]] = {}
         for code in (path.resolve() for path in args.code):
-            env = dict(
-                base_env,
-                MIOSA_API_KEY=API_KEY,
-                MIOSA_BASE_URL=sim.base_url,
-                MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
-                MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
-                PYTHONPATH=str(code),
-            )
+            env = miosa_env(base_env, sim.base_url, tmp, marker, code)
             programs[str(code)] = ([PYTHON, "-m", "miosa_tui"], env, first_row, code)
         programs["bare App"] = ([PYTHON, str(bare), str(marker)], base_env, b"hello", ROOT)
         for cmd, env, witness, cwd in programs.values():  # .pyc files, the file cache
