@@ -4,9 +4,8 @@ It looks and acts like Textual's Footer: the screen's shown bindings from the le
 they do not apply (a click on one rings the bell), the command palette key on the right, and a
 click on a key presses it. Unlike Textual 8.2.8's Footer it mounts nothing: that Footer is a
 container of some twenty `FooterKey` widgets, each styled with two component classes, and it
-unmounts and mounts them all whenever the keys shown change. Before the first table was
-painted that was 60 style applications of the ~84 (~10 ms of start-up); once the fleet had
-landed and the keys changed, another ~30 ms rebuilding them on the event loop
+unmounts and mounts them all whenever the keys shown change: at start-up, after the first frame,
+its first compose and a rebuild once the fleet had landed took ~18 ms of the event loop
 (`benchmarks/profiles/startup_key_bar.txt`). Here a change of keys is one repaint of one line.
 
 Keys that do not fit whole are left out from the right (the footer lists the most used keys
@@ -76,11 +75,9 @@ class Footer(Widget, can_focus=False):
     def spans(self) -> list[Span]:
         """The keys drawn, where they are drawn (the ones that fit, then the palette key)."""
         width = self.size.width
+        palette = self._palette
+        right = width if palette is None else width - _palette_width(palette)
         spans: list[Span] = []
-        right = width
-        if self._palette is not None:
-            right = width - _palette_width(self._palette)
-            spans.append(Span(right, width, self._palette))
         x = 0
         for key in self._keys:
             end = x + _key_width(key)
@@ -88,7 +85,9 @@ class Footer(Widget, can_focus=False):
                 break
             spans.append(Span(x, end, key))
             x = end
-        return sorted(spans)
+        if palette is not None:
+            spans.append(Span(right, width, palette))
+        return spans
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -190,4 +189,4 @@ def _key_width(key: FooterKey) -> int:
 
 def _palette_width(key: FooterKey) -> int:
     """Cells the palette key takes: "▏^p Commands "."""
-    return 1 + cell_len(key.display) + cell_len(key.description) + 2
+    return cell_len(_PALETTE_MARK) + cell_len(key.display) + cell_len(key.description) + 2
