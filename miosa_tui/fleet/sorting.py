@@ -190,10 +190,23 @@ def sort_order(items: Collection[Computer], key: str, reverse: bool = False) -> 
 
 
 def _bucket_order(items: Collection[Computer], column: str, reverse: bool) -> list[int]:
-    """The order of a `BY_VALUE` column: a handful of distinct values, so each key is worked
-    out once per value and the positions are dealt into one bucket per key, in API order (a
-    stable sort with no comparison: 100,000 positions in ~5.5 ms, where sorting them by rank
-    took ~9.8 ms). Missing values go last in either direction."""
+    """The positions of `items` in the order of a `BY_VALUE` column (see `_deal`)."""
+    (order,) = _deal(items, column, reverse, range(len(items)))
+    return order
+
+
+def _deal(
+    items: Collection[Computer], column: str, reverse: bool, *payloads: Iterable[Any]
+) -> list[list[Any]]:
+    """Each of `payloads` (read alongside `items`, one entry per computer) in the order of a
+    `BY_VALUE` column: a handful of distinct values, so each key is worked out once per value
+    and the entries are dealt into one bucket per key, in API order (a stable sort with no
+    comparison: 100,000 positions in ~5.5 ms, where sorting them by rank took ~9.8 ms). Missing
+    values go last in either direction.
+
+    `select` deals the ids (and the rows) themselves: dealt positions were put back into ids
+    by a second pass, `ids[i]` for each, reading 100,000 strings in a new order scattered over
+    memory (11-32 ms of a sort by status or size at 100,000 computers, more than the dealing)."""
     key = BY_VALUE[column]
     values = list(map(attrgetter(SORT_FIELDS[column]), items))
     keys = {value: key(value) for value in set(values)}
@@ -201,15 +214,18 @@ def _bucket_order(items: Collection[Computer], column: str, reverse: bool) -> li
     rank = {k: i for i, k in enumerate(present)}
     missing = len(present)  # the last bucket
     ranked = {value: missing if k is None else rank[k] for value, k in keys.items()}
-    buckets: list[list[int]] = [[] for _ in range(missing + 1)]
-    deal = [bucket.append for bucket in buckets]
-    for position, bucket in enumerate(map(ranked.__getitem__, values)):
-        deal[bucket](position)
-    ordered = buckets[:missing]
-    if reverse:
-        ordered.reverse()
-    ordered.append(buckets[missing])
-    return list(chain.from_iterable(ordered))
+    dealt: list[list[Any]] = []
+    for payload in payloads:
+        buckets: list[list[Any]] = [[] for _ in range(missing + 1)]
+        deal = [bucket.append for bucket in buckets]
+        for entry, bucket in zip(payload, map(ranked.__getitem__, values), strict=True):
+            deal[bucket](entry)
+        ordered = buckets[:missing]
+        if reverse:
+            ordered.reverse()
+        ordered.append(buckets[missing])
+        dealt.append(list(chain.from_iterable(ordered)))
+    return dealt
 
 
 class LazyRows(Sequence[Computer]):
@@ -281,6 +297,13 @@ def select(
     else:
         rows = flt.select(computers.values(), keep=pending)
         ids = [c.id for c in rows]
+    if sort_key in BY_VALUE:  # the ids and rows dealt in order directly (`_deal`)
+        if whole and held:
+            (ids,) = _deal(rows, sort_key, reverse, ids)
+            return Selection(LazyRows(ids, computers), ids, whole)
+        listed = rows if isinstance(rows, list) else list(rows)
+        ids, listed = _deal(listed, sort_key, reverse, ids, listed)
+        return Selection(listed, ids, whole)
     order = sort_order(rows, sort_key, reverse) if sort_key else None
     if order is not None:
         ids = list(map(ids.__getitem__, order))
