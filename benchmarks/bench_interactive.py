@@ -191,18 +191,25 @@ async def sort_trial(pilot: Any, app: Any) -> tuple[float, float]:
     return painted.times[0] - sent[0], alone
 
 
-async def scroll_trial(pilot: Any, app: Any) -> tuple[float, float]:
-    """(longest stall while pagedown is held, longest in an idle window as long)."""
-    from miosa_tui.ui.widgets.computer_table import ComputerTable
-
-    table = app.dashboard.query_one(ComputerTable)
-    table.focus()
+async def watched_from_top(pilot: Any, table: Any) -> StallMonitor:
+    """The table's cursor on its first row, settled, and a stall monitor running from now
+    (the start of a page-down trial; benchmarks/pagedown_steps.py's too)."""
     table.move_cursor(row=0, animate=False)
     await pilot.pause(0.3)
     monitor = StallMonitor()
     monitor.start()
     await asyncio.sleep(0.1)
     monitor.reset()
+    return monitor
+
+
+async def scroll_trial(pilot: Any, app: Any) -> tuple[float, float]:
+    """(longest stall while pagedown is held, longest in an idle window as long)."""
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
+
+    table = app.dashboard.query_one(ComputerTable)
+    table.focus()
+    monitor = await watched_from_top(pilot, table)
     t0 = time.perf_counter()
     thread, _sent = send_keys(app, ["pagedown"] * 45, 1 / 30)
     await wait_until(pilot, lambda: not thread.is_alive(), "the keys")
