@@ -96,38 +96,3 @@ async def test_a_click_presses_a_key_and_a_greyed_key_does_nothing(
 def footer_text_above(app: MiosaApp) -> str:
     """Every line but the footer's."""
     return "\n".join(s.text for s in app.screen._compositor.render_strips()[:-1])
-
-
-def palette_colour(app: MiosaApp) -> object:
-    palette = next(s for s in footer_segments(app) if s.text == "^p")
-    assert palette.style is not None
-    return palette.style.color
-
-
-async def test_lines_kept_for_each_state_follow_the_keys_and_the_theme(
-    sim: SimServer, tmp_path: Path
-) -> None:
-    """The footer keeps its line for each state it has drawn: moving back to a row it has drawn
-    before shows that row's keys, and a new theme draws every line again in its colours."""
-    async with loaded_app(sim, tmp_path) as (app, pilot):
-        running = same_kind(app, "running")
-        stopped = same_kind(app, "stopped")
-        for _ in range(3):  # from the second time on, each line is one kept before
-            await highlight(pilot, app, running[0])
-            await wait_for(
-                pilot,
-                lambda: drawn_keys(app).get("S") is True and drawn_keys(app).get("s") is False,
-                "stop enabled, start greyed",
-            )
-            await highlight(pilot, app, stopped[0])
-            await wait_for(
-                pilot,
-                lambda: drawn_keys(app).get("s") is True and drawn_keys(app).get("S") is False,
-                "start enabled, stop greyed",
-            )
-        before = palette_colour(app)
-        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
-        await wait_for(pilot, lambda: palette_colour(app) != before, "the new theme's colours")
-        await highlight(pilot, app, running[0])  # a state drawn before, in the new colours
-        await wait_for(pilot, lambda: drawn_keys(app).get("S") is True, "stop enabled")
-        assert palette_colour(app) != before

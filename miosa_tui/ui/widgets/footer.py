@@ -10,11 +10,6 @@ its first compose and a rebuild once the fleet had landed took ~18 ms of the eve
 
 Keys that do not fit whole are left out from the right (the footer lists the most used keys
 first); the command palette key always stays.
-
-The line is drawn once for each state (the keys, which are greyed, the key under the mouse, the
-width) and kept: holding page down greys and un-greys keys with the status of each row passed,
-and drawing the line through Rich again every time was ~2 ms of each page down's ~20 ms paint
-(`benchmarks/profiles/pagedown_paint.txt`).
 """
 
 from __future__ import annotations
@@ -25,9 +20,6 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
-from textual.strip import Strip
-from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -72,8 +64,6 @@ class Footer(Widget, can_focus=False):
         self._keys: tuple[FooterKey, ...] = ()
         self._palette: FooterKey | None = None
         self._hover: FooterKey | None = None
-        # Drawn lines by state (see the module's docstring); a handful of states recur.
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(32)
 
     # -- what is shown -------------------------------------------------------------------------
     @property
@@ -137,22 +127,6 @@ class Footer(Widget, can_focus=False):
             self.refresh()
 
     # -- drawing -------------------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines.clear()  # a theme or a style changed: every kept line is drawn again
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        if y != 0:
-            return Strip.blank(width, self.visual_style.rich_style)
-        state = (self._keys, self._palette, self._hover, width)
-        line = self._lines.get(state)
-        if line is None:
-            visual = visualize(self, self.render(), markup=False)
-            line = Visual.to_strips(self, visual, width, 1, self.visual_style)[0]
-            self._lines[state] = line
-        return line
-
     def render(self) -> Text:
         key_style = self.get_component_rich_style("footer--key")
         text_style = self.get_component_rich_style("footer--description")
