@@ -297,17 +297,18 @@ def select(
     else:
         rows = flt.select(computers.values(), keep=pending)
         ids = [c.id for c in rows]
-    if sort_key in BY_VALUE:  # the ids and rows dealt in order directly (`_deal`)
-        if whole and held:
+    lazy = whole and held  # only the ids are put in order; the rows are looked up if read
+    order: list[int] | None = None
+    if sort_key in BY_VALUE:  # the ids (and rows) dealt in order directly (`_deal`)
+        if lazy:
             (ids,) = _deal(rows, sort_key, reverse, ids)
-            return Selection(LazyRows(ids, computers), ids, whole)
-        listed = rows if isinstance(rows, list) else list(rows)
-        ids, listed = _deal(listed, sort_key, reverse, ids, listed)
-        return Selection(listed, ids, whole)
-    order = sort_order(rows, sort_key, reverse) if sort_key else None
-    if order is not None:
-        ids = list(map(ids.__getitem__, order))
-    if whole and held:
+        else:
+            ids, rows = _deal(rows, sort_key, reverse, ids, rows)
+    elif sort_key:
+        order = sort_order(rows, sort_key, reverse)
+        if order is not None:
+            ids = list(map(ids.__getitem__, order))
+    if lazy:
         return Selection(LazyRows(ids, computers), ids, whole)
     listed = rows if isinstance(rows, list) else list(rows)
     if order is not None:
