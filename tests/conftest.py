@@ -8,6 +8,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -77,6 +78,21 @@ def _private_state_dir(
 ) -> None:
     """Every test gets its own history (fleet/history.py), never the user's."""
     monkeypatch.setenv("MIOSA_TUI_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(scope="session")
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(_session_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsed stylesheet rules (ui/parsed_css.py) are kept in one folder for the whole run,
+    never the user's: apps in this process read MIOSA_TUI_CACHE_DIR; an app launched with the
+    MIOSA_ variables left out (a pty, a first-run check) finds its platform cache directory
+    under XDG_CACHE_HOME. Shared by every test: the rules are kept by what they are made of."""
+    monkeypatch.setenv("MIOSA_TUI_CACHE_DIR", str(_session_cache_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_session_cache_dir / "xdg"))
 
 
 @pytest.fixture(autouse=True)

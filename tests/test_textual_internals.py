@@ -1,14 +1,16 @@
-"""The Textual internals that ComputerTable, the key bar and presenter mode use still exist, with
-the shapes we use.
+"""The Textual internals that ComputerTable, the key bar, presenter mode and the kept stylesheet
+rules use still exist, with the shapes we use.
 
 ui/widgets/computer_table.py overrides DataTable's row-layout caches and drops entries of its
 render caches by row; ui/widgets/footer.py reads `Screen.active_bindings` (four-part values)
 and listens to `Screen.bindings_updated_signal`, as Textual's own Footer does; ui/app.py
 (`_present`) appends its stand-in line filter to `App._filters`, the list
-`App.get_line_filters` reads. These are private to Textual and checked against textual 8.2.8
-(pinned in pyproject.toml). If a test here fails after a Textual upgrade, re-read the comments
-in those files against the new DataTable/Footer/Screen/App source before changing the test:
-each patch may need to change or may no longer be needed.
+`App.get_line_filters` reads, and replaces the `App.stylesheet` made in `App.__init__` with a
+ui/parsed_css.py `KeptStylesheet`, which overrides `Stylesheet._parse_rules` and `reparse`.
+These are private to Textual and checked against textual 8.2.8 (pinned in pyproject.toml). If
+a test here fails after a Textual upgrade, re-read the comments in those files against the new
+DataTable/Footer/Screen/App/Stylesheet source before changing the test: each patch may need to
+change or may no longer be needed.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from ui_helpers import wait_for
 
 RECHECK = (
     "Textual internals changed: re-check ui/widgets/computer_table.py (DataTable caches), "
-    "ui/widgets/footer.py (the screen's bindings and their signal) and ui/app.py `_present` "
-    "(App._filters) against textual {}: {}"
+    "ui/widgets/footer.py (the screen's bindings and their signal), ui/app.py `_present` "
+    "(App._filters) and ui/parsed_css.py (Stylesheet) against textual {}: {}"
 )
 
 
@@ -207,3 +209,32 @@ async def test_app_filters_is_the_list_of_line_filters_the_screen_applies() -> N
         app.query_one("#words").refresh()
         await pilot.pause()
         assert "quiet words" in drawn(), _fail("a filter removed from App._filters stops applying")
+
+
+def test_stylesheet_members_the_kept_rules_override_or_read() -> None:
+    """ui/parsed_css.py: `_parse_rules` (one source's rules, kept in `_parse_cache` under its
+    arguments and made by the module's `parse`) and the state `reparse` replaces."""
+    import textual.css.stylesheet as module
+    from textual.css.stylesheet import Stylesheet
+
+    assert _params(Stylesheet._parse_rules) == [
+        "self",
+        "css",
+        "read_from",
+        "is_default_rules",
+        "tie_breaker",
+        "scope",
+    ], _fail("Stylesheet._parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)")
+    assert "parse(" in inspect.getsource(Stylesheet._parse_rules), _fail("_parse_rules calls parse")
+    assert callable(module.parse), _fail("textual.css.stylesheet.parse")
+    sheet = Stylesheet(variables={"x": "red"})
+    for name in ("_parse_cache", "_variables", "_invalid_css", "_rules", "_rules_map"):
+        assert hasattr(sheet, name), _fail(f"Stylesheet.{name}")
+    sheet.add_source("Static { color: $x; }", read_from=("probe", ""))
+    assert sheet._require_parse, _fail("add_source sets Stylesheet._require_parse")
+    rules = sheet.rules
+    key = ("Static { color: $x; }", ("probe", ""), False, 0, "")
+    assert sheet._parse_cache.get(key) == rules, _fail(
+        "_parse_cache is keyed by (css, read_from, is_default_rules, tie_breaker, scope)"
+    )
+    assert isinstance(App().stylesheet, Stylesheet), _fail("App.__init__ makes App.stylesheet")

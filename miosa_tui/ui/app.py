@@ -29,6 +29,7 @@ from miosa_tui.ui import first_paint
 from miosa_tui.ui.action_flow import ActionFlow
 from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
+from miosa_tui.ui.parsed_css import KeptStylesheet, cache_folder
 from miosa_tui.ui.present_filter import StandInFilter
 from miosa_tui.ui.presentation import Presentation, key_label
 from miosa_tui.ui.recording import CastWriter, recording_driver
@@ -108,6 +109,8 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
                 secrets=lambda: [backend.settings.api_key or ""],
             )
         super().__init__(driver_class=recording_driver(self.cast) if self.cast else None)
+        # The same rules Textual made, parsed once and kept between launches (ui/parsed_css.py).
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables(), folder=cache_folder())
         self.backend = backend
         self.config = config
         self.read_only = bool(config.read_only)
