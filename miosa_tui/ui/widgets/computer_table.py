@@ -807,7 +807,11 @@ class ComputerTable(DataTable[Text | str]):
         self._row_locations = locations
         self.rows = ShownRows(locations, self._row_of)  # type: ignore[assignment]
         self._data = ShownRows(locations, self._row_data)  # type: ignore[assignment]
-        self._require_update_dimensions = True
+        # The new size now, not on idle as DataTable does (`_update_dimensions` here is two
+        # counts): with it pending, moving the cursor to the highlighted computer's new row
+        # scrolled there only after a paint, so a sort or a filter step painted its rows twice,
+        # first under the old scroll offset (~10-25 ms each, and a frame of the wrong rows).
+        self._update_dimensions(())
         # Row indices moved: drop what DataTable caches by index (the header's lines). Each
         # row's lines (`_lines`) have its index and version in their key. DataTable would bump
         # `_update_count`, which every render cache is keyed on: each filter step and each poll

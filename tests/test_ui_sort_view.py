@@ -1,0 +1,57 @@
+"""A sort or a filter step that moves the highlighted computer's row paints the table once,
+already scrolled to it: no frame shows the new order under the old scroll offset (the table
+used to size itself on idle, so the scroll to the highlighted row waited for a paint of the
+wrong rows)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui_helpers import highlighted, loaded, make_app, row_ids, table, table_text, wait_for
+
+from miosa_tui.fleet.sorting import natural_key
+from miosa_tui.sim.server import SimServer
+from miosa_tui.ui.app import MiosaApp
+
+FLEET = 40  # more rows than the table shows
+SIM_OPTIONS = {"fleet": FLEET}
+
+
+def frames_drawn(app: MiosaApp) -> list[str]:
+    """The table's text at the end of each paint of the dashboard from now on."""
+    frames: list[str] = []
+    screen = app.dashboard
+    paint = screen._compositor_refresh
+
+    def painted() -> None:
+        paint()
+        frames.append(table_text(app))
+
+    screen._compositor_refresh = painted  # type: ignore[method-assign]
+    return frames
+
+
+async def test_a_sort_paints_the_highlighted_computer_in_view_from_its_first_frame(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 20)) as pilot:
+        await loaded(pilot, app, rows=FLEET)
+        shown = table(app).scrollable_content_region.height - 1  # rows under the header
+        ids = row_ids(app)
+        name = {cid: app.fleet.computers[cid].name for cid in ids}
+        by_name = sorted(ids, key=lambda cid: natural_key(name[cid]))
+        # the computer on screen whose row sorted by name is the furthest down
+        target = max(ids[:shown], key=by_name.index)
+        assert by_name.index(target) >= shown, "the fleet's names give no row to move off"
+        for _ in range(ids.index(target)):
+            await pilot.press("down")
+        await wait_for(pilot, lambda: highlighted(app) == target, "the target highlighted")
+        frames = frames_drawn(app)
+        await pilot.press("greater_than_sign")
+        await wait_for(pilot, lambda: "NAME↑" in table_text(app), "the sorted table")
+        await pilot.pause()
+        sorted_frames = [frame for frame in frames if "NAME↑" in frame]
+        assert sorted_frames, frames
+        assert all(target in frame for frame in sorted_frames), sorted_frames[0]  # its ID cell
+        assert highlighted(app) == target
