@@ -244,12 +244,14 @@ def miosa_env(
     base: dict[str, str], base_url: str, tmp: Path, marker: Path, code: Path
 ) -> dict[str, str]:
     """`base` for `python -m miosa_tui` from the tree `code`, on the API at `base_url`, with no
-    config file, noting its first painted rows in `marker`."""
+    config file, noting its first painted rows in `marker`. Its parsed stylesheet is kept in
+    `tmp` (ui/parsed_css.py), filled by the first launch as a user's is: never the user's."""
     return dict(
         base,
         MIOSA_API_KEY=API_KEY,
         MIOSA_BASE_URL=base_url,
         MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
+        MIOSA_TUI_CACHE_DIR=str(tmp / "cache"),
         MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
         PYTHONPATH=str(code),
     )

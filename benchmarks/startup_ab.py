@@ -8,11 +8,16 @@ Every round launches each DIR's `python -m miosa_tui` and a bare Textual App onc
 machine whose speed drifts slows every program alike. Prints the medians of the app's own note,
 of what the terminal sees (the first row's name) and of the process CPU, each with its ratio to
 the bare App. Never passes or fails on a figure.
+
+`--cold` also launches each DIR with an empty cache directory every time (MIOSA_TUI_CACHE_DIR):
+the first launch after an install or upgrade, which parses the stylesheet and keeps its rules
+(ui/parsed_css.py; a checkout from before it ignores the variable).
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 from pathlib import Path
@@ -35,6 +40,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("code", type=Path, nargs="+", help="trees holding a miosa_tui package")
+    parser.add_argument("--cold", action="store_true", help="each DIR with no kept CSS too")
     args = parser.parse_args()
     base_env = launch_env()
     tmp, marker, bare = scratch("miosa-startup-ab-")
@@ -45,11 +51,15 @@ def main() -> None:
         for code in (path.resolve() for path in args.code):
             env = miosa_env(base_env, sim.base_url, tmp, marker, code)
             programs[str(code)] = ([PYTHON, "-m", "miosa_tui"], env, first_row, code)
+            if args.cold:
+                cold = dict(env, MIOSA_TUI_CACHE_DIR=str(tmp / "cold-cache"))
+                programs[f"{code} (cold)"] = ([PYTHON, "-m", "miosa_tui"], cold, first_row, code)
         programs["bare App"] = ([PYTHON, str(bare), str(marker)], base_env, b"hello", ROOT)
         for cmd, env, witness, cwd in programs.values():  # .pyc files, the file cache
             run_on_pty(cmd, env, marker, cwd=cwd, witness=witness)
         for _ in range(args.runs):
             for name, (cmd, env, witness, cwd) in programs.items():
+                shutil.rmtree(tmp / "cold-cache", ignore_errors=True)  # (only the cold read it)
                 launch = run_on_pty(cmd, env, marker, cwd=cwd, witness=witness)
                 launches.setdefault(name, []).append(launch)
 

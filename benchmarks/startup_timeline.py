@@ -7,7 +7,8 @@ process, MIOSA_TUI_FIRST_PAINT_FILE set so it exits at its first painted rows), 
 `sitecustomize` that logs, in milliseconds from the interpreter's start: when chosen modules
 start and finish importing, and when chosen methods are entered and left (the app's and the
 dashboard's mount, the poller, each HTTP request, Textual's layouts, compositor refreshes and
-writes to the terminal). Printed: each launch's wall and CPU time, then the last launch's log.
+writes to the terminal), and with `--layouts` each layout asked for, by which widget and
+callers. Printed: each launch's wall and CPU time, then the last launch's log.
 A profile says where CPU goes; this says what waits for what (it found the first listing's
 request waiting ~200 ms for the GIL behind the dashboard's first paint).
 `--code DIR` runs another checkout's miosa_tui (a before/after comparison).
@@ -28,7 +29,7 @@ from bench_startup import run_on_pty
 
 # Runs in the child, before anything else: the log, the import hook and the method wrappers.
 SITECUSTOMIZE = r"""
-import functools, importlib.abc, importlib.util, inspect, os, sys, time
+import functools, importlib.abc, importlib.util, inspect, os, sys, time, traceback
 
 T0 = time.perf_counter()
 LOG = open(os.environ["TIMELINE_LOG"], "w")
@@ -57,6 +58,21 @@ for spec in filter(None, os.environ.get("TIMELINE_METHODS", "").split(",")):
     METHODS.setdefault(module, []).append(tuple(method.split(".")))
 
 
+def note_layouts(widget_class):
+    # Log who asks for a layout (refresh(layout=True)): the widget and its callers.
+    refresh = widget_class.refresh
+
+    @functools.wraps(refresh)
+    def logged(self, *regions, **kwargs):
+        if kwargs.get("layout"):
+            stack = traceback.extract_stack(limit=6)[:-1]
+            callers = " < ".join(f"{f.name}:{f.lineno}" for f in reversed(stack))
+            mark(f"  layout asked by {type(self).__name__}#{self.id}: {callers}")
+        return refresh(self, *regions, **kwargs)
+
+    widget_class.refresh = logged
+
+
 def wrap(cls, name):
     func = getattr(cls, name)
     label = f"{cls.__name__}.{name}"
@@ -82,7 +98,7 @@ def wrap(cls, name):
 
 class Watch(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
-        if name not in IMPORTS and name not in METHODS:
+        if name not in IMPORTS and name not in METHODS and name != "textual.widget":
             return None
         sys.meta_path.remove(self)
         try:
@@ -99,6 +115,8 @@ class Watch(importlib.abc.MetaPathFinder):
             mark(f"imported {name}")
             for cls, method in METHODS.get(name, []):
                 wrap(getattr(module, cls), method)
+            if name == "textual.widget" and os.environ.get("TIMELINE_LAYOUTS"):
+                note_layouts(module.Widget)
 
         spec.loader.exec_module = exec_module
         return spec
@@ -114,6 +132,9 @@ def main() -> None:
     parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
     parser.add_argument("--fleet", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--layouts", action="store_true", help="log each layout asked for, and by whom"
+    )
     parser.add_argument(
         "--method",
         action="append",
@@ -136,10 +157,12 @@ def main() -> None:
             MIOSA_API_KEY=API_KEY,
             MIOSA_BASE_URL=sim.base_url,
             MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
+            MIOSA_TUI_CACHE_DIR=str(tmp / "cache"),  # filled by the warm-up launch
             MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
             PYTHONPATH=f"{tmp}{os.pathsep}{code}",
             TIMELINE_LOG=str(log),
             TIMELINE_METHODS=",".join(args.method),
+            TIMELINE_LAYOUTS="1" if args.layouts else "",
         )
         run_on_pty([PYTHON, "-m", "miosa_tui"], env, marker, cwd=code)  # warm: .pyc, file cache
         for _ in range(args.runs):

@@ -104,7 +104,7 @@ class Triage:
         self.screen: DashboardScreen | None = None
         # Told by a TimelineChanged message when what they show changed (see `timeline_changed`)
         self.timelines: list[MessagePump] = []
-        self.bar: TriageBar | None = None  # mounted by `install`; a DOM query per poll cost ~4 ms
+        self.bar: TriageBar | None = None  # found by `install`; a DOM query per poll cost ~4 ms
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -347,8 +347,8 @@ class Triage:
 
 
 def install(screen: DashboardScreen) -> None:
-    """Mount the triage bar above the table; start triage. (The timeline comes with the side
-    panes: `timeline`.)"""
+    """Start triage, counted in the triage bar the dashboard composes above the table. (The
+    timeline comes with the side panes: `timeline`.)"""
     from miosa_tui.ui.widgets.computer_table import ComputerTable
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
@@ -356,8 +356,7 @@ def install(screen: DashboardScreen) -> None:
     triage.start(screen)
     table = screen.query_one("#computers", ComputerTable)
     table.attention = triage.recently_changed
-    triage.bar = TriageBar(id="triage-bar")
-    screen.query_one("#left").mount(triage.bar, before=table)
+    triage.bar = screen.query_one("#triage-bar", TriageBar)
 
 
 def timeline(screen: DashboardScreen) -> TimelinePane:

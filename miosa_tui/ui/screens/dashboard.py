@@ -38,6 +38,7 @@ from miosa_tui.ui.widgets.desktop import keys as desktop_keys
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.footer import Footer
 from miosa_tui.ui.widgets.ordered_input import OrderedInput
+from miosa_tui.ui.widgets.triage_bar import TriageBar
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
@@ -152,6 +153,9 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         yield FleetHeader(app.fleet, app.clock, id="fleet-header")
         with Horizontal(id="main"):
             with Vertical(id="left"):
+                # Composed, not mounted by triage.install: a bar mounted after the first layout
+                # laid the whole screen out again just after the first rows were painted.
+                yield TriageBar(id="triage-bar")
                 yield ComputerTable(app.fleet, clock=app.clock, id="computers")
                 yield OrderedInput(
                     placeholder="filter: name, id, status:running, region:us-mia, !status:stopped",
@@ -224,6 +228,13 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         header.read_only = app.read_only
         if app.backend.simulated:
             self.notify(simulated_greeting(app), title="Simulated fleet", timeout=8, markup=False)
+        else:
+            # Hidden by Textual's CSS, but when the screen resumes with no toasts Textual hides
+            # the toast rack again by a rule of its own, which lays the whole screen out once
+            # more just after the first rows are painted (~10 ms, and a frame's wait). Set now,
+            # before the first layout, that rule changes nothing later.
+            # (None when the app shows no notifications: Textual's run_test by default.)
+            self.query("#textual-toastrack").set(display=False)
         self._reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
         # What the app and its action flow tell the screen (they never call into it).

@@ -76,7 +76,8 @@ class TriageBar(Horizontal):
             need = _cells(parts[0], len(label)) + _cells(parts[1], 0)
             fits = room >= need
             for part in parts:
-                part.display = fits
+                if part.display != fits:  # setting it at all asks for a layout of the screen
+                    part.display = fits
             room = room - need if fits else -1  # a less important trend never skips ahead
 
 
