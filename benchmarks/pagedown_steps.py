@@ -1,7 +1,7 @@
 """Page down held on a moving 10,000 fleet: what the event loop's longest steps were made of.
 
 Run: /work/venv/bin/python benchmarks/pagedown_steps.py [--trials 5] [--top 5]
-     [--code DIR: another checkout's miosa_tui, for a before/after comparison]
+     [--sort] [--code DIR: another checkout's miosa_tui, for a before/after comparison]
 
 The real MiosaApp runs headless (160x48) against a simulator process with 5% of the fleet in
 transition, as bench_interactive.py's page-down trial: 45 page downs at 30 keys a second from
@@ -12,6 +12,8 @@ thread CPU; inside it are noted each layout (`Screen._refresh_layout`) and paint
 (`DashboardScreen._on_poll`) and a move of the side panes (`_highlight`). Printed per trial: the
 longest stall (a 5 ms sleeper's lateness, as bench_interactive.py), the loop's CPU, the young
 and middle collections with their time, then the `--top` longest steps with what was in them.
+`--sort` times a sort instead (`>` once a trial): every step over 1 ms after the key, with the
+table's `sync` among the notes (it found each sort painting the table twice, stop 37).
 A diagnostic (kept in benchmarks/profiles/); it never passes or fails.
 """
 
@@ -116,7 +118,34 @@ def keys_sent(thread: threading.Thread) -> Callable[[], bool]:
     return lambda: not thread.is_alive()
 
 
+async def sort_trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
+    """`--sort`: `>` pressed once a trial (name, status, size...); every step over 1 ms from
+    the key to 0.3 s after it, with what was in it."""
+    app = make_app(base_url)
+    async with app.run_test(size=SIZE) as pilot:
+        table = await fleet_listed(pilot, app, args.fleet)
+        await pilot.pause(3.0)
+        table.focus()
+        for _trial in range(args.trials):
+            steps.steps, steps.collections = [], []
+            steps.on = True
+            _thread, sent = send_keys(app, ["greater_than_sign"], 0)
+            await pilot.pause(0.3)
+            steps.on = False
+            print(f"--- `>` -> sorted by {app.dashboard.sort_key}")
+            for at, wall, step_cpu, notes in steps.steps:
+                if wall > 0.001:
+                    print(
+                        f"  at {(at - sent[0]) * 1000:7.1f}  wall {wall * 1000:5.1f}  cpu "
+                        f"{step_cpu * 1000:5.1f}  {' | '.join(notes)}"
+                    )
+            await pilot.pause(1.0)
+
+
 async def trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
+    if args.sort:
+        await sort_trials(args, base_url, steps)
+        return
     app = make_app(base_url)
     async with app.run_test(size=SIZE) as pilot:
         table = await fleet_listed(pilot, app, args.fleet)
@@ -155,6 +184,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--top", type=int, default=5)
     parser.add_argument("--code", type=Path, help="run the miosa_tui in this checkout")
+    parser.add_argument("--sort", action="store_true", help="time sorts (`>`), not page downs")
     args = parser.parse_args()
     if args.code:  # before anything imports miosa_tui
         sys.path.insert(0, str(args.code.resolve()))
@@ -162,6 +192,7 @@ def main() -> None:
     from textual.widget import Widget
 
     from miosa_tui.ui.screens.dashboard import DashboardScreen
+    from miosa_tui.ui.widgets.computer_table import ComputerTable
 
     steps = Steps()
     steps.install()
@@ -169,6 +200,7 @@ def main() -> None:
     steps.timed(Screen, "_compositor_refresh", "paint")
     steps.timed(DashboardScreen, "_on_poll", "POLL")
     steps.timed(DashboardScreen, "_highlight", "PANES")
+    steps.timed(ComputerTable, "sync", "SYNC")
     steps.render_lines(Widget)
     with sim_process(args.fleet, speed=1.0, transition_share=0.05) as sim:
         asyncio.run(trials(args, sim.base_url, steps))
