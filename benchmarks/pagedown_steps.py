@@ -22,11 +22,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import asyncio.events
+import contextlib
 import gc
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -118,14 +119,29 @@ def keys_sent(thread: threading.Thread) -> Callable[[], bool]:
     return lambda: not thread.is_alive()
 
 
-async def sort_trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
-    """`--sort`: `>` pressed once a trial (name, status, size...); every step over 1 ms from
-    the key to 0.3 s after it, with what was in it."""
+@contextlib.asynccontextmanager
+async def listed(args: argparse.Namespace, base_url: str) -> AsyncIterator[tuple[Any, Any, Any]]:
+    """The app running headless, its fleet listed and settled, the table focused."""
     app = make_app(base_url)
     async with app.run_test(size=SIZE) as pilot:
         table = await fleet_listed(pilot, app, args.fleet)
         await pilot.pause(3.0)
         table.focus()
+        yield app, pilot, table
+
+
+def print_step(since: float, step: tuple[float, float, float, list[str]]) -> None:
+    at, wall, step_cpu, notes = step
+    print(
+        f"  at {(at - since) * 1000:7.1f}  wall {wall * 1000:5.1f}  cpu "
+        f"{step_cpu * 1000:5.1f}  {' | '.join(notes)}"
+    )
+
+
+async def sort_trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
+    """`--sort`: `>` pressed once a trial (name, status, size...); every step over 1 ms from
+    the key to 0.3 s after it, with what was in it."""
+    async with listed(args, base_url) as (app, pilot, _table):
         for _trial in range(args.trials):
             steps.steps, steps.collections = [], []
             steps.on = True
@@ -133,12 +149,9 @@ async def sort_trials(args: argparse.Namespace, base_url: str, steps: Steps) -> 
             await pilot.pause(0.3)
             steps.on = False
             print(f"--- `>` -> sorted by {app.dashboard.sort_key}")
-            for at, wall, step_cpu, notes in steps.steps:
-                if wall > 0.001:
-                    print(
-                        f"  at {(at - sent[0]) * 1000:7.1f}  wall {wall * 1000:5.1f}  cpu "
-                        f"{step_cpu * 1000:5.1f}  {' | '.join(notes)}"
-                    )
+            for step in steps.steps:
+                if step[1] > 0.001:
+                    print_step(sent[0], step)
             await pilot.pause(1.0)
 
 
@@ -146,11 +159,7 @@ async def trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
     if args.sort:
         await sort_trials(args, base_url, steps)
         return
-    app = make_app(base_url)
-    async with app.run_test(size=SIZE) as pilot:
-        table = await fleet_listed(pilot, app, args.fleet)
-        await pilot.pause(3.0)
-        table.focus()
+    async with listed(args, base_url) as (app, pilot, table):
         for trial in range(args.trials):
             monitor = await watched_from_top(pilot, table)
             steps.steps, steps.collections = [], []
@@ -170,12 +179,8 @@ async def trials(args: argparse.Namespace, base_url: str, steps: Steps) -> None:
                 f"({sum(young) * 1000:.0f} ms), middle {len(middle)} ({sum(middle) * 1000:.0f} ms,"
                 f" longest {max(middle, default=0) * 1000:.1f})"
             )
-            longest = sorted(steps.steps, key=lambda step: -step[1])[: args.top]
-            for at, wall, step_cpu, notes in longest:
-                print(
-                    f"  at {(at - began) * 1000:7.1f}  wall {wall * 1000:5.1f}  cpu "
-                    f"{step_cpu * 1000:5.1f}  {' | '.join(notes)}"
-                )
+            for step in sorted(steps.steps, key=lambda step: -step[1])[: args.top]:
+                print_step(began, step)
 
 
 def main() -> None:
