@@ -233,7 +233,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             # the toast rack again by a rule of its own, which lays the whole screen out once
             # more just after the first rows are painted (~10 ms, and a frame's wait). Set now,
             # before the first layout, that rule changes nothing later.
-            # (None when the app shows no notifications: Textual's run_test by default.)
+            # (There is no rack when the app shows no notifications: run_test by default.)
             self.query("#textual-toastrack").set(display=False)
         self._reveal_lock = app.presentation.reveal_lock
         self.query_one(ComputerTable).focus()
