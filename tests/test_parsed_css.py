@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from textual.widgets import DataTable, Input
 from ui_helpers import loaded_app, wait_for
 
 from miosa_tui.ui.app import STYLESHEET
-from miosa_tui.ui.parsed_css import FOLDER, KeptStylesheet, cache_folder
+from miosa_tui.ui.parsed_css import FOLDER, STALE_DAYS, KeptStylesheet, cache_folder
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="file owners and modes are POSIX")
 # The app's own stylesheet and two of Textual's widgets' default CSS, as Textual adds them.
@@ -168,14 +169,22 @@ def test_a_cache_that_cannot_be_written_costs_only_the_parse(tmp_path: Path) -> 
     assert sheet.css == stylesheet(None).css
 
 
-def test_older_versions_folders_are_removed_when_a_new_one_is_made(tmp_path: Path) -> None:
-    old = tmp_path / "css-py3.9-0badf00d"
-    old.mkdir()
-    (old / "x.rules").write_bytes(b"old")
+def test_stale_folders_go_when_a_new_one_is_made(tmp_path: Path) -> None:
+    """Another version's folder untouched for STALE_DAYS goes; one in use (another virtual
+    environment's Textual, written to lately) stays, and so does anything not ours."""
+    stale = tmp_path / "css-py3.9-0badf00d"
+    stale.mkdir(mode=0o700)
+    (stale / "x.rules").write_bytes(b"old")
+    long_ago = time.time() - (STALE_DAYS + 1) * 86400
+    os.utime(stale, (long_ago, long_ago))
+    in_use = tmp_path / "css-py3.12-0ddba11"
+    in_use.mkdir(mode=0o700)
     other = tmp_path / "pictures"
     other.mkdir()
+    os.utime(other, (long_ago, long_ago))
     stylesheet(tmp_path / FOLDER)
-    assert not old.exists() and other.exists()
+    assert not stale.exists()
+    assert in_use.exists() and other.exists()
     assert len(list((tmp_path / FOLDER).glob("*.rules"))) == 3
 
 

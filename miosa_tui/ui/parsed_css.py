@@ -47,10 +47,12 @@ def _made_by() -> str:
     return f"py{sys.version_info[0]}.{sys.version_info[1]}-{zlib.crc32(repr(stamps).encode()):08x}"
 
 
-# One folder per Python and Textual. Older folders are removed when a new one is made (an
-# upgrade leaves nothing behind).
+# One folder per Python and Textual. When a new one is made, the others untouched for
+# `STALE_DAYS` go (an upgrade leaves nothing behind for long; two installs used in turn, two
+# virtual environments, keep theirs).
 FOLDER_PREFIX = "css-"
 FOLDER = FOLDER_PREFIX + _made_by()
+STALE_DAYS = 30
 
 
 def cache_folder() -> Path | None:
@@ -160,17 +162,14 @@ def _load(path: Path, made_of: str) -> list[RuleSet] | None:
 
 def _keep(path: Path, made_of: str, rules: list[RuleSet]) -> None:
     """Write the rules beside their final name and rename them into place (a launch beside this
-    one never reads half a file); a folder made here clears out older versions' folders."""
-    import shutil
+    one never reads half a file); a folder made here clears out the stale ones beside it."""
     import tempfile
 
     folder = path.parent
     try:
         if not folder.is_dir():
             folder.mkdir(mode=0o700, parents=True)
-            for old in folder.parent.glob(f"{FOLDER_PREFIX}*"):
-                if old != folder and old.is_dir() and not old.is_symlink():
-                    shutil.rmtree(old, ignore_errors=True)
+            _clear_stale(folder)
         data = pickle.dumps((made_of, rules), protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
@@ -182,3 +181,18 @@ def _keep(path: Path, made_of: str, rules: list[RuleSet]) -> None:
             raise
     except Exception:  # a read-only or full disk, rules that do not pickle: parsed next time
         return
+
+
+def _clear_stale(kept: Path) -> None:
+    """Remove the other rule folders beside `kept` that nothing was written to for STALE_DAYS
+    (other versions of Textual or Python, long unused)."""
+    import shutil
+    import time
+
+    oldest = time.time() - STALE_DAYS * 86400
+    for folder in kept.parent.glob(f"{FOLDER_PREFIX}*"):
+        if folder == kept or not _trusted(folder):
+            continue
+        info = folder.lstat()
+        if stat.S_ISDIR(info.st_mode) and info.st_mtime < oldest:
+            shutil.rmtree(folder, ignore_errors=True)
