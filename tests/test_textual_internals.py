@@ -6,7 +6,8 @@ render caches by row; ui/widgets/footer.py reads `Screen.active_bindings` (four-
 and listens to `Screen.bindings_updated_signal`, as Textual's own Footer does; ui/app.py
 (`_present`) appends its stand-in line filter to `App._filters`, the list
 `App.get_line_filters` reads, and replaces the `App.stylesheet` made in `App.__init__` with a
-ui/parsed_css.py `KeptStylesheet`, which overrides `Stylesheet._parse_rules` and `reparse`.
+ui/parsed_css.py `KeptStylesheet`, which overrides `Stylesheet._parse_rules` and `reparse`;
+ComputerTable makes its vertical scrollbar a ui/widgets/lean_scrollbar.py `LeanScrollBar`.
 These are private to Textual and checked against textual 8.2.8 (pinned in pyproject.toml). If
 a test here fails after a Textual upgrade, re-read the comments in those files against the new
 DataTable/Footer/Screen/App/Stylesheet source before changing the test: each patch may need to
@@ -238,3 +239,27 @@ def test_stylesheet_members_the_kept_rules_override_or_read() -> None:
         "_parse_cache is keyed by (css, read_from, is_default_rules, tie_breaker, scope)"
     )
     assert isinstance(App().stylesheet, Stylesheet), _fail("App.__init__ makes App.stylesheet")
+
+
+def test_scrollbar_members_the_lean_bar_mirrors() -> None:
+    """ui/widgets/lean_scrollbar.py makes its bar's segments as `ScrollBar.render` has
+    `ScrollBarRender` make them, and ComputerTable.vertical_scrollbar makes one as Textual's
+    `Widget.vertical_scrollbar` does (`_vertical_scrollbar`, `App._start_widget`)."""
+    from textual.scrollbar import ScrollBar, ScrollBarRender
+    from textual.widget import Widget
+
+    bar_params = ["size", "virtual_size", "window_size", "position", "thickness", "vertical"]
+    assert _params(ScrollBarRender.render_bar) == [*bar_params, "back_color", "bar_color"], _fail(
+        "ScrollBarRender.render_bar(size, virtual_size, ... back_color, bar_color)"
+    )
+    render = inspect.getsource(ScrollBar.render) + inspect.getsource(ScrollBar._render_bar)
+    for part in (
+        "scrollbar_background_active", "scrollbar_color_hover", "background_colors",
+        "color = background + color", "self.window_size if self.window_size < "
+        "self.window_virtual_size else 0", "ceil(virtual_size)",
+    ):  # fmt: skip
+        assert part in render, _fail(f"ScrollBar.render / _render_bar: {part}")
+    made = inspect.getsource(Widget.vertical_scrollbar.fget)  # type: ignore[attr-defined]
+    for part in ("self._vertical_scrollbar", "display = False", "self.app._start_widget(self,"):
+        assert part in made, _fail(f"Widget.vertical_scrollbar: {part}")
+    assert _params(App._start_widget) == ["self", "parent", "widget"], _fail("App._start_widget")
