@@ -241,25 +241,23 @@ def test_stylesheet_members_the_kept_rules_override_or_read() -> None:
     assert isinstance(App().stylesheet, Stylesheet), _fail("App.__init__ makes App.stylesheet")
 
 
-def test_scrollbar_members_the_lean_bar_mirrors() -> None:
-    """ui/widgets/lean_scrollbar.py makes its bar's segments as `ScrollBar.render` has
-    `ScrollBarRender` make them, and ComputerTable.vertical_scrollbar makes one as Textual's
-    `Widget.vertical_scrollbar` does (`_vertical_scrollbar`, `App._start_widget`)."""
-    from textual.scrollbar import ScrollBar, ScrollBarRender
+def test_scrollbar_members_the_lean_bar_relies_on() -> None:
+    """ui/widgets/lean_scrollbar.py has `ScrollBar.render`'s `ScrollBarRender` make the bar as
+    Rich would (one `Segments`, a segment a line), and ComputerTable.vertical_scrollbar makes
+    one as Textual's `Widget.vertical_scrollbar` does (`_vertical_scrollbar`, `_start_widget`)."""
+    from rich.console import Console
+    from rich.segment import Segments
+    from rich.style import Style
+    from textual.scrollbar import ScrollBarRender
     from textual.widget import Widget
 
-    bar_params = ["size", "virtual_size", "window_size", "position", "thickness", "vertical"]
-    assert _params(ScrollBarRender.render_bar) == [*bar_params, "back_color", "bar_color"], _fail(
-        "ScrollBarRender.render_bar(size, virtual_size, ... back_color, bar_color)"
-    )
-    render = inspect.getsource(ScrollBar.render) + inspect.getsource(ScrollBar._render_bar)
-    for part in (
-        "scrollbar_background_active", "scrollbar_color_hover", "background_colors",
-        "color = background + color", "self.window_size if self.window_size < "
-        "self.window_virtual_size else 0", "ceil(virtual_size)",
-    ):  # fmt: skip
-        assert part in render, _fail(f"ScrollBar.render / _render_bar: {part}")
-    made = inspect.getsource(Widget.vertical_scrollbar.fget)  # type: ignore[attr-defined]
+    render = ScrollBarRender(virtual_size=100, window_size=10, position=30, vertical=True)
+    render.style = Style(color="red", bgcolor="blue")
+    console = Console()
+    made = list(render.__rich_console__(console, console.options.update_dimensions(2, 12)))
+    assert len(made) == 1 and isinstance(made[0], Segments), _fail("ScrollBarRender's bar")
+    assert made[0].new_lines and len(made[0].segments) == 12, _fail("a segment a line")
+    made_by = inspect.getsource(Widget.vertical_scrollbar.fget)  # type: ignore[attr-defined]
     for part in ("self._vertical_scrollbar", "display = False", "self.app._start_widget(self,"):
-        assert part in made, _fail(f"Widget.vertical_scrollbar: {part}")
+        assert part in made_by, _fail(f"Widget.vertical_scrollbar: {part}")
     assert _params(App._start_widget) == ["self", "parent", "widget"], _fail("App._start_widget")

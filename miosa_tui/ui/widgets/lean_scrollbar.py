@@ -5,8 +5,8 @@ through Rich and the styles cache, line by line, on every position. For the tabl
 ~1.3 ms of each page down's paint (the bar's segments themselves take ~0.02 ms:
 benchmarks/profiles/pagedown_scrollbar.txt). A bar is made of a handful of distinct lines (the
 track above the thumb, the thumb, its two ends, the track below), each drawn the same wherever
-it is, so `LeanScrollBar` works out the bar's segments as Textual does and looks each line up in
-the lines Textual drew for that segment before. A segment never drawn yet, or anything that
+it is, so `LeanScrollBar` has Textual's own renderer make the bar's segments and looks each line
+up in the lines Textual drew for that segment before. A segment never drawn yet, or anything that
 changes how a line looks (the crop, the size, the colours, the line filters), has Textual draw
 the whole bar once more, and its lines are kept for what it was made of.
 tests/test_ui_lean_scrollbar.py checks it draws what Textual's draws, line for line.
@@ -14,11 +14,9 @@ tests/test_ui_lean_scrollbar.py checks it draws what Textual's draws, line for l
 
 from __future__ import annotations
 
-from math import ceil
-
-from rich.segment import Segment
+from rich.segment import Segment, Segments
 from textual.geometry import Region
-from textual.scrollbar import ScrollBar
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 
@@ -53,34 +51,16 @@ class LeanScrollBar(ScrollBar):
         return strips
 
     def _bar_segments(self) -> list[Segment] | None:
-        """One segment a line, as `ScrollBar.render` has `ScrollBarRender` make them; None for
-        anything but a vertical bar with a thumb drawn."""
-        if not self.vertical or self.parent is None or self.screen.styles.scrollbar_color.a == 0:
+        """One segment a line: the bar `ScrollBar.render` describes, made by its own
+        `__rich_console__` as Rich would make it for this size. None for a horizontal bar or a
+        renderer that draws something else."""
+        renderable = self.render()
+        if not (self.vertical and isinstance(renderable, ScrollBarRender)):
             return None
-        styles = self.parent.styles
-        if self.grabbed:
-            background = styles.scrollbar_background_active
-            color = styles.scrollbar_color_active
-        elif self.mouse_over:
-            background = styles.scrollbar_background_hover
-            color = styles.scrollbar_color_hover
-        else:
-            background = styles.scrollbar_background
-            color = styles.scrollbar_color
-        if background.a < 1:
-            base_background, _ = self.parent.background_colors
-            background = base_background + background
-        color = background + color
-        window_size = self.window_size if self.window_size < self.window_virtual_size else 0
         width, height = self.size
-        bar = self.renderer.render_bar(
-            size=height,
-            virtual_size=ceil(self.window_virtual_size),
-            window_size=ceil(window_size),
-            position=self.position,
-            thickness=width,
-            vertical=True,
-            back_color=background.rich_color,
-            bar_color=color.rich_color,
-        )
-        return list(bar.segments)
+        console = self.app.console
+        options = console.options.update_dimensions(width, height)
+        made = list(renderable.__rich_console__(console, options))
+        if len(made) != 1 or not isinstance(made[0], Segments) or not made[0].new_lines:
+            return None
+        return made[0].segments
