@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,3 +175,26 @@ def test_natural_key_reads_digits_as_numbers_and_never_raises() -> None:
     assert natural_key("1²") > natural_key("1")  # "²" is text, not a digit run (int() refuses it)
     assert natural_key("box-٣") == natural_key("box-3")
     assert natural_key("a1") < natural_key("a\x00")  # the text "a" ends before "a\x00" does
+
+
+def test_sorted_asks_each_entrys_key_once_in_order() -> None:
+    """`sorting._by_keys` hands out the next key at each call: it relies on `sorted` calling
+    its key once for each entry, first to last, before comparing any."""
+    entries = ["c", "a", "b", "a"]
+    asked: list[str] = []
+
+    def key(entry: str) -> str:
+        asked.append(entry)
+        return entry
+
+    assert sorted(entries, key=key) == ["a", "a", "b", "c"]
+    assert asked == entries
+
+
+def test_by_keys_refuses_keys_that_do_not_match_the_entries() -> None:
+    from miosa_tui.fleet.sorting import _by_keys
+
+    assert _by_keys(["x", "y", "z"], [2, 0, 1], reverse=False) == ["y", "z", "x"]
+    assert _by_keys(["x", "y", "z"], [1, 1, 0], reverse=True) == ["x", "y", "z"]
+    with pytest.raises(ValueError, match="2 entries for 3 keys"):
+        _by_keys(["x", "y"], [0, 1, 2], reverse=False)

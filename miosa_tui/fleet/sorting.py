@@ -10,9 +10,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
-from itertools import chain
-from operator import attrgetter
+from functools import lru_cache, partial
+from itertools import compress
+from operator import attrgetter, not_
 from typing import Any, NamedTuple, overload
 
 from miosa_tui.api.models import SIZES, Computer, normalize_size
@@ -129,7 +129,7 @@ SORT_FIELDS: dict[str, str] = {
     "id": "id",
 }
 # Columns whose key is a function of their field's value, a field that takes a handful of
-# values across a fleet: the key is worked out once per distinct value (`_bucket_order`; sorting
+# values across a fleet: the key is worked out once per distinct value (`_ranks`; sorting
 # 100,000 computers by status built 100,000 tuples).
 BY_VALUE: dict[str, Callable[[Any], Any]] = {
     "status": _status,
@@ -169,63 +169,67 @@ def sort_computers(
 
 def sort_order(items: Collection[Computer], key: str, reverse: bool = False) -> list[int] | None:
     """The positions of `items` in the order `sort_computers` gives them (None: unknown key,
-    API order), so ids known beforehand can be put in that order without reading each
-    computer again (`select`). `items` is read once, in its order (a mapping's values do)."""
-    get = SORT_KEYS.get(key)
-    if get is None:
+    API order). `items` is read once, in its order (a mapping's values do)."""
+    if key not in SORT_KEYS:
         return None
-    if key in BY_VALUE:
-        return _bucket_order(items, key, reverse)
-    # Indices sorted by their key: the sort calls a C method per item where a list of
-    # (key, computer) pairs and a lambda took ~1.5x as long (100,000 rows).
-    keys: list[Any] = list(map(get, items))
-    at: Sequence[int] = range(len(items))
-    missing: list[int] = []
-    if None in keys:
-        missing = [i for i in at if keys[i] is None]
-        at = [i for i in at if keys[i] is not None]
-    order = sorted(at, key=keys.__getitem__, reverse=reverse)
-    order.extend(missing)
+    (order,) = _sort_alongside(items, key, reverse, range(len(items)))
     return order
 
 
-def _bucket_order(items: Collection[Computer], column: str, reverse: bool) -> list[int]:
-    """The positions of `items` in the order of a `BY_VALUE` column (see `_deal`)."""
-    (order,) = _deal(items, column, reverse, range(len(items)))
-    return order
-
-
-def _deal(
+def _sort_alongside(
     items: Collection[Computer], column: str, reverse: bool, *payloads: Iterable[Any]
 ) -> list[list[Any]]:
-    """Each of `payloads` (read alongside `items`, one entry per computer) in the order of a
-    `BY_VALUE` column: a handful of distinct values, so each key is worked out once per value
-    and the entries are dealt into one bucket per key, in API order (a stable sort with no
-    comparison: 100,000 positions in ~5.5 ms, where sorting them by rank took ~9.8 ms). Missing
-    values go last in either direction.
+    """Each of `payloads` (one entry per computer of `items`, in the same order) put in the
+    order of the computers sorted by `column`: stably, missing values last in either
+    direction. The keys are worked out once and each payload is sorted by them directly
+    (`_by_keys`), so `select` orders the ids themselves: putting sorted positions back into
+    ids, `ids[i]` for each, read 100,000 strings in a new order scattered over memory (11-32 ms
+    of a sort at 100,000 computers).
 
-    `select` deals the ids (and the rows) themselves: dealt positions were put back into ids
-    by a second pass, `ids[i]` for each, reading 100,000 strings in a new order scattered over
-    memory (11-32 ms of a sort by status or size at 100,000 computers, more than the dealing)."""
+    A `BY_VALUE` column has a handful of distinct values: each value's key is worked out once,
+    and the computers sort by the rank of their value (ranks reversed for a reversed sort, the
+    missing last), with no Python call per computer (100,000 ids by status in ~13 ms, where
+    dealing them into one list per rank in a Python loop took ~28 ms)."""
+    if column in BY_VALUE:
+        keys = _ranks(items, column, reverse)
+        reverse = False
+    else:
+        keys = list(map(SORT_KEYS[column], items))
+    if None not in keys:
+        return [_by_keys(payload, keys, reverse) for payload in payloads]
+    has = [k is not None for k in keys]
+    known = list(compress(keys, has))
+    missing = list(map(not_, has))
+    dealt: list[list[Any]] = []
+    for payload in payloads:
+        entries = list(payload)
+        ordered = _by_keys(compress(entries, has), known, reverse)
+        ordered.extend(compress(entries, missing))
+        dealt.append(ordered)
+    return dealt
+
+
+def _ranks(items: Collection[Computer], column: str, reverse: bool) -> list[int]:
+    """Each computer's rank in a `BY_VALUE` column's order, the missing values ranked last."""
     key = BY_VALUE[column]
     values = list(map(attrgetter(SORT_FIELDS[column]), items))
     keys = {value: key(value) for value in set(values)}
-    present = sorted({k for k in keys.values() if k is not None})
+    present = sorted({k for k in keys.values() if k is not None}, reverse=reverse)
     rank = {k: i for i, k in enumerate(present)}
-    missing = len(present)  # the last bucket
-    ranked = {value: missing if k is None else rank[k] for value, k in keys.items()}
-    dealt: list[list[Any]] = []
-    for payload in payloads:
-        buckets: list[list[Any]] = [[] for _ in range(missing + 1)]
-        deal = [bucket.append for bucket in buckets]
-        for entry, bucket in zip(payload, map(ranked.__getitem__, values), strict=True):
-            deal[bucket](entry)
-        ordered = buckets[:missing]
-        if reverse:
-            ordered.reverse()
-        ordered.append(buckets[missing])
-        dealt.append(list(chain.from_iterable(ordered)))
-    return dealt
+    ranked = {value: len(present) if k is None else rank[k] for value, k in keys.items()}
+    return list(map(ranked.__getitem__, values))
+
+
+def _by_keys(entries: Iterable[Any], keys: list[Any], reverse: bool) -> list[Any]:
+    """`entries` sorted stably by `keys`, the key of each entry given alongside it, in order.
+
+    `sorted` works out an entry's key by calling `key` once for each entry, in order (CPython's
+    `list.sort`; `tests/test_fleet_sorting.py` checks it), so the key handed out is the next of
+    `keys`: a call in C per entry, with no list of positions to sort and read back."""
+    ordered = sorted(entries, key=partial(next, iter(keys)), reverse=reverse)
+    if len(ordered) != len(keys):
+        raise ValueError(f"{len(ordered)} entries for {len(keys)} keys")
+    return ordered
 
 
 class LazyRows(Sequence[Computer]):
@@ -298,22 +302,14 @@ def select(
         rows = flt.select(computers.values(), keep=pending)
         ids = [c.id for c in rows]
     lazy = whole and held  # only the ids are put in order; the rows are looked up if read
-    order: list[int] | None = None
-    if sort_key in BY_VALUE:  # the ids (and rows) dealt in order directly (`_deal`)
+    if sort_key in SORT_KEYS:
         if lazy:
-            (ids,) = _deal(rows, sort_key, reverse, ids)
+            (ids,) = _sort_alongside(rows, sort_key, reverse, ids)
         else:
-            ids, rows = _deal(rows, sort_key, reverse, ids, rows)
-    elif sort_key:
-        order = sort_order(rows, sort_key, reverse)
-        if order is not None:
-            ids = list(map(ids.__getitem__, order))
+            ids, rows = _sort_alongside(rows, sort_key, reverse, ids, rows)
     if lazy:
         return Selection(LazyRows(ids, computers), ids, whole)
-    listed = rows if isinstance(rows, list) else list(rows)
-    if order is not None:
-        listed = list(map(listed.__getitem__, order))
-    return Selection(listed, ids, whole)
+    return Selection(rows if isinstance(rows, list) else list(rows), ids, whole)
 
 
 def select_rows(
