@@ -428,7 +428,10 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         held = now - self._moved_at < self.PANES_SETTLE
         self._moved_at = now
         if not held:
-            self._highlight(current)
+            # The panes follow in the frame after the table's: one frame with the table's new
+            # rows and the panes' new content (a layout when a pane's height changes) was the
+            # longest event-loop step of a page down (see "Stop 38" in the README).
+            self._after_next_paint(self._settle_highlight)
             return
         # A key held down (or pressed again at once): the table moves with every key and the
         # keys it greys follow it; the panes show where it stops, PANES_SETTLE after the last.
@@ -438,6 +441,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if self._panes_due is not None:
             self._panes_due.stop()
         self._panes_due = self.set_timer(self.PANES_SETTLE, self._settle_highlight)
+
+    def _after_next_paint(self, callback: Callable[[], None]) -> None:
+        """Call `callback` after the frame being made now is painted. Not `call_after_refresh`
+        alone: the table's request to be painted can reach the screen after the callback, which
+        then ran before that paint and shared its frame."""
+        self.call_after_refresh(self.call_after_refresh, callback)
 
     def _settle_highlight(self) -> None:
         """The panes catch up with the table's highlight (a held key was released, or a key
