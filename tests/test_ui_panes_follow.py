@@ -24,8 +24,7 @@ from textual.widget import Widget
 from ui_helpers import (
     SMALL_DESKTOPS,
     highlighted,
-    loaded,
-    make_app,
+    loaded_app,
     region_text,
     row_ids,
     table,
@@ -116,9 +115,7 @@ def details_drawn(app: MiosaApp) -> str:
 async def test_the_table_is_painted_before_the_panes_follow_it(
     sim: SimServer, tmp_path: Path
 ) -> None:
-    app = make_app(sim, tmp_path)
-    async with app.run_test(size=(160, 48)) as pilot:
-        await loaded(pilot, app, rows=FLEET)
+    async with loaded_app(sim, tmp_path, rows=FLEET) as (app, pilot):
         await pilot.press("p")  # only keys may move the panes
         await wait_for(pilot, lambda: app.dashboard.paused, "polling paused")
         table(app).focus()

@@ -78,13 +78,15 @@ async def loaded_app(
     *,
     size: tuple[int, int] = SIZE,
     notifications: bool = False,
+    rows: int = 12,
     **settings: Any,
 ) -> AsyncIterator[tuple[MiosaApp, Pilot[Any]]]:
-    """`make_app(sim, tmp_path, **settings)` running under the Pilot, its table `loaded`.
-    `notifications=True` draws toasts (Textual's run_test hides them by default)."""
+    """`make_app(sim, tmp_path, **settings)` running under the Pilot, its table `loaded` with
+    `rows` (the simulator's fleet). `notifications=True` draws toasts (Textual's run_test hides
+    them by default)."""
     app = make_app(sim, tmp_path, **settings)
     async with app.run_test(size=size, notifications=notifications) as pilot:
-        await loaded(pilot, app)
+        await loaded(pilot, app, rows)
         yield app, pilot
 
 
