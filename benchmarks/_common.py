@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +30,20 @@ ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "benchmarks" / "profiles"
 API_KEY = "msk_bench_0000"
 PYTHON = sys.executable
+
+
+def private_history() -> Path:
+    """Point this process, and the launches it makes, at a history of their own
+    (`MIOSA_TUI_STATE_DIR`), removed when it ends: the apps a benchmark runs record every status
+    change they see, and a run_all.py left ~87,000 rows in the user's own history, shown by
+    the next demo as the same seeded computers' past."""
+    state = Path(tempfile.mkdtemp(prefix="miosa-bench-state-"))
+    os.environ["MIOSA_TUI_STATE_DIR"] = str(state)
+    atexit.register(shutil.rmtree, state, ignore_errors=True)
+    return state
+
+
+private_history()
 
 
 def free_port() -> int:

@@ -252,6 +252,7 @@ def miosa_env(
         MIOSA_BASE_URL=base_url,
         MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
         MIOSA_TUI_CACHE_DIR=str(tmp / "cache"),
+        MIOSA_TUI_STATE_DIR=str(tmp / "state"),  # its history: never the user's
         MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
         PYTHONPATH=str(code),
     )

@@ -158,6 +158,7 @@ def main() -> None:
             MIOSA_BASE_URL=sim.base_url,
             MIOSA_TUI_CONFIG=str(tmp / "none.toml"),
             MIOSA_TUI_CACHE_DIR=str(tmp / "cache"),  # filled by the warm-up launch
+            MIOSA_TUI_STATE_DIR=str(tmp / "state"),  # its history: never the user's
             MIOSA_TUI_FIRST_PAINT_FILE=str(marker),
             PYTHONPATH=f"{tmp}{os.pathsep}{code}",
             TIMELINE_LOG=str(log),
