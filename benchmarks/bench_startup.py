@@ -27,11 +27,13 @@ interpreter.
 from __future__ import annotations
 
 import argparse
+import atexit
 import fcntl
 import json
 import os
 import pty
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -232,9 +234,10 @@ def launch_env() -> dict[str, str]:
 
 
 def scratch(prefix: str) -> tuple[Path, Path, Path]:
-    """A new temporary directory, the first-paint marker's path in it and the bare App's script
-    written there."""
+    """A new temporary directory (removed when this process ends), the first-paint marker's path
+    in it and the bare App's script written there."""
     tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     bare_script = tmp / "bare_app.py"
     bare_script.write_text(BARE_APP)
     return tmp, tmp / "painted", bare_script
