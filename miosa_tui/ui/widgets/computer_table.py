@@ -331,6 +331,13 @@ class ComputerTable(DataTable[Text | str]):
         width = sum(column.get_render_width(self) for column in self.columns.values())
         header = self.header_height if self.show_header else 0
         self.virtual_size = Size(width + self._row_label_column_width, self.row_count + header)
+        if self.row_count + header > self.app.size.height and not self.show_vertical_scrollbar:
+            # More lines than the terminal has: Textual will show the scrollbar whatever the
+            # table's height. Shown now, before the layout, it is in the first one; left to
+            # Textual, the first layout found it missing and asked for a second, with the
+            # columns refitted around the bar (~10 ms before the app's first rows settle).
+            self.show_vertical_scrollbar = True
+            self.vertical_scrollbar.display = True
 
     # DataTable works out a row's y by summing the heights of every row above it: O(row index)
     # on every cursor move and row refresh (page down at row 50,000 of 100,000 stalled for
