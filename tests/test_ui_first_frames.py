@@ -39,10 +39,14 @@ def layouts_asked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
 
 
 def real_api_app(sim: SimServer, tmp_path: Path) -> MiosaApp:
-    """The app as on the real API (no simulator greeting: no toast at start)."""
+    """The app as on the real API (no simulator greeting: no toast at start). Polled every 5 s
+    at most: `loaded` waits for the seeded starting computer to be seen running, and a moving
+    fleet's next poll waits the last one's CPU over 2% of a core (`PollPolicy`), at most the
+    interval; at 30 s, a first poll slowed by a busy machine (~0.5 s of the test process's CPU,
+    the simulator's thread included) put the next one past `loaded`'s 20 s."""
     config = load_config(environ={}, path=tmp_path / "none.toml")
     settings = ApiSettings(api_key=API_KEY, base_url=sim.base_url)
-    return MiosaApp(Backend(settings=settings, simulated=False), config, poll_interval=30)
+    return MiosaApp(Backend(settings=settings, simulated=False), config, poll_interval=5)
 
 
 async def test_no_toast_asks_for_a_layout_and_a_toast_still_shows(
