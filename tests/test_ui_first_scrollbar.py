@@ -11,9 +11,10 @@ lines, before the first layout.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from ui_helpers import loaded, make_app, region_text, row_ids, table
+from ui_helpers import frames_painted, loaded, make_app, region_text, row_ids, table
 
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
@@ -23,32 +24,22 @@ SIZE = (160, 20)  # fewer lines than computers
 SIM_OPTIONS = {"fleet": FLEET}
 
 
-def frames_drawn(app: MiosaApp) -> list[list[str]]:
-    """The lines of the table's region at the end of each paint of the dashboard."""
-    frames: list[list[str]] = []
-    screen = app.dashboard
-    paint = screen._compositor_refresh
-
-    def painted() -> None:
-        paint()
-        if table(app).region:
-            frames.append(region_text(app, table(app).region).splitlines())
-
-    screen._compositor_refresh = painted  # type: ignore[method-assign]
-    return frames
+def table_lines(app: MiosaApp) -> list[str]:
+    """The lines of the table's region as the screen has them (none before it is placed)."""
+    return region_text(app, table(app).region).splitlines()
 
 
 async def test_the_first_frame_with_rows_has_the_scrollbar_and_the_final_columns(
     sim: SimServer, tmp_path: Path
 ) -> None:
     app = make_app(sim, tmp_path)
-    frames = frames_drawn(app)
+    frames = frames_painted(app, partial(table_lines, app))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app, rows=FLEET)
         await pilot.pause()
         assert table(app).show_vertical_scrollbar
         first_id = row_ids(app)[0]
-        settled = region_text(app, table(app).region).splitlines()
+        settled = table_lines(app)
     with_rows = [frame for frame in frames if any(first_id in line for line in frame)]
     assert with_rows, frames
     first = with_rows[0]

@@ -6,9 +6,11 @@ filters."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from ui_helpers import (
+    frames_painted,
     highlighted,
     loaded,
     make_app,
@@ -29,16 +31,7 @@ SIM_OPTIONS = {"fleet": FLEET}
 
 def frames_drawn(app: MiosaApp) -> list[str]:
     """The table's text at the end of each paint of the dashboard from now on."""
-    frames: list[str] = []
-    screen = app.dashboard
-    paint = screen._compositor_refresh
-
-    def painted() -> None:
-        paint()
-        frames.append(table_text(app))
-
-    screen._compositor_refresh = painted  # type: ignore[method-assign]
-    return frames
+    return frames_painted(app, partial(table_text, app))
 
 
 async def test_a_sort_paints_the_highlighted_computer_in_view_from_its_first_frame(

@@ -13,7 +13,7 @@ import contextlib
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from textual import events
@@ -35,6 +35,8 @@ from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.widgets.computer_table import ComputerTable
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.side_panes import SidePanes
+
+T = TypeVar("T")
 
 API_KEY = "msk_u_test_0000"
 SIZE = (160, 48)
@@ -212,6 +214,21 @@ def region_text(app: MiosaApp, region: Region) -> str:
     """The part of the screen `region` covers."""
     lines = screen_text(app).splitlines()[region.y : region.bottom]
     return "\n".join(line[region.x : region.right] for line in lines)
+
+
+def frames_painted(app: MiosaApp, read: Callable[[], T]) -> list[T]:
+    """`read()` at the end of each paint of the dashboard from now on (what that paint left on
+    the screen: read it from the compositor, e.g. `table_text`)."""
+    frames: list[T] = []
+    screen = app.dashboard
+    paint = screen._compositor_refresh
+
+    def painted() -> None:
+        paint()
+        frames.append(read())
+
+    screen._compositor_refresh = painted  # type: ignore[method-assign]
+    return frames
 
 
 def table_text(app: MiosaApp) -> str:
