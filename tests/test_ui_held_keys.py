@@ -17,10 +17,10 @@ from typing import Any
 from textual.pilot import Pilot
 from ui_helpers import (
     burst,
+    details_drawn,
     highlighted,
     loaded_app,
     pump,
-    region_text,
     row_ids,
     table,
     type_text,
@@ -30,17 +30,12 @@ from ui_helpers import (
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.widgets.access.panel import AccessPanel
-from miosa_tui.ui.widgets.details import DetailsPanel
 
 
 async def pause_polling(pilot: Pilot[Any], app: MiosaApp) -> None:
     """`p`: a poll that changes the fleet redraws the panes too, at once."""
     await pilot.press("p")
     await wait_for(pilot, lambda: app.dashboard.paused, "polling paused")
-
-
-def details_drawn(app: MiosaApp) -> str:
-    return region_text(app, app.dashboard.query_one(DetailsPanel).region)
 
 
 def panel_on(app: MiosaApp) -> str | None:

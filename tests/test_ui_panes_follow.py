@@ -23,9 +23,9 @@ from textual.strip import Strip
 from textual.widget import Widget
 from ui_helpers import (
     SMALL_DESKTOPS,
+    details_drawn,
     highlighted,
     loaded_app,
-    region_text,
     row_ids,
     table,
     wait_for,
@@ -106,10 +106,6 @@ class Frames:
 def shows(frames: Frames, computer_id: str) -> bool:
     """The details pane's cells, as the terminal has them, show `computer_id`."""
     return computer_id in frames.text("details")
-
-
-def details_drawn(app: MiosaApp) -> str:
-    return region_text(app, app.dashboard.query_one(DetailsPanel).region)
 
 
 async def test_the_table_is_painted_before_the_panes_follow_it(

@@ -33,6 +33,7 @@ from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.app import MiosaApp
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.widgets.computer_table import ComputerTable
+from miosa_tui.ui.widgets.details import DetailsPanel
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
 from miosa_tui.ui.widgets.side_panes import SidePanes
 
@@ -229,6 +230,11 @@ def frames_painted(app: MiosaApp, read: Callable[[], T]) -> list[T]:
 
     screen._compositor_refresh = painted  # type: ignore[method-assign]
     return frames
+
+
+def details_drawn(app: MiosaApp) -> str:
+    """The details pane's text as the screen shows it."""
+    return region_text(app, app.dashboard.query_one(DetailsPanel).region)
 
 
 def table_text(app: MiosaApp) -> str:

@@ -329,9 +329,9 @@ class ComputerTable(DataTable[Text | str]):
         auto-width columns (there are none), which is ~90,000 Rich measurements on the event
         loop when the first 10,000-computer poll lands."""
         width = sum(column.get_render_width(self) for column in self.columns.values())
-        header = self.header_height if self.show_header else 0
-        self.virtual_size = Size(width + self._row_label_column_width, self.row_count + header)
-        if self.row_count + header > self.app.size.height and not self.show_vertical_scrollbar:
+        lines = self.row_count + (self.header_height if self.show_header else 0)
+        self.virtual_size = Size(width + self._row_label_column_width, lines)
+        if lines > self.app.size.height and not self.show_vertical_scrollbar:
             # More lines than the terminal has: Textual will show the scrollbar whatever the
             # table's height. Shown now, before the layout, it is in the first one; left to
             # Textual, the first layout found it missing and asked for a second, with the
