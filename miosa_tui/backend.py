@@ -23,6 +23,9 @@ class Backend:
     server: SimServer | None = None
     # Why the simulator: "--demo" (even with an API key configured) or "no API key".
     simulated_because: str = "no API key"
+    # The embedded simulator's world, named when it starts (`new_world`): every start is a new
+    # fleet with the same seeded ids, so its history is its own (`fleet.history.scope_for`).
+    world: str | None = None
 
     @property
     def label(self) -> str:
@@ -30,6 +33,16 @@ class Backend:
         if self.simulated:
             return "SIMULATED"
         return urlsplit(self.settings.base_url).netloc or self.settings.base_url
+
+    @property
+    def history_scope(self) -> str:
+        """The history's name for this fleet (`fleet.history.scope_for`)."""
+        from miosa_tui.fleet.history import scope_for
+
+        settings = self.settings
+        return scope_for(
+            settings.base_url, settings.tenant, simulated=self.simulated, world=self.world
+        )
 
     def close(self) -> None:
         if self.server is not None:
@@ -56,4 +69,14 @@ def open_backend(cfg: Config, *, demo: bool, sim_config: SimConfig | None = None
         simulated=True,
         server=server,
         simulated_because="--demo" if demo else "no API key",
+        world=new_world(),
     )
+
+
+def new_world() -> str:
+    """A name for a simulator that has just started: when (UTC, to the second) and 6 random
+    hex digits (two started in the same second stay apart)."""
+    import secrets
+    import time
+
+    return f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{secrets.token_hex(3)}"

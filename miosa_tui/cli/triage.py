@@ -27,6 +27,7 @@ from miosa_tui.cli.recorded import RECORDED, TARGET, remember_target
 from miosa_tui.config import Config
 from miosa_tui.fleet.actions import refused
 from miosa_tui.fleet.history import (
+    SIMULATOR_SCOPE,
     History,
     HistoryEvent,
     events_json,
@@ -42,16 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["RECORDED", "remember_target", "run_with_history"]
 
 
-def config_scope(cfg: Config, *, demo: bool) -> str:
-    """The history scope the settings point at (as `backend_scope` for an opened backend)."""
+def journal_scope(cfg: Config, history: History, *, demo: bool) -> str:
+    """The scope `journal` reads: the configured API's; on the simulator (--demo, or no key) its
+    last world's, each start of it being a fleet of its own (`--all-scopes` shows every one)."""
     if demo or not cfg.api_key:
-        return scope_for("", simulated=True)
+        return history.latest_world() or SIMULATOR_SCOPE
     return scope_for(str(cfg.base_url), cfg.tenant)
-
-
-def backend_scope(backend: Backend) -> str:
-    settings: ApiSettings = backend.settings
-    return scope_for(settings.base_url, settings.tenant, simulated=backend.simulated)
 
 
 def open_history(cfg: Config) -> History:
@@ -75,9 +72,9 @@ def run_journal(args: argparse.Namespace, cfg: Config) -> int:
         raise InvalidInputError(str(exc)) from None
     if args.limit < 1:
         raise InvalidInputError(f"--limit must be at least 1, got {args.limit}.")
-    scope = None if args.all_scopes else config_scope(cfg, demo=args.demo)
     history = open_history(cfg)
     try:
+        scope = None if args.all_scopes else journal_scope(cfg, history, demo=args.demo)
         events = history.events(args.ids, since=since, scope=scope, limit=args.limit)
     finally:
         history.close()
@@ -170,7 +167,7 @@ def _record(
                     message=message,
                     request_id=request_id,
                     source="cli",
-                    scope=backend_scope(backend),
+                    scope=backend.history_scope,
                 )
             ]
         )
@@ -183,7 +180,7 @@ async def _problems(args: argparse.Namespace, cfg: Config, backend: Backend) -> 
 
     async with MiosaClient(backend.settings) as client:
         computers = await client.list_computers(status=args.status)
-    scope = backend_scope(backend)
+    scope = backend.history_scope
     history = open_history(cfg)
     history.add_secret(backend.settings.api_key)
     try:

@@ -42,6 +42,8 @@ from miosa_tui.fleet.journal import MIN_SECRET_LENGTH, JournalEntry, redact
 APP_NAME = "miosa-tui"  # as config.APP_NAME (fleet/ does not import config)
 STATE_DIR_ENV = "MIOSA_TUI_STATE_DIR"
 FILE_NAME = "history.sqlite3"
+# The scope of the embedded simulator's rows, followed by "/" and the world (`scope_for`).
+SIMULATOR_SCOPE = "simulator"
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 3000
 PRUNE_EVERY = 200  # writes between two checks of the bounds
@@ -103,11 +105,14 @@ def default_path(environ: Mapping[str, str] | None = None) -> Path:
     return state_dir(environ) / FILE_NAME
 
 
-def scope_for(base_url: str, tenant: str | None = None, *, simulated: bool = False) -> str:
-    """Which fleet a row belongs to: "simulator", or the API host (and tenant). Never the URL's
-    user or password: only the host and port are kept."""
+def scope_for(
+    base_url: str, tenant: str | None = None, *, simulated: bool = False, world: str | None = None
+) -> str:
+    """Which fleet a row belongs to: "simulator/<world>" for one start of the embedded simulator
+    ("simulator" when it is not named), or the API host (and tenant). Never the URL's user or
+    password: only the host and port are kept."""
     if simulated:
-        return "simulator"
+        return f"{SIMULATOR_SCOPE}/{world}" if world else SIMULATOR_SCOPE
     parts = urlsplit(base_url)
     host = parts.hostname or base_url
     if parts.port:
@@ -574,6 +579,15 @@ class History:
     ) -> list[HistoryEvent]:
         """Every action row (oldest first), for `problems.last_actions`."""
         return self.events(scope=scope, since=since, kind="action")
+
+    def latest_world(self) -> str | None:
+        """The scope of the embedded simulator's newest row (its last world), or None."""
+        rows = self._read(
+            "SELECT scope FROM events WHERE scope = ? OR substr(scope, 1, ?) = ?"
+            " ORDER BY at DESC, id DESC LIMIT 1",
+            [SIMULATOR_SCOPE, len(SIMULATOR_SCOPE) + 1, f"{SIMULATOR_SCOPE}/"],
+        )
+        return str(rows[0][0]) if rows else None
 
     def _read(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._lock:

@@ -32,7 +32,6 @@ from miosa_tui.fleet.history import (
     History,
     HistoryEvent,
     WriteThrough,
-    scope_for,
     status_events,
 )
 from miosa_tui.fleet.humanize import transition
@@ -80,8 +79,7 @@ class Triage:
         self.app = app
         self.clock = clock
         self.monotonic = monotonic
-        settings = app.backend.settings
-        self.scope = scope_for(settings.base_url, settings.tenant, simulated=app.backend.simulated)
+        self.scope = app.backend.history_scope
         self.rules = ProblemRules.from_settings(app.config.values)
         self.history: History | None = None
         self.writer: BackgroundWriter | None = None
