@@ -18,7 +18,9 @@ Two clocks: the child's own note (the file), and the witness: the moment the ter
 process, reading the pty) first receives the first row's computer name ("hello" for the bare
 app), which is when a user could see it, whatever the app does before it writes its note.
 Reported: medians of launch -> first paint and the ratios against the bare app, and the same
-for the process CPU (all threads, launch to exit: steadier than wall clock on a loaded machine).
+for the process CPU (all threads: steadier than wall clock on a loaded machine) up to the first
+paint, as the child reads it when it writes its note, and to its exit (the parent's reading, which
+adds what the program does after its first paint and while it ends: an app's next work).
 `--code DIR` runs another checkout's miosa_tui (e.g. the commit before a change) in the same way.
 Also: the headless CLI (`miosa-tui ls --json`) never imports Textual, checked in a fresh
 interpreter.
@@ -67,7 +69,7 @@ class Bare(App):
 
     def painted(self):
         with open(sys.argv[1], "w") as out:
-            out.write(f"{time.time():.6f}\\n")
+            out.write(f"{time.time():.6f} {time.process_time():.6f}\\n")
         self.exit()
 
 Bare().run()
@@ -106,7 +108,7 @@ class Floor(App):
 
     def painted(self):
         with open(sys.argv[1], "w") as out:
-            out.write(f"{time.time():.6f}\\n")
+            out.write(f"{time.time():.6f} {time.process_time():.6f}\\n")
         self.exit()
 
 Floor().run()
@@ -118,6 +120,7 @@ class Launch(NamedTuple):
 
     painted: float  # the child wrote its note of the first paint
     cpu: float  # CPU the process used, all threads, launch to exit (right after that paint)
+    cpu_painted: float | None  # the same up to its note (None: a checkout that does not say)
     seen: float | None  # the terminal first received the witness text (None: no witness asked)
 
 
@@ -173,13 +176,25 @@ def run_on_pty(
         os.close(master)
     if not marker.exists():
         raise RuntimeError(f"{cmd} exited ({proc.returncode}) without painting")
-    # first line: the time; the dashboard may add more (see miosa_tui/ui/first_paint.py)
-    painted = float(marker.read_text().splitlines()[0])
+    # first line: the time and the CPU used by then (a checkout from before stop 39: the time
+    # alone); the dashboard adds more lines (see miosa_tui/ui/first_paint.py)
+    first = marker.read_text().splitlines()[0].split()
+    painted, cpu_painted = float(first[0]), float(first[1]) if len(first) > 1 else None
     if witness is not None and not seen:
         raise RuntimeError(f"{cmd} painted without writing {witness!r} to the terminal")
     return Launch(
-        painted - launched, _children_cpu() - cpu_before, seen[0] - launched if seen else None
+        painted - launched,
+        _children_cpu() - cpu_before,
+        cpu_painted,
+        seen[0] - launched if seen else None,
     )
+
+
+def median_of(launches: list[Launch], field: str) -> float:
+    """The median of one field of `launches`; NaN when a launch did not say (an older
+    checkout's note has no CPU)."""
+    values = [getattr(launch, field) for launch in launches]
+    return float("nan") if None in values else median(values)
 
 
 def _children_cpu() -> float:
@@ -303,7 +318,7 @@ def main() -> None:
             run_on_pty(cmd, app_env, marker, cwd=code)
 
     def med(name: str, field: str) -> float:
-        return median([getattr(launch, field) for launch in launches[name]])
+        return median_of(launches[name], field)
 
     result = {
         "fleet": args.fleet,
@@ -323,6 +338,10 @@ def main() -> None:
         "bare_cpu_s": med("bare", "cpu"),
         "floor_cpu_s": med("floor", "cpu"),
         "cpu_ratio_vs_bare": med("miosa", "cpu") / med("bare", "cpu"),
+        "miosa_cpu_painted_s": med("miosa", "cpu_painted"),
+        "bare_cpu_painted_s": med("bare", "cpu_painted"),
+        "floor_cpu_painted_s": med("floor", "cpu_painted"),
+        "cpu_painted_ratio_vs_bare": med("miosa", "cpu_painted") / med("bare", "cpu_painted"),
         "miosa_runs": [launch.painted for launch in launches["miosa"]],
         "bare_runs": [launch.painted for launch in launches["bare"]],
         "floor_runs": [launch.painted for launch in launches["floor"]],
@@ -330,11 +349,14 @@ def main() -> None:
     }
     far = f", {args.latency} ms API latency" if args.latency else ""
     print(f"launch -> first painted table ({args.fleet} computers{far}), median of {args.runs}:")
-    print("              noted by the app       seen by the terminal   process CPU")
+    print(
+        "              noted by the app       seen by the terminal   "
+        "process CPU to that note   process CPU to exit"
+    )
     for name, label in (("miosa", "miosa-tui"), ("floor", "floor app"), ("bare", "bare App ")):
         cells = (
             f"{ms(med(name, field)):>10} {med(name, field) / med('bare', field):5.2f}x"
-            for field in ("painted", "seen", "cpu")
+            for field in ("painted", "seen", "cpu_painted", "cpu")
         )
         print(f"  {label}   " + "   ".join(cells))
     print("  runs (noted): " + "; ".join(

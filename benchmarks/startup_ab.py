@@ -6,8 +6,8 @@ Each DIR is a tree holding a `miosa_tui` package (e.g. `git archive <commit> | t
 Every round launches each DIR's `python -m miosa_tui` and a bare Textual App once, in turn, as
 `bench_startup.py` launches them (a pty, 160x48, one simulator of 200 computers for all), so a
 machine whose speed drifts slows every program alike. Prints the medians of the app's own note,
-of what the terminal sees (the first row's name) and of the process CPU, each with its ratio to
-the bare App. Never passes or fails on a figure.
+of what the terminal sees (the first row's name) and of the process CPU (to the note and to the
+exit), each with its ratio to the bare App. Never passes or fails on a figure.
 
 `--cold` also launches each DIR with an empty cache directory every time (MIOSA_TUI_CACHE_DIR):
 the first launch after an install or upgrade, which parses the stylesheet and keeps its rules
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import sys
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from bench_startup import (
     Launch,
     first_computer_name,
     launch_env,
+    median_of,
     miosa_env,
     run_on_pty,
     scratch,
@@ -64,14 +64,19 @@ def main() -> None:
                 launches.setdefault(name, []).append(launch)
 
     def med(name: str, field: str) -> float:
-        return statistics.median(getattr(launch, field) for launch in launches[name])
+        return median_of(launches[name], field)
 
     print(f"launch -> first painted table ({args.fleet} computers), median of {args.runs}:")
     for name in launches:
         cells = (
             f"{label} {med(name, field) * 1000:6.1f} ms "
             f"({med(name, field) / med('bare App', field):.2f}x)"
-            for label, field in (("noted", "painted"), ("seen", "seen"), ("CPU", "cpu"))
+            for label, field in (
+                ("noted", "painted"),
+                ("seen", "seen"),
+                ("CPU to note", "cpu_painted"),
+                ("CPU to exit", "cpu"),
+            )
         )
         print(f"  {name:30s} " + "  ".join(cells))
 

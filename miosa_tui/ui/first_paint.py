@@ -2,8 +2,9 @@
 
 `benchmarks/bench_startup.py` (and tests/test_imports.py) run the real `miosa-tui` with
 MIOSA_TUI_FIRST_PAINT_FILE naming a file. When the dashboard says its rows are painted
-(`DashboardScreen.rows_painted`), the probe writes the time (epoch seconds) and, on the lines
-after it, every module loaded by then, and ends the app. Without the variable nothing here runs:
+(`DashboardScreen.rows_painted`), the probe writes the time (epoch seconds) and the CPU the
+process has used so far (all threads), then on the lines after it every module loaded by then,
+and ends the app. Without the variable nothing here runs:
 the app imports this module only when it is set.
 """
 
@@ -33,9 +34,11 @@ def install(app: MiosaApp) -> None:
         if rows <= 0 or not path:
             return
         os.environ.pop(FIRST_PAINT_FILE_ENV, None)
-        at = time.time()
+        at, cpu = time.time(), time.process_time()
         with open(path, "w", encoding="utf-8") as out:
-            out.write(f"{at:.6f}\n" + "".join(f"{name}\n" for name in sorted(sys.modules)))
+            out.write(
+                f"{at:.6f} {cpu:.6f}\n" + "".join(f"{name}\n" for name in sorted(sys.modules))
+            )
         app.exit()
 
     app.dashboard.rows_painted.subscribe(app, painted, immediate=True)
