@@ -102,6 +102,8 @@ class Triage:
         self.screen: DashboardScreen | None = None
         # Told by a TimelineChanged message when what they show changed (see `timeline_changed`)
         self.timelines: list[MessagePump] = []
+        # The journal pane, told by a HistoryRecorded message of the rows the writer stores.
+        self.journals: list[MessagePump] = []
         self.bar: TriageBar | None = None  # found by `install`; a DOM query per poll cost ~4 ms
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -143,8 +145,15 @@ class Triage:
         self.timeline_changed(None)  # a timeline read before the history opened was empty
 
     def _recorded(self, events: Sequence[HistoryEvent]) -> None:
-        """On the history writer's thread: these rows are stored, read them again."""
+        """On the history writer's thread: these rows are stored, read them again (the
+        timelines) or add them (the journal pane)."""
         self.timeline_changed(frozenset(e.target_id for e in events if e.target_id))
+        if self.journals:  # (made on the first `j`: its module is loaded by then)
+            from miosa_tui.ui.widgets.journal_pane import HistoryRecorded
+
+            for pane in list(self.journals):
+                with contextlib.suppress(RuntimeError):  # the pane or the loop is gone
+                    pane.post_message(HistoryRecorded(events))
 
     def timeline_changed(self, computer_ids: frozenset[str] | None) -> None:
         """Tell the timelines (thread-safe: only posts messages)."""
@@ -433,14 +442,14 @@ def act(screen: DashboardScreen, name: str) -> None:
         )
 
 
-def journal_lines(screen: DashboardScreen) -> list[Text]:
-    """What the journal pane shows: the history (earlier sessions and scripts included) when
-    it is available, else this session's journal."""
+def journal_lines(screen: DashboardScreen) -> tuple[list[Text], bool]:
+    """What the journal pane shows, and whether it is the history: the history (earlier
+    sessions and scripts included) when it is available, else this session's journal."""
     from miosa_tui.ui.widgets.journal_lines import entry_line, event_line
 
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:
         if triage.writer is not None:
             triage.writer.flush(FLUSH_SECONDS)
-        return [event_line(e) for e in triage.recent(500)]
-    return [entry_line(e) for e in screen.miosa.journal.entries]
+        return [event_line(e) for e in triage.recent(500)], True
+    return [entry_line(e) for e in screen.miosa.journal.entries], False

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -670,10 +671,11 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         if pane is not None:
             pane.toggle_class("hidden")
         else:
-            pane = self._journal = JournalPane(id="journal")
+            pane = self._journal = JournalPane(partial(triage.journal_lines, self), id="journal")
             self.query_one("#left").mount(pane)
+            self.miosa.triage.journals.append(pane)
         if pane.display:
-            self.call_after_refresh(pane.replay_lines, triage.journal_lines(self))
+            self.call_after_refresh(pane.replay)
 
     def _on_journal_entry(self, entry: JournalEntry) -> None:
         pane = self._journal

@@ -6,6 +6,8 @@ rich.pretty and attrs, ~30 ms) before the first paint.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
 from miosa_tui.fleet.history import HistoryEvent
@@ -24,9 +26,14 @@ OUTCOME_STYLES = {
 }
 
 
+def stamp(at: datetime) -> str:
+    """Local time, with the day: a pane replays rows from earlier days as well."""
+    return at.astimezone().strftime("%m-%d %H:%M:%S ")
+
+
 def entry_line(entry: JournalEntry) -> Text:
     line = Text()
-    line.append(entry.at.astimezone().strftime("%H:%M:%S "), style="dim")
+    line.append(stamp(entry.at), style="dim")
     line.append(f"{entry.action:<8} ", style="bold")
     line.append(f"{printable(entry.target, limit=80)} ")
     line.append(entry.outcome, style=OUTCOME_STYLES.get(entry.outcome, ""))
@@ -41,7 +48,7 @@ def event_line(event: HistoryEvent) -> Text:
     """A history row (this or an earlier session, or a script) as a journal line. Every value
     in it came from the API or from another process: each is drawn through `printable`."""
     line = Text()
-    line.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
+    line.append(stamp(event.at), style="dim")
     if event.kind == "action":
         line.append(f"{printable(event.action, limit=12):<8} ", style="bold")
         line.append(f"{printable(event.target, limit=80)} ")

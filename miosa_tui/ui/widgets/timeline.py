@@ -20,7 +20,7 @@ from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.humanize import transition
 from miosa_tui.fleet.problems import Problem
 from miosa_tui.safe_text import printable
-from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES
+from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES, stamp
 from miosa_tui.ui.widgets.static_text import set_content
 
 Load = Callable[[str], list[HistoryEvent]]
@@ -42,7 +42,7 @@ def timeline_text(problem: Problem | None, events: Sequence[HistoryEvent], now: 
         text.append("nothing recorded yet", style="dim")
         return text
     for event in events:
-        text.append(event.at.astimezone().strftime("%m-%d %H:%M:%S "), style="dim")
+        text.append(stamp(event.at), style="dim")
         if event.kind == "status":
             old = printable(event.old_status or "new", limit=30)
             new = printable(event.new_status or "gone", limit=30)
