@@ -8,22 +8,24 @@ the day and without a single status change (those showed only when the pane was 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.app import App, ComposeResult
 from ui_helpers import SMALL_DESKTOPS, first_with, highlight, loaded_app, wait_for
 
+from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.app import MiosaApp
-from miosa_tui.ui.widgets.journal_pane import JournalPane
+from miosa_tui.ui.widgets.journal_pane import HistoryRecorded, JournalPane
 
 SIM_OPTIONS = SMALL_DESKTOPS
 STAMP = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d ")
 
 
-def drawn_rows(app: MiosaApp) -> list[str]:
+def drawn_rows(pane: JournalPane) -> list[str]:
     """The pane's rows as drawn, a row wrapped over several lines joined again."""
     rows: list[str] = []
-    for strip in app.dashboard.query_one(JournalPane).lines:
+    for strip in pane.lines:
         if STAMP.match(strip.text) or not rows:
             rows.append(strip.text.rstrip())
         else:
@@ -38,18 +40,51 @@ async def test_the_open_pane_goes_on_with_actions_and_status_changes_once_each(
         target = first_with(app, "stopped")
         name = app.fleet.computers[target].name
         await pilot.press("j")
+        pane = app.dashboard.query_one(JournalPane)
         await highlight(pilot, app, target)
         await pilot.press("s")
 
         def started() -> bool:
-            rows = [row for row in drawn_rows(app) if name in row]
+            rows = [row for row in drawn_rows(pane) if name in row]
             return any(" ok " in row and "start" in row for row in rows) and any(
                 "status" in row and "→ running" in row for row in rows
             )
 
         await wait_for(pilot, started, "the start's outcome and the status change, live")
-        rows = drawn_rows(app)
+        rows = drawn_rows(pane)
         assert all(STAMP.match(row) for row in rows), rows
         starts = [row for row in rows if name in row and re.search(r" start +\S", row)]
         assert sum(" sent " in row for row in starts) == 1, starts
         assert sum(" ok " in row for row in starts) == 1, starts
+
+
+class OnePane(App[None]):
+    def compose(self) -> ComposeResult:
+        yield JournalPane(lambda: ([], True), id="journal")
+
+
+def status_row(index: int, at: datetime) -> HistoryEvent:
+    name = f"box-{index:03d}"
+    return HistoryEvent(
+        at, "status", f"comp_{index:03d}", name, "status", None, "stopped", "running"
+    )
+
+
+async def test_a_flood_of_status_changes_keeps_every_action_and_the_newest_changes() -> None:
+    """A moving fleet of 10,000 records ~1,000 status changes a poll: drawing them all held the
+    event loop ~165 ms a poll while the pane was open."""
+    t0 = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    rows = [status_row(i, t0 + timedelta(milliseconds=i)) for i in range(100)]
+    action = HistoryEvent(t0, "action", "comp_500", "web-01", "stop", "ok", message="Now stopped.")
+    app = OnePane()
+    async with app.run_test(size=(120, 200)) as pilot:
+        pane = app.query_one(JournalPane)
+        pane.replay()
+        pane.post_message(HistoryRecorded([*rows[:50], action, *rows[50:]]))
+        await wait_for(pilot, lambda: len(drawn_rows(pane)) >= 42, "the batch drawn")
+        drawn = drawn_rows(pane)
+    assert drawn[0] == "12-04 12:00:00 … 60 earlier status changes (see `miosa-tui journal`)"
+    assert [line for line in drawn if "web-01" in line and "stop" in line and " ok " in line]
+    shown = [i for i in range(100) if any(f"box-{i:03d}" in line for line in drawn)]
+    assert shown == list(range(60, 100))
+    assert len(drawn) == 42

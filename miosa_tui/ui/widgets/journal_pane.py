@@ -11,9 +11,14 @@ from textual.widgets import RichLog
 
 from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.journal import JournalEntry
-from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES, entry_line, event_line
+from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES, entry_line, event_line, stamp
 
 __all__ = ["OUTCOME_STYLES", "HistoryRecorded", "JournalPane", "entry_line", "event_line"]
+
+# Status changes drawn of one batch the history recorded; the newest are kept, every action is.
+# A moving fleet of 10,000 (5% in transition) records ~970 a poll: drawn, ~165 ms of the event
+# loop each poll while the pane was open. 40 lines take ~7 ms, more than the pane shows.
+LIVE_STATUS_ROWS = 40
 
 # What the pane shows when it is opened: its lines, and whether they are the history's rows
 # (else this session's journal entries: the history is not open, or it is off).
@@ -66,5 +71,14 @@ class JournalPane(RichLog):
         if not self.from_history:
             self.replay()  # the history has opened since: its rows, older ones included
             return
-        for event in message.events:
+        events = list(message.events)
+        statuses = [event for event in events if event.kind == "status"]
+        skipped = statuses[:-LIVE_STATUS_ROWS]
+        if skipped:
+            left_out = {id(event) for event in skipped}
+            events = [event for event in events if id(event) not in left_out]
+            line = Text(stamp(skipped[0].at), style="dim")
+            line.append(f"… {len(skipped)} earlier status changes (see `miosa-tui journal`)")
+            self.write(line)
+        for event in events:
             self.write(event_line(event))
