@@ -7,6 +7,7 @@ the day and without a single status change (those showed only when the pane was 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from ui_helpers import SMALL_DESKTOPS, first_with, highlight, loaded_app, wait_for
 
-from miosa_tui.fleet.history import HistoryEvent
+from miosa_tui.fleet.history import History, HistoryEvent
 from miosa_tui.sim.server import SimServer
 from miosa_tui.ui.widgets.journal_pane import HistoryRecorded, JournalPane
 
@@ -88,3 +89,44 @@ async def test_a_flood_of_status_changes_keeps_every_action_and_the_newest_chang
     shown = [i for i in range(100) if any(f"box-{i:03d}" in line for line in drawn)]
     assert shown == list(range(60, 100))
     assert len(drawn) == 42
+
+
+async def test_opened_it_keeps_the_actions_a_flood_of_status_changes_came_after(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """One window of the newest 500 rows showed a moving fleet's last status changes only: what
+    the previous on-call tried was pushed out of the pane."""
+    t0 = datetime.now(UTC) - timedelta(hours=1)
+    tried = [
+        HistoryEvent(
+            t0 + timedelta(minutes=i),
+            "action",
+            "comp_500",
+            "web-01",
+            "restart",
+            "failed",
+            request_id=f"req_tried{i}",
+            source="cli",
+            scope="simulator",
+        )
+        for i in range(5)
+    ]
+    flood = [
+        dataclasses.replace(
+            status_row(i, t0 + timedelta(minutes=10, milliseconds=i)), scope="simulator"
+        )
+        for i in range(600)
+    ]
+    history = History.open()
+    history.write([*tried, *flood])
+    history.close()
+    async with loaded_app(sim, tmp_path) as (app, pilot):
+        await pilot.press("j")
+        pane = app.dashboard.query_one(JournalPane)
+        await wait_for(pilot, lambda: "box-599" in "\n".join(drawn_rows(pane)), "the replay")
+        rows = drawn_rows(pane)
+    assert [i for i in range(5) if any(f"req_tried{i}" in row for row in rows)] == list(range(5))
+    assert not any("box-000" in row for row in rows)
+    left_out = [i for i, row in enumerate(rows) if "earlier status changes" in row]
+    first_status = next(i for i, row in enumerate(rows) if re.search(r" status +box-", row))
+    assert left_out == [first_status - 1]

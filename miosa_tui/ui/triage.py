@@ -15,6 +15,7 @@ its keys; everything else lives here so the screen itself changes by a few lines
 from __future__ import annotations
 
 import contextlib
+import heapq
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -311,10 +312,15 @@ class Triage:
             return []
         return self.history.events([ident], scope=self.scope, limit=limit)
 
-    def recent(self, limit: int = 200) -> list[HistoryEvent]:
+    def recent(self, actions: int = 300, statuses: int = 200) -> tuple[list[HistoryEvent], bool]:
+        """The newest `actions` actions and `statuses` status changes, oldest first, and whether
+        older status changes were left out. Two windows: a moving fleet of 10,000 records ~970
+        status changes a poll, which pushed every action out of one window of 500 rows."""
         if self.history is None:
-            return []
-        return self.history.events(scope=self.scope, limit=limit)
+            return [], False
+        done = self.history.events(scope=self.scope, kind="action", limit=actions)
+        seen = self.history.events(scope=self.scope, kind="status", limit=statuses)
+        return list(heapq.merge(done, seen, key=lambda event: event.at)), len(seen) >= statuses
 
     def export_markdown(self, path: str, targets: list[str]) -> Path:
         """The incident timeline of `targets` (all computers when empty) written to `path`."""
@@ -445,11 +451,16 @@ def act(screen: DashboardScreen, name: str) -> None:
 def journal_lines(screen: DashboardScreen) -> tuple[list[Text], bool]:
     """What the journal pane shows, and whether it is the history: the history (earlier
     sessions and scripts included) when it is available, else this session's journal."""
-    from miosa_tui.ui.widgets.journal_lines import entry_line, event_line
+    from miosa_tui.ui.widgets.journal_lines import entry_line, event_line, left_out_line
 
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:
         if triage.writer is not None:
             triage.writer.flush(FLUSH_SECONDS)
-        return [event_line(e) for e in triage.recent(500)], True
+        events, more = triage.recent()
+        lines = [event_line(event) for event in events]
+        if more:  # before the oldest status change drawn
+            first = next(i for i, event in enumerate(events) if event.kind == "status")
+            lines.insert(first, left_out_line(events[first].at))
+        return lines, True
     return [entry_line(e) for e in screen.miosa.journal.entries], False

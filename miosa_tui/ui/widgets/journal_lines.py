@@ -67,3 +67,12 @@ def event_line(event: HistoryEvent) -> Text:
     if event.source and event.source != "dashboard":
         line.append(f" ({printable(event.source, limit=40)})", style="dim")
     return line
+
+
+def left_out_line(at: datetime, count: int | None = None) -> Text:
+    """In place of status changes the pane does not draw (`count` of them, when known), from
+    `at` back."""
+    line = Text(stamp(at), style="dim")
+    many = "" if count is None else f"{count} "
+    line.append(f"… {many}earlier status changes (see `miosa-tui journal`)")
+    return line

@@ -11,7 +11,12 @@ from textual.widgets import RichLog
 
 from miosa_tui.fleet.history import HistoryEvent
 from miosa_tui.fleet.journal import JournalEntry
-from miosa_tui.ui.widgets.journal_lines import OUTCOME_STYLES, entry_line, event_line, stamp
+from miosa_tui.ui.widgets.journal_lines import (
+    OUTCOME_STYLES,
+    entry_line,
+    event_line,
+    left_out_line,
+)
 
 __all__ = ["OUTCOME_STYLES", "HistoryRecorded", "JournalPane", "entry_line", "event_line"]
 
@@ -77,8 +82,6 @@ class JournalPane(RichLog):
         if skipped:
             left_out = {id(event) for event in skipped}
             events = [event for event in events if id(event) not in left_out]
-            line = Text(stamp(skipped[0].at), style="dim")
-            line.append(f"… {len(skipped)} earlier status changes (see `miosa-tui journal`)")
-            self.write(line)
+            self.write(left_out_line(skipped[0].at, len(skipped)))
         for event in events:
             self.write(event_line(event))
