@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from ui_helpers import SMALL_DESKTOPS, first_with, highlight, loaded_app, wait_for
+from ui_helpers import SMALL_DESKTOPS, highlight_first, loaded_app, wait_for
 
 from miosa_tui.fleet.history import History, HistoryEvent
 from miosa_tui.sim.server import SimServer
@@ -38,11 +38,9 @@ async def test_the_open_pane_goes_on_with_actions_and_status_changes_once_each(
     sim: SimServer, tmp_path: Path
 ) -> None:
     async with loaded_app(sim, tmp_path) as (app, pilot):
-        target = first_with(app, "stopped")
-        name = app.fleet.computers[target].name
         await pilot.press("j")
         pane = app.dashboard.query_one(JournalPane)
-        await highlight(pilot, app, target)
+        name = app.fleet.computers[await highlight_first(pilot, app, "stopped")].name
         await pilot.press("s")
 
         def started() -> bool:
