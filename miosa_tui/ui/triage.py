@@ -455,8 +455,9 @@ def journal_lines(screen: DashboardScreen) -> tuple[list[Text], bool]:
 
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:
-        if triage.writer is not None:
-            triage.writer.flush(FLUSH_SECONDS)
+        # Not after a flush of the writer: rows still queued reach the pane once stored
+        # (`HistoryRecorded`); flushed here, they were read and then drawn again as they came,
+        # and the loop could wait for a writer that waits for the loop's paint (up to 1 s).
         events, more = triage.recent()
         lines = [event_line(event) for event in events]
         if more:  # before the oldest status change drawn
