@@ -17,7 +17,7 @@ from ui_helpers import SMALL_DESKTOPS, highlight_first, loaded_app, wait_for
 
 from miosa_tui.fleet.history import History, HistoryEvent
 from miosa_tui.sim.server import SimServer
-from miosa_tui.ui.widgets.journal_pane import HistoryRecorded, JournalPane
+from miosa_tui.ui.widgets.journal_pane import HistoryRecorded, JournalPane, JournalView
 
 SIM_OPTIONS = SMALL_DESKTOPS
 STAMP = re.compile(r"^\d\d-\d\d \d\d:\d\d:\d\d ")
@@ -58,8 +58,15 @@ async def test_the_open_pane_goes_on_with_actions_and_status_changes_once_each(
 
 
 class OnePane(App[None]):
+    """A journal pane alone, on a history that the writer had reported `batches` batches of
+    before the pane read it."""
+
+    def __init__(self, batches: int = 0) -> None:
+        super().__init__()
+        self.batches = batches
+
     def compose(self) -> ComposeResult:
-        yield JournalPane(lambda: ([], True), id="journal")
+        yield JournalPane(lambda: JournalView([], True, self.batches), id="journal")
 
 
 def status_row(index: int, at: datetime) -> HistoryEvent:
@@ -79,7 +86,7 @@ async def test_a_flood_of_status_changes_keeps_every_action_and_the_newest_chang
     async with app.run_test(size=(120, 200)) as pilot:
         pane = app.query_one(JournalPane)
         pane.replay()
-        pane.post_message(HistoryRecorded([*rows[:50], action, *rows[50:]]))
+        pane.post_message(HistoryRecorded([*rows[:50], action, *rows[50:]], 1))
         await wait_for(pilot, lambda: len(drawn_rows(pane)) >= 42, "the batch drawn")
         drawn = drawn_rows(pane)
     assert drawn[0] == "12-04 12:00:00 … 60 earlier status changes (see `miosa-tui journal`)"
@@ -128,3 +135,17 @@ async def test_opened_it_keeps_the_actions_a_flood_of_status_changes_came_after(
     left_out = [i for i, row in enumerate(rows) if "earlier status changes" in row]
     first_status = next(i for i, row in enumerate(rows) if re.search(r" status +box-", row))
     assert left_out == [first_status - 1]
+
+
+async def test_a_batch_reported_before_the_pane_read_the_history_is_not_drawn_again() -> None:
+    """The pane reads the history after counting the batches the writer reported: those are in
+    what it read, and their messages may still be on their way to it."""
+    t0 = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    app = OnePane(batches=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.query_one(JournalPane)
+        pane.replay()
+        pane.post_message(HistoryRecorded([status_row(3, t0)], 3))  # in the read
+        pane.post_message(HistoryRecorded([status_row(4, t0)], 4))  # stored after it
+        await wait_for(pilot, lambda: "box-004" in "\n".join(drawn_rows(pane)), "batch 4")
+        assert not any("box-003" in row for row in drawn_rows(pane))

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.screens.dashboard import DashboardScreen
+    from miosa_tui.ui.widgets.journal_pane import JournalView
     from miosa_tui.ui.widgets.timeline import TimelinePane
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
@@ -105,6 +106,7 @@ class Triage:
         self.timelines: list[MessagePump] = []
         # The journal pane, told by a HistoryRecorded message of the rows the writer stores.
         self.journals: list[MessagePump] = []
+        self.batches_recorded = 0  # by the history writer (its thread alone adds to it)
         self.bar: TriageBar | None = None  # found by `install`; a DOM query per poll cost ~4 ms
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -149,12 +151,15 @@ class Triage:
         """On the history writer's thread: these rows are stored, read them again (the
         timelines) or add them (the journal pane)."""
         self.timeline_changed(frozenset(e.target_id for e in events if e.target_id))
+        # Counted once stored, before it is told: a pane that reads the history after reading
+        # this count finds those batches in what it read (`JournalPane.read_after`).
+        self.batches_recorded += 1
         if self.journals:  # (made on the first `j`: its module is loaded by then)
             from miosa_tui.ui.widgets.journal_pane import HistoryRecorded
 
             for pane in list(self.journals):
                 with contextlib.suppress(RuntimeError):  # the pane or the loop is gone
-                    pane.post_message(HistoryRecorded(events))
+                    pane.post_message(HistoryRecorded(events, self.batches_recorded))
 
     def timeline_changed(self, computer_ids: frozenset[str] | None) -> None:
         """Tell the timelines (thread-safe: only posts messages)."""
@@ -448,20 +453,22 @@ def act(screen: DashboardScreen, name: str) -> None:
         )
 
 
-def journal_lines(screen: DashboardScreen) -> tuple[list[Text], bool]:
-    """What the journal pane shows, and whether it is the history: the history (earlier
-    sessions and scripts included) when it is available, else this session's journal."""
+def journal_lines(screen: DashboardScreen) -> JournalView:
+    """What the journal pane shows: the history (earlier sessions and scripts included) when
+    it is available, else this session's journal."""
     from miosa_tui.ui.widgets.journal_lines import entry_line, event_line, left_out_line
+    from miosa_tui.ui.widgets.journal_pane import JournalView
 
     triage = screen.miosa.triage
     if triage.history is not None and triage.history.available:
         # Not after a flush of the writer: rows still queued reach the pane once stored
         # (`HistoryRecorded`); flushed here, they were read and then drawn again as they came,
         # and the loop could wait for a writer that waits for the loop's paint (up to 1 s).
+        batches = triage.batches_recorded  # before the read: every batch it counts is in it
         events, more = triage.recent()
         lines = [event_line(event) for event in events]
         if more:  # before the oldest status change drawn
             first = next(i for i, event in enumerate(events) if event.kind == "status")
             lines.insert(first, left_out_line(events[first].at))
-        return lines, True
-    return [entry_line(e) for e in screen.miosa.journal.entries], False
+        return JournalView(lines, True, batches)
+    return JournalView([entry_line(e) for e in screen.miosa.journal.entries], False, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -25,19 +26,28 @@ __all__ = ["OUTCOME_STYLES", "HistoryRecorded", "JournalPane", "entry_line", "ev
 # loop each poll while the pane was open. 40 lines take ~7 ms, more than the pane shows.
 LIVE_STATUS_ROWS = 40
 
-# What the pane shows when it is opened: its lines, and whether they are the history's rows
-# (else this session's journal entries: the history is not open, or it is off).
-Load = Callable[[], tuple[list[Text], bool]]
+
+class JournalView(NamedTuple):
+    """What the pane shows when it is opened."""
+
+    lines: list[Text]
+    from_history: bool  # the history's rows (else this session's journal: no history yet, or off)
+    batches: int  # how many batches the writer had reported before the history was read
+
+
+Load = Callable[[], JournalView]
 
 
 class HistoryRecorded(Message):
-    """The history writer stored these rows (posted from its thread by ui/triage.py)."""
+    """The history writer stored these rows, its batch number `batch` (counted from 1; posted
+    from its thread by ui/triage.py)."""
 
     bubble = False
 
-    def __init__(self, events: Sequence[HistoryEvent]) -> None:
+    def __init__(self, events: Sequence[HistoryEvent], batch: int) -> None:
         super().__init__()
         self.events = events
+        self.batch = batch
 
 
 class JournalPane(RichLog):
@@ -56,11 +66,13 @@ class JournalPane(RichLog):
         self.border_title = "Journal"
         self.load = load
         self.from_history = False
+        self.read_after = 0  # the batches reported before the last read: they are in it
 
     def replay(self) -> None:
-        lines, self.from_history = self.load()
+        view = self.load()
+        self.from_history, self.read_after = view.from_history, view.batches
         self.clear()
-        for line in lines:
+        for line in view.lines:
             self.write(line)
 
     def add_entry(self, entry: JournalEntry) -> None:
@@ -73,6 +85,8 @@ class JournalPane(RichLog):
     def _recorded(self, message: HistoryRecorded) -> None:
         if not self.display:
             return
+        if message.batch <= self.read_after:
+            return  # stored and reported before the pane read the history: drawn by that read
         if not self.from_history:
             self.replay()  # the history has opened since: its rows, older ones included
             return
