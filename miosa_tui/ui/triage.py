@@ -20,6 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,11 +49,12 @@ from miosa_tui.fleet.problems import (
 from miosa_tui.ui.alerts import Alerts, driver_writer
 
 if TYPE_CHECKING:
+    from textual.message import Message
     from textual.message_pump import MessagePump
 
     from miosa_tui.ui.app import MiosaApp
     from miosa_tui.ui.screens.dashboard import DashboardScreen
-    from miosa_tui.ui.widgets.journal_pane import JournalView
+    from miosa_tui.ui.widgets.journal_pane import JournalPane, JournalView
     from miosa_tui.ui.widgets.timeline import TimelinePane
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
@@ -157,9 +159,8 @@ class Triage:
         if self.journals:  # (made on the first `j`: its module is loaded by then)
             from miosa_tui.ui.widgets.journal_pane import HistoryRecorded
 
-            for pane in list(self.journals):
-                with contextlib.suppress(RuntimeError):  # the pane or the loop is gone
-                    pane.post_message(HistoryRecorded(events, self.batches_recorded))
+            batch = self.batches_recorded
+            _tell(self.journals, lambda: HistoryRecorded(events, batch))
 
     def timeline_changed(self, computer_ids: frozenset[str] | None) -> None:
         """Tell the timelines (thread-safe: only posts messages)."""
@@ -167,9 +168,7 @@ class Triage:
             return  # none yet: the side panes are built after the first rows are painted
         from miosa_tui.ui.widgets.timeline import TimelineChanged
 
-        for pane in list(self.timelines):
-            with contextlib.suppress(RuntimeError):  # the pane or the loop is gone (shutdown)
-                pane.post_message(TimelineChanged(computer_ids))
+        _tell(self.timelines, lambda: TimelineChanged(computer_ids))
 
     def _history_failed(self, sentence: str) -> None:
         """The history turned itself off (locked, damaged, disk full): one warning toast.
@@ -375,6 +374,22 @@ def install(screen: DashboardScreen) -> None:
     table = screen.query_one("#computers", ComputerTable)
     table.attention = triage.recently_changed
     triage.bar = screen.query_one("#triage-bar", TriageBar)
+
+
+def _tell(panes: list[MessagePump], message: Callable[[], Message]) -> None:
+    """Post a new `message()` to each of `panes` (thread-safe: post_message only queues)."""
+    for pane in list(panes):
+        with contextlib.suppress(RuntimeError):  # the pane or the loop is gone (shutdown)
+            pane.post_message(message())
+
+
+def journal(screen: DashboardScreen) -> JournalPane:
+    """The journal pane (made on the first `j`), told of the rows the history records."""
+    from miosa_tui.ui.widgets.journal_pane import JournalPane
+
+    pane = JournalPane(partial(journal_lines, screen), id="journal")
+    screen.miosa.triage.journals.append(pane)
+    return pane
 
 
 def timeline(screen: DashboardScreen) -> TimelinePane:

@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -665,15 +664,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
     def action_toggle_journal(self) -> None:
         """Show or hide the journal. The pane is made the first time it is asked for: it is a
         RichLog, whose import (rich.pretty, attrs) would add ~40 ms to every start-up."""
-        from miosa_tui.ui.widgets.journal_pane import JournalPane
-
         pane = self._journal
         if pane is not None:
             pane.toggle_class("hidden")
         else:
-            pane = self._journal = JournalPane(partial(triage.journal_lines, self), id="journal")
+            pane = self._journal = triage.journal(self)
             self.query_one("#left").mount(pane)
-            self.miosa.triage.journals.append(pane)
         if pane.display:
             self.call_after_refresh(pane.replay)
 
