@@ -243,6 +243,13 @@ NOT_BEFORE_FIRST_PAINT = (
     # (miosa_tui/api/plain_get.py), the Transport is made when a request needs it
     "miosa_tui.api.transport",
     "miosa_tui.ui.tour",  # `miosa-tui tour` only
+    "miosa_tui.ui.widgets.tour_caption",
+    "miosa_tui.ui.commands",  # the palette's commands: when the palette first opens (ui/app.py)
+    "miosa_tui.ui.recording",  # `--record` only
+    "miosa_tui.ui.present_filter",  # presenter mode only (`--present`, the palette)
+    "miosa_tui.fleet.standins",
+    "miosa_tui.ui.widgets.key_echo",
+    "miosa_tui.ui.widgets.computer_pane",  # the side panes' contract: a type only before them
     "secrets",  # the embedded simulator's key only (backend.py)
     "httpx",
     "httpcore",

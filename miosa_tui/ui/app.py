@@ -22,25 +22,23 @@ from miosa_tui.backend import Backend
 from miosa_tui.config import Config
 from miosa_tui.fleet.journal import Journal
 from miosa_tui.fleet.poller import FleetState, PollPolicy
-from miosa_tui.fleet.standins import StandIns
 from miosa_tui.platforms import has_job_control, platform_name
 from miosa_tui.safe_text import printable
 from miosa_tui.ui import first_paint
 from miosa_tui.ui.action_flow import ActionFlow
-from miosa_tui.ui.commands import ComputerCommands
 from miosa_tui.ui.heap import HeapSettler
 from miosa_tui.ui.parsed_css import KeptStylesheet, cache_folder
-from miosa_tui.ui.present_filter import StandInFilter
 from miosa_tui.ui.presentation import Presentation, key_label
-from miosa_tui.ui.recording import CastWriter, recording_driver
 from miosa_tui.ui.screens.dashboard import DashboardScreen
 from miosa_tui.ui.terminal_watch import TerminalWatch
 from miosa_tui.ui.triage import Triage
-from miosa_tui.ui.widgets.key_echo import KeyEcho
-from miosa_tui.ui.widgets.tour_caption import TourCaption
 from miosa_tui.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from miosa_tui.ui.present_filter import StandInFilter
+    from miosa_tui.ui.recording import CastWriter
     from miosa_tui.ui.tour import Tour  # made by `miosa-tui tour` only (cli/__init__.py)
 
 # Every screen's and pane's style (DESIGN.md: one stylesheet). Absolute, so a subclass or a test
@@ -48,12 +46,22 @@ if TYPE_CHECKING:
 STYLESHEET = Path(__file__).with_name("app.tcss")
 
 
+# What the first screen does not draw is imported when first used: the palette's commands, a
+# recording, presenter mode and the tour (`tests/test_imports.py` checks they are not loaded
+# at the first painted table; see README, "Start-up").
+def _computer_commands() -> type[Provider]:
+    """The palette's computer commands, imported when the palette first opens."""
+    from miosa_tui.ui.commands import ComputerCommands
+
+    return ComputerCommands
+
+
 class MiosaApp(ReportsWorkerErrors, App[None]):
     """One dashboard over one backend (the real API or the embedded simulator)."""
 
     CSS_PATH = STYLESHEET
     TITLE = "miosa-tui"
-    COMMANDS: ClassVar = App.COMMANDS | {ComputerCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_computer_commands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
     # Screen classes for app.tcss: where the width goes on small and on wide terminals.
     # (noqa: Textual declares it an instance variable, so a ClassVar annotation fails mypy)
@@ -103,12 +111,16 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
         self._tour_keys_in_flight: list[events.Key] = []  # pressed by the tour, not yet seen
         self.cast: CastWriter | None = None
         if self.presentation.record is not None:
+            from miosa_tui.ui.recording import CastWriter, recording_driver
+
             self.cast = CastWriter(
                 self.presentation.record,
                 title=f"miosa-tui on {backend.label}",
                 secrets=lambda: [backend.settings.api_key or ""],
             )
-        super().__init__(driver_class=recording_driver(self.cast) if self.cast else None)
+            super().__init__(driver_class=recording_driver(self.cast))
+        else:
+            super().__init__()
         # The same rules Textual made, parsed once and kept between launches (ui/parsed_css.py).
         self.stylesheet = KeptStylesheet(variables=self.get_css_variables(), folder=cache_folder())
         self.backend = backend
@@ -238,6 +250,8 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
 
     def _echo_key(self, label: str) -> None:
         """Show the key in the presenter's corner of whatever screen is on top."""
+        from miosa_tui.ui.widgets.key_echo import KeyEcho
+
         screen = self.screen
         found = screen.query(KeyEcho)
         echo = found.first() if found else None
@@ -249,6 +263,10 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
     def _present(self, on: bool) -> None:
         """Presenter mode on or off: stand-ins for ids, IPs, tenants, workspaces and owners in
         every drawn line, the keys corner, and no reveal of secrets."""
+        from miosa_tui.fleet.standins import StandIns
+        from miosa_tui.ui.present_filter import StandInFilter
+        from miosa_tui.ui.widgets.key_echo import KeyEcho
+
         self.presentation = dataclasses.replace(self.presentation, present=on)
         if on and self._stand_in_filter is None:
             # Textual keeps its line filters in App._filters (no public way to add one).
@@ -419,6 +437,8 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             self.notify("Tour over: the fleet is yours.", timeout=4, markup=False)
 
     def _show_caption(self) -> None:
+        from miosa_tui.ui.widgets.tour_caption import TourCaption
+
         tour = self.tour
         if tour is None or tour.finished:
             return
@@ -430,12 +450,16 @@ class MiosaApp(ReportsWorkerErrors, App[None]):
             self.screen.mount(TourCaption(tour.caption()))
 
     def _remove_captions(self) -> None:
+        from miosa_tui.ui.widgets.tour_caption import TourCaption
+
         for screen in self.screen_stack:
             for caption in screen.query(TourCaption):
                 caption.remove()
 
     def _keep_caption_on_top(self) -> None:
         """A dialog opened (by the tour or the presenter): the caption moves onto it."""
+        from miosa_tui.ui.widgets.tour_caption import TourCaption
+
         tour = self.tour
         if tour is not None and not tour.finished and not self.screen.query(TourCaption):
             self._show_caption()

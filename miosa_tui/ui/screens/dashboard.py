@@ -32,7 +32,6 @@ from miosa_tui.ui import triage
 from miosa_tui.ui.action_flow import PendingShown
 from miosa_tui.ui.keymap import with_keymap
 from miosa_tui.ui.services import miosa_app
-from miosa_tui.ui.widgets.computer_pane import ComputerPane
 from miosa_tui.ui.widgets.computer_table import CURSOR_ACTIONS, ComputerTable
 from miosa_tui.ui.widgets.desktop import keys as desktop_keys
 from miosa_tui.ui.widgets.fleet_header import FleetHeader
@@ -45,6 +44,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from miosa_tui.ui.app import MiosaApp
+    from miosa_tui.ui.widgets.computer_pane import ComputerPane
     from miosa_tui.ui.widgets.desktop.pane import ScreenshotPane
     from miosa_tui.ui.widgets.journal_pane import JournalPane
     from miosa_tui.ui.widgets.side_panes import SidePanes
