@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, ComposeResult
 from ui_helpers import SMALL_DESKTOPS, highlight_first, loaded_app, wait_for
 
@@ -149,3 +150,44 @@ async def test_a_batch_reported_before_the_pane_read_the_history_is_not_drawn_ag
         pane.post_message(HistoryRecorded([status_row(4, t0)], 4))  # stored after it
         await wait_for(pilot, lambda: "box-004" in "\n".join(drawn_rows(pane)), "batch 4")
         assert not any("box-003" in row for row in drawn_rows(pane))
+
+
+# -- the pane's width ------------------------------------------------------------------------------
+
+LONG_ROW = "12-05 00:56:08 status   onboarding-station (comp_0a097c97) starting → running"
+
+
+class NarrowPane(App[None]):
+    """A journal pane of one long row, replayed once it has a size (as the dashboard does)."""
+
+    def compose(self) -> ComposeResult:
+        yield JournalPane(lambda: JournalView([Text(LONG_ROW)], True, 0), id="journal")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.query_one(JournalPane).replay)
+
+
+def shown_rows(app: App[None]) -> list[str]:
+    """The rows the screen shows, a row wrapped over several lines joined again."""
+    rows: list[str] = []
+    for line in app.screen._compositor.render_strips():
+        text = line.text.strip()
+        if STAMP.match(text) or not rows:
+            rows.append(text)
+        elif text:
+            rows[-1] += " " + text
+    return rows
+
+
+async def test_a_narrow_pane_wraps_its_rows_and_a_new_width_wraps_them_again() -> None:
+    """On an 80-column terminal the pane is ~48 cells wide. RichLog wrapped at 78 cells at least,
+    so the screen cut each row: neither an action's outcome nor a status change's "starting →
+    running" showed. After a resize the rows kept the wrap they were written with."""
+    app = NarrowPane()
+    async with app.run_test(size=(48, 10)) as pilot:
+        pane = app.query_one(JournalPane)
+        await wait_for(pilot, lambda: shown_rows(app) == [LONG_ROW], "the whole row, wrapped")
+        assert len(pane.lines) == 2  # on two lines, each within the pane
+        await pilot.resize_terminal(100, 10)
+        await wait_for(pilot, lambda: len(pane.lines) == 1, "the row written again, on one line")
+        assert shown_rows(app) == [LONG_ROW]

@@ -719,3 +719,30 @@ async def test_a_whole_snapshot_of_other_computers_is_shown_as_such() -> None:
         two = [c for c in fleet if c.id != "c05"] + [replace(fleet[0], id="c99", name="new")]
         await shown_from(pilot, app, two, 2, whole=True)
         await shown_from(pilot, app, list(reversed(two)), 2, unread=True, whole=True)
+
+
+def test_a_pending_label_cut_to_a_narrow_column_ends_in_an_ellipsis() -> None:
+    """At 160 terminal columns beside the side panes STATUS is 16 cells wide: a pending label
+    ("⠋ running → stopped 0s") was cut mid-word ("→ sto"), which reads as another status."""
+    from textual.coordinate import Coordinate
+    from textual.widgets import DataTable
+
+    from miosa_tui.ui.widgets.computer_table import STATUS
+
+    async def run() -> None:
+        app = TableApp()
+        async with app.run_test(size=(90, 8)) as pilot:
+            table = app.query_one(ComputerTable)
+            fleet = numbered(2)
+            table.sync(fleet)
+            table.fleet.add_pending(fleet[1], ActionKind.STOP, now=table.clock())
+            table.tick()
+            await pilot.pause()
+            cell = DataTable._get_cell_region(table, Coordinate(1, STATUS))
+            line = painted_line(app, " n1 ")
+            shown = line[cell.x : cell.right].strip()
+            assert shown.startswith(("⠋ running →", "⠙ running →")), shown
+            assert shown.endswith("…") and "stopped" not in shown, shown  # 16 cells: cut
+            assert painted_line(app, " n0 ")[cell.x : cell.right].strip() == "● running"
+
+    asyncio.run(run())

@@ -7,7 +7,9 @@ from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
+from textual.events import Resize
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import RichLog
 
 from miosa_tui.fleet.history import HistoryEvent
@@ -25,6 +27,13 @@ __all__ = ["OUTCOME_STYLES", "HistoryRecorded", "JournalPane", "entry_line", "ev
 # A moving fleet of 10,000 (5% in transition) records ~970 a poll: drawn, ~165 ms of the event
 # loop each poll while the pane was open. 40 lines take ~7 ms, more than the pane shows.
 LIVE_STATUS_ROWS = 40
+# Rows are wrapped to the pane's width when written. RichLog's default (78) wrapped them at 78
+# cells even in a narrower pane, which then cut them: on an 80-column terminal the pane is ~48
+# wide and showed neither an action's outcome nor a status change's "stopped → running".
+MIN_WIDTH = 20
+# After the pane's width changes, seconds before its rows are wrapped again (a terminal dragged
+# wider sends many sizes; writing ~500 rows again takes tens of milliseconds).
+REWRAP_AFTER = 0.2
 
 
 class JournalView(NamedTuple):
@@ -56,24 +65,47 @@ class JournalPane(RichLog):
     goes on as it grows: rows the history records, or entries the journal adds.
 
     Lines are written only while the pane is shown (a hidden RichLog wraps at its minimum
-    width); showing it replays at the real width.
+    width); showing it replays at the real width, and so does a new width.
     """
 
     def __init__(self, load: Load, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
-            max_lines=1000, wrap=True, markup=False, highlight=False, id=id, classes=classes
+            max_lines=1000,
+            min_width=MIN_WIDTH,
+            wrap=True,
+            markup=False,
+            highlight=False,
+            id=id,
+            classes=classes,
         )
         self.border_title = "Journal"
         self.load = load
         self.from_history = False
         self.read_after = 0  # the batches reported before the last read: they are in it
+        # The width the rows were last written at: None before the first replay, 0 when it came
+        # before the pane had a size (RichLog then writes them at its first width).
+        self._wrapped_at: int | None = None
+        self._rewrap: Timer | None = None
 
     def replay(self) -> None:
         view = self.load()
         self.from_history, self.read_after = view.from_history, view.batches
         self.clear()
+        self._wrapped_at = self.scrollable_content_region.width
         for line in view.lines:
             self.write(line)
+
+    def on_resize(self, event: Resize) -> None:
+        """A new width: the rows are written again at it, once the size settles."""
+        width = self.scrollable_content_region.width
+        if not self.display or self._wrapped_at is None or width in (0, self._wrapped_at):
+            return  # hidden, never replayed yet (the dashboard replays on showing), or the same
+        if not self._wrapped_at:
+            self._wrapped_at = width  # its first size: the rows are written at it
+            return
+        if self._rewrap is not None:
+            self._rewrap.stop()
+        self._rewrap = self.set_timer(REWRAP_AFTER, self.replay)
 
     def add_entry(self, entry: JournalEntry) -> None:
         """An entry of this session's journal (when the history is on, it comes back as a row

@@ -41,10 +41,12 @@ def status_text(
     now: float = 0.0,
     frame: int = 0,
 ) -> Text:
-    """`running`, `⠙ stopping → stopped 4s`, or an unknown status as it came (`? hibernating`)."""
+    """`running`, `⠙ stopping → stopped 4s`, or an unknown status as it came (`? hibernating`).
+    Cut to a narrow column it ends in "…" (`⠙ stopping → st…`), never in a cut word that reads
+    as another status."""
     shown = raw if raw and status not in KNOWN_STATUSES else status
     moving = status in TRANSITIONAL or (desired is not None and desired != status)
-    text = Text()
+    text = Text(overflow="ellipsis", no_wrap=True)
     if moving:
         text.append(SPINNER[frame % len(SPINNER)] + " ", style="yellow")
     elif status not in KNOWN_STATUSES:
