@@ -75,3 +75,33 @@ def test_export_rejects_unknown_format_and_unwritable_path(tmp_path: Path) -> No
         journal.render("xml")  # type: ignore[arg-type]
     with pytest.raises(OSError):
         journal.export(tmp_path / "missing-dir" / "j.txt")
+
+
+class ListSink:
+    def __init__(self) -> None:
+        self.secrets: list[str | None] = []
+        self.entries: list[JournalEntry] = []
+
+    def add_secret(self, value: str | None) -> None:
+        self.secrets.append(value)
+
+    def journal_entry(self, entry: JournalEntry) -> None:
+        self.entries.append(entry)
+
+
+def test_a_sink_attached_late_gets_the_entries_kept_before_it_then_every_new_one() -> None:
+    """The dashboard's history opens after the first rows are painted: an action taken before
+    that must reach it too, once, in order, with the secrets masked."""
+    journal = Journal(secrets=["msk_secret_123456"])
+    journal.record("start", "c1", "a", "sent", "key msk_secret_123456", at=AT)
+    journal.record("start", "c1", "a", "ok", at=AT)
+    sink = ListSink()
+    journal.attach(sink)
+    journal.record("stop", "c2", "b", "sent", at=AT)
+    assert [(e.action, e.target_id, e.outcome) for e in sink.entries] == [
+        ("start", "c1", "sent"),
+        ("start", "c1", "ok"),
+        ("stop", "c2", "sent"),
+    ]
+    assert "msk_secret_123456" not in (sink.entries[0].message or "")
+    assert sink.secrets == ["msk_secret_123456"]

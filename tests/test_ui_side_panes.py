@@ -1,6 +1,6 @@
-"""The side panes (desktop, Details, Access and the timeline) are built after the table's first
-rows are painted, or a moment after the dashboard opens when the first listing is slow; their
-keys pressed before that do nothing and break nothing."""
+"""The side panes (desktop, Details, Access and the timeline) are built, and the history
+opened, after the table's first rows are painted, or a moment after the dashboard opens when
+the first listing is slow; pane keys pressed before that do nothing and break nothing."""
 
 from __future__ import annotations
 
@@ -60,7 +60,15 @@ async def test_the_first_rows_are_painted_before_the_side_panes_which_then_show_
     app = make_app(sim, tmp_path)
     screen = app.dashboard
     at_first_rows: list[tuple[bool, str]] = []
+    history_opened_after_rows: list[bool] = []
     publish = screen._rows_on_screen
+    open_history = app.triage._open_history
+
+    def opening() -> None:  # on the worker's thread: were the first rows noted before?
+        history_opened_after_rows.append(bool(at_first_rows))
+        open_history()
+
+    monkeypatch.setattr(app.triage, "_open_history", opening)
 
     def noted() -> None:  # the moment the dashboard says its first rows are on screen
         if not at_first_rows:
@@ -75,6 +83,9 @@ async def test_the_first_rows_are_painted_before_the_side_panes_which_then_show_
         first = app.fleet.computers[row_ids(app)[0]]
         assert first.name[:10] in rows_drawn
         assert no_side_panes_yet
+        # nor the history opened: it comes after the rows too
+        await wait_for(pilot, lambda: app.triage.history is not None, "the history, opened")
+        assert history_opened_after_rows == [True]
         # then the panes, on the highlighted computer: its fields, and its timeline beside them
         await wait_for(pilot, lambda: first.id in details_text(app), "the details of the first")
         side = screen.side_panes
@@ -90,6 +101,7 @@ async def test_a_slow_first_listing_does_not_hold_the_side_panes_back(
     app = make_app(sim, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "No computer selected." in details_text(app), "the panes")
+        await wait_for(pilot, lambda: app.triage.history is not None, "the history too")
         assert table(app).row_count == 0 and app.fleet.last_success is None  # still listing
         held_listing.set()
         await loaded(pilot, app)
@@ -106,7 +118,7 @@ async def test_pane_keys_pressed_before_the_side_panes_exist_do_nothing(
     """Desktop refresh, region, save and wall; Access, Details, copy and open; the palette,
     all before any row is shown: no pane to act on yet, so no request, no error, and the app
     goes on (with rows shown, a pane key waits for the panes: tests/test_startup.py)."""
-    monkeypatch.setattr(dashboard_module, "SIDE_PANES_AT_LATEST", 3600.0)
+    monkeypatch.setattr(dashboard_module, "FIRST_ROWS_AT_LATEST", 3600.0)
     control = Sim(sim)
     control.reset()
     app = make_app(sim, tmp_path)

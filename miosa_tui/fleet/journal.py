@@ -110,11 +110,14 @@ class Journal:
                 sink.add_secret(value)
 
     def attach(self, sink: JournalSink) -> Callable[[], None]:
-        """Write every new entry through to `sink` too, and tell it every secret (now and
-        later); returns a function that detaches it."""
+        """Write the entries kept so far and every new one through to `sink` too (the history
+        opens after the first rows are painted: an action taken before that is kept there as
+        well), and tell it every secret (now and later); returns a function that detaches it."""
         self._sinks.append(sink)
         for secret in self._secrets:
             sink.add_secret(secret)
+        for entry in self._entries:
+            sink.journal_entry(entry)
         return self.subscribe(sink.journal_entry)
 
     def redact(self, text: str) -> str:

@@ -110,16 +110,26 @@ class Triage:
         self.journals: list[MessagePump] = []
         self.batches_recorded = 0  # by the history writer (its thread alone adds to it)
         self.bar: TriageBar | None = None  # found by `install`; a DOM query per poll cost ~4 ms
+        self._history_asked = False  # `open_history` was called (it opens the history once)
 
     # -- life cycle ---------------------------------------------------------------------------
 
     def start(self, screen: DashboardScreen) -> None:
-        """Open the history on a thread (the first table must not wait for the disk), then
-        write the journal through to it. A history problem (damaged or locked file) is one
-        warning toast; the dashboard works on without history."""
         self.screen = screen
         self.alerts.write = driver_writer(self.app)
-        screen.run_worker(self._open_history, thread=True, group="history", exit_on_error=False)
+
+    def open_history(self) -> None:
+        """Open the history on a thread, once, then write the journal through to it. Called
+        once the first rows are painted (the first poll records no row: its snapshot is not
+        news): the disk, SQLite and the earlier sessions' actions are not paid for before them.
+        A history problem (damaged or locked file) is one warning toast; the dashboard works on
+        without history."""
+        if self.screen is None or self._history_asked:
+            return
+        self._history_asked = True
+        self.screen.run_worker(
+            self._open_history, thread=True, group="history", exit_on_error=False
+        )
 
     def _open_history(self) -> None:
         cfg = self.app.config

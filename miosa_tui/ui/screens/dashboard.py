@@ -54,9 +54,10 @@ if TYPE_CHECKING:
 FILTER_DEBOUNCE = 0.06
 # From this many computers a poll that moves rows filters and sorts in a thread too.
 THREAD_ROWS_AT = 5000
-# Seconds after the dashboard opens when the side panes are built even if the first listing
-# has not been shown yet (they are built as soon as it is: see _mount_side_panes).
-SIDE_PANES_AT_LATEST = 0.5
+# Seconds after the dashboard opens when what waits for the first rows (the side panes, the
+# history) comes even if the first listing has not been shown yet (it comes as soon as it is:
+# see _after_first_rows).
+FIRST_ROWS_AT_LATEST = 0.5
 # A key that acts on the side panes (Access, Details, the desktop's keys), given them once built.
 PaneKey = Callable[["SidePanes"], Awaitable[object]]
 
@@ -134,7 +135,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._paused_before_suspend = False
         self._panes: list[ComputerPane] = []  # told of every highlight (see add_pane)
         self.side_panes: SidePanes | None = None  # the right column, once built and mounted
-        self._side_panes_due = False  # _mount_side_panes is scheduled (it runs once)
+        self._after_first_rows_due = False  # _after_first_rows is scheduled (it runs once)
         # Pane keys pressed while the side panes are still being built, run once they are.
         self._pane_keys_due: list[PaneKey] = []
         self._reveal_lock: str | None = None  # why secrets may not be shown (lock_reveals)
@@ -173,11 +174,19 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self._panes.append(pane)
         pane.show_computer(self.miosa.fleet.computers.get(self._highlighted or ""))
 
-    def _side_panes_soon(self) -> None:
-        """Build the side panes once the screen has painted what it has now (the first rows)."""
-        if not self._side_panes_due:
-            self._side_panes_due = True
-            self.call_after_refresh(self._mount_side_panes)
+    def _after_first_rows_soon(self) -> None:
+        """Once the screen has painted what it has now (the first rows): `_after_first_rows`."""
+        if not self._after_first_rows_due:
+            self._after_first_rows_due = True
+            self.call_after_refresh(self._after_first_rows)
+
+    def _after_first_rows(self) -> None:
+        """What the first rows do not wait for: the history, opened on a thread, and the side
+        panes."""
+        if not self.is_attached:
+            return
+        self.miosa.triage.open_history()
+        self._mount_side_panes()
 
     def _mount_side_panes(self) -> None:
         """Build the right column (desktop, Details with the timeline, Access); once it is
@@ -216,7 +225,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             await key(self.side_panes)
         elif self.query_one(ComputerTable).row_count:
             self._pane_keys_due.append(key)
-            self._side_panes_soon()
+            self._after_first_rows_soon()
 
     def on_mount(self) -> None:
         app = self.miosa
@@ -249,7 +258,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         )
         triage.install(self)  # history, problems, alerts (ui/triage.py)
         self.run_worker(self.poller.run(), group="poll", exit_on_error=False, name="poller")
-        self.set_timer(SIDE_PANES_AT_LATEST, self._side_panes_soon)
+        self.set_timer(FIRST_ROWS_AT_LATEST, self._after_first_rows_soon)
 
     # -- polling ---------------------------------------------------------------------------
     async def _fetch(self) -> list[Computer]:
@@ -296,7 +305,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         header = self.query_one(FleetHeader)
         if diff is not None and diff.added:
             self.call_after_refresh(self._rows_on_screen)
-        self._side_panes_soon()  # after this poll's rows (or its error) are painted
+        self._after_first_rows_soon()  # after this poll's rows (or its error) are painted
         if diff is None:
             header.error = _one_line(app.fleet.last_error)
             # backing off: when the next try really is, not "every 5s"
