@@ -13,6 +13,7 @@ of the snapshot the table shows reads only their ids, and must never keep an old
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -721,9 +722,11 @@ async def test_a_whole_snapshot_of_other_computers_is_shown_as_such() -> None:
         await shown_from(pilot, app, list(reversed(two)), 2, unread=True, whole=True)
 
 
-def test_a_pending_label_cut_to_a_narrow_column_ends_in_an_ellipsis() -> None:
-    """At 160 terminal columns beside the side panes STATUS is 16 cells wide: a pending label
-    ("⠋ running → stopped 0s") was cut mid-word ("→ sto"), which reads as another status."""
+def test_pending_labels_in_a_narrow_column_keep_their_time_or_end_in_an_ellipsis() -> None:
+    """At 160 terminal columns beside the side panes STATUS is 16 cells wide: a stop showed
+    "⠸ stopping → sto", the time cut off and a cut word that reads as another status. The
+    goal is drawn only where the status does not go there anyway (a restart's "stopping →
+    running"), and a label longer than the column ends in "…"."""
     from textual.coordinate import Coordinate
     from textual.widgets import DataTable
 
@@ -733,16 +736,24 @@ def test_a_pending_label_cut_to_a_narrow_column_ends_in_an_ellipsis() -> None:
         app = TableApp()
         async with app.run_test(size=(90, 8)) as pilot:
             table = app.query_one(ComputerTable)
-            fleet = numbered(2)
+            fleet = numbered(4)
+            fleet[2] = replace(fleet[2], status="stopping")
+            fleet[3] = replace(fleet[3], status="stopping")
             table.sync(fleet)
-            table.fleet.add_pending(fleet[1], ActionKind.STOP, now=table.clock())
+            now = table.clock()
+            table.fleet.add_pending(fleet[1], ActionKind.STOP, now=now)  # not shown by the API
+            table.fleet.add_pending(fleet[2], ActionKind.STOP, now=now)  # stopping, as asked
+            table.fleet.add_pending(fleet[3], ActionKind.RESTART, now=now)  # then running
             table.tick()
             await pilot.pause()
-            cell = DataTable._get_cell_region(table, Coordinate(1, STATUS))
-            line = painted_line(app, " n1 ")
-            shown = line[cell.x : cell.right].strip()
-            assert shown.startswith(("⠋ running →", "⠙ running →")), shown
-            assert shown.endswith("…") and "stopped" not in shown, shown  # 16 cells: cut
-            assert painted_line(app, " n0 ")[cell.x : cell.right].strip() == "● running"
+
+            def status_of(row: int) -> str:
+                cell = DataTable._get_cell_region(table, Coordinate(row, STATUS))
+                return painted_line(app, f" n{row} ")[cell.x : cell.right].strip()
+
+            assert status_of(0) == "● running"
+            assert re.fullmatch(r"\S running → sto\w*…", status_of(1)), status_of(1)
+            assert re.fullmatch(r"\S stopping \d+s", status_of(2)), status_of(2)
+            assert re.fullmatch(r"\S stopping → ru\w*…", status_of(3)), status_of(3)
 
     asyncio.run(run())

@@ -17,6 +17,16 @@ ERROR = "error"
 TRANSITIONAL = frozenset(
     {"creating", "provisioning", "pending", "starting", "stopping", "destroying"}
 )
+GONE = "gone"  # where a destroy ends: the computer leaves the list (no status of the API)
+# Where each transition ends when it goes well.
+SETTLES_AS = {
+    "creating": RUNNING,
+    "provisioning": RUNNING,
+    "pending": RUNNING,
+    "starting": RUNNING,
+    "stopping": STOPPED,
+    "destroying": GONE,
+}
 STEADY = frozenset({"running", "stopped", "paused", "error", "failed", "destroyed"})
 KNOWN_STATUSES = TRANSITIONAL | STEADY
 FAILED_STATUSES = frozenset({"error", "failed", "destroyed"})

@@ -25,6 +25,7 @@ from miosa_tui.api.errors import (
 )
 from miosa_tui.api.models import (
     FAILED_STATUSES,
+    GONE,
     KNOWN_STATUSES,
     REGIONS,
     SIZES,
@@ -37,8 +38,6 @@ from miosa_tui.api.wire import last_request_id
 from miosa_tui.fleet.journal import Journal, Outcome
 from miosa_tui.naming import NAME_MAX as NAME_MAX  # re-exported for the forms
 from miosa_tui.naming import name_problem
-
-GONE = "gone"  # desired end state of destroy: the computer leaves the list
 
 
 def refused(err: MiosaError) -> bool:

@@ -20,8 +20,8 @@ from typing import Literal
 
 from miosa_tui.api.errors import MiosaError
 from miosa_tui.api.foreground import Foreground
-from miosa_tui.api.models import FAILED_STATUSES, TRANSITIONAL, Computer
-from miosa_tui.fleet.actions import GONE, ActionKind
+from miosa_tui.api.models import FAILED_STATUSES, GONE, TRANSITIONAL, Computer
+from miosa_tui.fleet.actions import ActionKind
 from miosa_tui.fleet.diff import FleetDiff, dedupe, diff_snapshots, reuse_unchanged
 
 Clock = Callable[[], float]

@@ -55,7 +55,7 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 # terminal columns the table gets ~102 cells, and the ID (13 characters) must still show whole.
 NARROWEST = {"name": 16, "status": 16}
 # Spare cells go to these, in this order, up to the width given: whole names first (most are
-# under 20 characters), then pending labels ("⠙ stopping → stopped 4s"), then long names.
+# under 20 characters), then pending labels ("⠙ running → stopped 4s"), then long names.
 GROWTH = (("name", 20), ("status", 23), ("name", 28))
 
 

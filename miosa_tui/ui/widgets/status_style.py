@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from miosa_tui.api.models import KNOWN_STATUSES, TRANSITIONAL
+from miosa_tui.api.models import KNOWN_STATUSES, SETTLES_AS, TRANSITIONAL
 from miosa_tui.fleet.humanize import ARROW
 from miosa_tui.safe_text import printable
 
@@ -41,9 +41,11 @@ def status_text(
     now: float = 0.0,
     frame: int = 0,
 ) -> Text:
-    """`running`, `⠙ stopping → stopped 4s`, or an unknown status as it came (`? hibernating`).
-    Cut to a narrow column it ends in "…" (`⠙ stopping → st…`), never in a cut word that reads
-    as another status."""
+    """`running`, `⠙ stopping 4s`, `⠙ running → stopped 1s` (an action the API has not shown
+    yet), `⠙ stopping → running 4s` (a restart), or an unknown status as it came
+    (`? hibernating`). The action's goal is left out where the status goes there anyway
+    ("stopping → stopped" cut the time off a 16-cell column). Cut to a narrow column the label
+    ends in "…", never in a cut word that reads as another status."""
     shown = raw if raw and status not in KNOWN_STATUSES else status
     moving = status in TRANSITIONAL or (desired is not None and desired != status)
     text = Text(overflow="ellipsis", no_wrap=True)
@@ -54,7 +56,7 @@ def status_text(
     else:
         text.append("● ", style=status_colour(status))
     text.append(printable(shown), style=status_colour(status))
-    if desired is not None and desired != status:
+    if desired is not None and desired not in (status, SETTLES_AS.get(status)):
         text.append(f" {ARROW} {desired}", style="yellow")
     if moving and since is not None:
         text.append(f" {elapsed(now - since)}", style="dim")
