@@ -406,6 +406,35 @@ async def test_filter_by_status_and_escape_clears(sim: SimServer, tmp_path: Path
         assert "filter" not in header_text(app)
 
 
+async def test_escape_on_the_table_clears_the_marks_then_the_filter(
+    sim: SimServer, tmp_path: Path
+) -> None:
+    """After `enter` the filter stays and the table has the focus: escape there cleared the
+    marks and nothing else, so the filter could only be cleared from its box again. One layer
+    at a time now, as in k9s: the marks, then the filter (typed or `!`)."""
+    async with loaded_app(sim, tmp_path, poll_interval=1.0) as (app, pilot):
+        stopped = {c.id for c in app.fleet.computers.values() if c.status == "stopped"}
+        await pilot.press("slash")
+        await type_text(pilot, "status:stopped")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: set(row_ids(app)) == stopped, "only stopped rows")
+        assert app.focused is table(app)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "1 marked" in header_text(app), "one mark")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "marked" not in header_text(app), "the mark cleared")
+        assert set(row_ids(app)) == stopped and "filter 'status:stopped'" in header_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: table(app).row_count == 12, "every row back")
+        assert "filter" not in header_text(app)
+        assert not app.dashboard.query_one("#filter-input", Input).display
+        await pilot.press("exclamation_mark")  # problems only: a filter with no box open
+        await wait_for(pilot, lambda: "problem:any" in header_text(app), "problems only")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "filter" not in header_text(app), "every computer again")
+        assert table(app).row_count == 12
+
+
 async def test_escape_is_a_binding_the_keymap_remaps(sim: SimServer, tmp_path: Path) -> None:
     """Escape is `table.back` in the keymap: remapped, the new key clears the filter and the old
     one no longer does (it was a `key_escape` method that no keymap or help could see)."""

@@ -141,8 +141,8 @@ PLANS: tuple[Plan, ...] = (
     ),
     Plan(
         "Start a computer",
-        "s starts the highlighted computer. Its row says stopped → running until the API "
-        "agrees, and the journal records the request and how it ended.",
+        "s starts the highlighted computer. Its row spins until it is running, counting the "
+        "seconds since the request, and the journal records the request and how it ended.",
         "stopped",
         "s",
     ),

@@ -560,10 +560,12 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(ComputerTable).focus()
 
     def action_back_to_table(self) -> None:
-        """Escape clears an open filter box, else brings focus back to the table."""
+        """Escape clears the filter, from its box or from the table once nothing is marked
+        (the table's escape clears the marks first), else brings focus back to the table. It
+        cleared the filter from the box only: after `enter`, escape on the table kept it."""
         box = self.query_one("#filter-input", Input)
         table = self.query_one(ComputerTable)
-        if box.has_focus:
+        if box.has_focus or (table.has_focus and self.filter.text):
             box.value = ""
             box.add_class("hidden")
             self._apply_filter("")
@@ -843,7 +845,7 @@ class DashboardScreen(ReportsWorkerErrors, Screen[None]):
             self.side_panes.access.hide_reveals()
 
     def clear_marks(self) -> None:
-        self.query_one(ComputerTable).action_clear_marks()
+        self.query_one(ComputerTable).clear_marks()
         self._update_header_counts()
 
 

@@ -21,6 +21,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual._segment_tools import line_crop
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.coordinate import Coordinate
@@ -1125,11 +1126,20 @@ class ComputerTable(DataTable[Text | str]):
         self.redraw(self._order)
         self.post_message(self.MarksChanged())
 
-    def action_clear_marks(self) -> None:
+    def clear_marks(self) -> bool:
+        """Unmark every row; False when none was marked."""
         before, self.marked = self.marked, set()
+        if not before:
+            return False
         self.redraw(before)
-        if before:
-            self.post_message(self.MarksChanged())
+        self.post_message(self.MarksChanged())
+        return True
+
+    def action_clear_marks(self) -> None:
+        """Escape clears the marks; with none, it goes on to the screen's escape (which clears
+        the filter: k9s and lazydocker's escape, one layer at a time)."""
+        if not self.clear_marks():
+            raise SkipAction
 
 
 def _shape_of(line: list[Segment], plain: str, pad: int, inner: int) -> Shape | None:
