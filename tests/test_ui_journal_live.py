@@ -160,8 +160,14 @@ LONG_ROW = "12-05 00:56:08 status   onboarding-station (comp_0a097c97) starting 
 class NarrowPane(App[None]):
     """A journal pane of one long row, replayed once it has a size (as the dashboard does)."""
 
+    loads = 0  # how many times the pane read what it shows
+
     def compose(self) -> ComposeResult:
-        yield JournalPane(lambda: JournalView([Text(LONG_ROW)], True, 0), id="journal")
+        yield JournalPane(self.load, id="journal")
+
+    def load(self) -> JournalView:
+        self.loads += 1
+        return JournalView([Text(LONG_ROW)], True, 0)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.query_one(JournalPane).replay)
@@ -191,3 +197,4 @@ async def test_a_narrow_pane_wraps_its_rows_and_a_new_width_wraps_them_again() -
         await pilot.resize_terminal(100, 10)
         await wait_for(pilot, lambda: len(pane.lines) == 1, "the row written again, on one line")
         assert shown_rows(app) == [LONG_ROW]
+        assert app.loads == 1  # written again from what it showed, the history not read again

@@ -115,6 +115,8 @@ class Triage:
     # -- life cycle ---------------------------------------------------------------------------
 
     def start(self, screen: DashboardScreen) -> None:
+        """The dashboard hands itself over at its mount (the history opens later:
+        `open_history`)."""
         self.screen = screen
         self.alerts.write = driver_writer(self.app)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ LIVE_STATUS_ROWS = 40
 MIN_WIDTH = 20
 # After the pane's width changes, seconds before its rows are wrapped again (a terminal dragged
 # wider sends many sizes; writing ~500 rows again takes tens of milliseconds).
+MAX_LINES = 1000
 REWRAP_AFTER = 0.2
 
 
@@ -70,7 +72,7 @@ class JournalPane(RichLog):
 
     def __init__(self, load: Load, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(
-            max_lines=1000,
+            max_lines=MAX_LINES,
             min_width=MIN_WIDTH,
             wrap=True,
             markup=False,
@@ -86,14 +88,29 @@ class JournalPane(RichLog):
         # before the pane had a size (RichLog then writes them at its first width).
         self._wrapped_at: int | None = None
         self._rewrap: Timer | None = None
+        self._shown: deque[Text] = deque(maxlen=MAX_LINES)  # the rows as written, to re-wrap
 
     def replay(self) -> None:
         view = self.load()
         self.from_history, self.read_after = view.from_history, view.batches
+        self._shown.clear()
+        self._write_all(view.lines)
+
+    def _write_all(self, lines: Sequence[Text]) -> None:
         self.clear()
         self._wrapped_at = self.scrollable_content_region.width
-        for line in view.lines:
-            self.write(line)
+        for line in lines:
+            self._show(line)
+
+    def _show(self, line: Text) -> None:
+        self._shown.append(line)
+        self.write(line)
+
+    def _rewrap_now(self) -> None:
+        """The rows shown, written again at the pane's width (no new read of the history)."""
+        lines = list(self._shown)
+        self._shown.clear()
+        self._write_all(lines)
 
     def on_resize(self, event: Resize) -> None:
         """A new width: the rows are written again at it, once the size settles."""
@@ -105,13 +122,13 @@ class JournalPane(RichLog):
             return
         if self._rewrap is not None:
             self._rewrap.stop()
-        self._rewrap = self.set_timer(REWRAP_AFTER, self.replay)
+        self._rewrap = self.set_timer(REWRAP_AFTER, self._rewrap_now)
 
     def add_entry(self, entry: JournalEntry) -> None:
         """An entry of this session's journal (when the history is on, it comes back as a row
         the history recorded: `HistoryRecorded`)."""
         if self.display and not self.from_history:
-            self.write(entry_line(entry))
+            self._show(entry_line(entry))
 
     @on(HistoryRecorded)
     def _recorded(self, message: HistoryRecorded) -> None:
@@ -128,6 +145,6 @@ class JournalPane(RichLog):
         if skipped:
             left_out = {id(event) for event in skipped}
             events = [event for event in events if id(event) not in left_out]
-            self.write(left_out_line(skipped[0].at, len(skipped)))
+            self._show(left_out_line(skipped[0].at, len(skipped)))
         for event in events:
-            self.write(event_line(event))
+            self._show(event_line(event))
