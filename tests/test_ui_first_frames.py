@@ -81,7 +81,7 @@ async def test_the_trends_ask_for_a_layout_only_when_they_come_or_go(
     async with app.run_test(size=(160, 48)) as pilot:
         await loaded(pilot, app)
         bar = app.dashboard.query_one(TriageBar)
-        parts = ["Static#trend-running-label", "Sparkline#trend-running"]
+        parts = ["Static#trend-running-label", "Trend#trend-running"]
         await pilot.pause()
         # 160 columns: both trends fit from the first poll on, nothing of theirs to lay out
         assert not [who for who in layouts_asked if who in parts]

@@ -497,10 +497,11 @@ async def test_a_poll_that_lands_before_the_bar_is_mounted_is_shown_once_it_is()
     must not wait for the next poll (snapshot tests caught the bar empty in 4 runs of 9)."""
     from textual.app import App
 
+    from miosa_tui.ui.widgets.trend import Trend
     from miosa_tui.ui.widgets.triage_bar import TriageBar
 
     bar = TriageBar(id="triage-bar")
-    bar.show(Text("⚠ 1 problem"), [3.0, 4.0], [0.0, 1.0])  # not even attached yet
+    bar.show(Text("⚠ 1 problem"), [3.0, 4.0], [0.0, 1.0], 4.0)  # not even attached yet
 
     class Host(App[None]):
         def compose(self) -> Any:
@@ -509,3 +510,4 @@ async def test_a_poll_that_lands_before_the_bar_is_mounted_is_shown_once_it_is()
     async with Host().run_test() as pilot:
         await pilot.pause()
         assert "⚠ 1 problem" in static_text(bar.query_one("#triage-summary", Static))
+        assert bar.query_one("#trend-problems", Trend).points == (0.0, 1.0)

@@ -96,6 +96,7 @@ class Triage:
         self.changed_at: dict[str, float] = {}
         self.running_trend: deque[float] = deque(maxlen=TREND_POINTS)
         self.problem_trend: deque[float] = deque(maxlen=TREND_POINTS)
+        self.fleet_trend: deque[float] = deque(maxlen=TREND_POINTS)  # computers listed
         self._history_actions: dict[str, LastAction] = {}
         self._last: dict[str, Computer] = {}
         self._polls = 0
@@ -246,6 +247,7 @@ class Triage:
         counts = self.app.fleet.counts_by_status()
         self.running_trend.append(float(counts.get("running", 0)))
         self.problem_trend.append(float(len(self.problems)))
+        self.fleet_trend.append(float(len(fleet)))
         return fresh
 
     def refresh_problems(self, *, alert: bool = True) -> bool:
@@ -436,7 +438,12 @@ def after_poll(screen: DashboardScreen, diff: FleetDiff | None) -> None:
         screen._render_table(dirty=None)
         screen._update_header_counts()
     if triage.bar is not None:
-        triage.bar.show(triage.summary(), triage.running_trend, triage.problem_trend)
+        triage.bar.show(
+            triage.summary(),
+            triage.running_trend,
+            triage.problem_trend,
+            max(triage.fleet_trend, default=0),
+        )
 
 
 def act(screen: DashboardScreen, name: str) -> None:

@@ -1,7 +1,8 @@
 """The line above the table: how many computers need attention, and the fleet's trend.
 
-Problems come first (the on-call reads left to right); the two sparklines show the running and
-problem counts over the session's polls. When the line is too narrow for all of it the trends
+Problems come first (the on-call reads left to right); the two trends show the running and
+problem counts over the session's polls, each drawn from zero (`Trend`): running as a share of the
+fleet, problems up to the most seen. When the line is too narrow for all of it the trends
 go first (running, then problems) and the kinds after the count are cut with an ellipsis: the
 problem count itself is never cut.
 """
@@ -14,9 +15,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
 
-# The trends in the order they are dropped when the line is too narrow: (label id, sparkline id).
+from miosa_tui.ui.widgets.trend import Trend
+
+# The trends in the order they are dropped when the line is too narrow: (label, trend id).
 TRENDS = (("running", "trend-running"), ("problems", "trend-problems"))
 
 
@@ -25,14 +28,14 @@ class TriageBar(Horizontal):
         super().__init__(id=id)
         self._summary = Text("")
         # What a poll asked to show before this bar's Mount (its children are there from then).
-        self._early: tuple[Text, list[float], list[float]] | None = None
+        self._early: tuple[Text, list[float], list[float], float] | None = None
         self._ready = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="triage-summary")
         for label, spark in TRENDS:
             yield Static(label, id=f"{spark}-label", classes="trend-label")
-            yield Sparkline([], id=spark)
+            yield Trend(id=spark)
 
     def on_mount(self) -> None:
         self._ready = True
@@ -40,9 +43,17 @@ class TriageBar(Horizontal):
             self.show(*self._early)
             self._early = None
 
-    def show(self, summary: Text, running: Sequence[float], problems: Sequence[float]) -> None:
+    def show(
+        self,
+        summary: Text,
+        running: Sequence[float],
+        problems: Sequence[float],
+        fleet_size: float,
+    ) -> None:
+        """The summary, and the trends: running up to `fleet_size` (the most computers the
+        fleet had over those polls), problems up to the most there were."""
         if not self._ready:  # a poll landed first: shown once the children are there
-            self._early = (summary, list(running), list(problems))
+            self._early = (summary, list(running), list(problems), fleet_size)
             return
         shown = summary if summary.plain else Text(" no problems", style="green")
         shown = shown.copy()
@@ -53,12 +64,8 @@ class TriageBar(Horizontal):
             # Its width is 1fr: new text never moves anything, so no layout pass (a layout
             # repainted the whole screen, scrollbars and all, after every poll).
             self.query_one("#triage-summary", Static).update(shown, layout=False)
-        # One point is no trend (a sparkline draws it as a full bar): wait for the second poll.
-        for spark, points in (("#trend-running", running), ("#trend-problems", problems)):
-            data = list(points) if len(points) > 1 else []
-            sparkline = self.query_one(spark, Sparkline)
-            if sparkline.data != data:
-                sparkline.data = data
+        self.query_one("#trend-running", Trend).show(running, fleet_size)
+        self.query_one("#trend-problems", Trend).show(problems, max(problems, default=0))
         if changed:
             self._fit()
 
