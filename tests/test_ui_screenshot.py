@@ -100,6 +100,20 @@ async def test_stopped_computer_says_why_and_sends_nothing(sim: SimServer) -> No
         assert app.pane.shot is None
 
 
+async def test_a_computer_in_error_says_so_in_english(sim: SimServer) -> None:
+    app = HostApp(sim.base_url)
+    async with app.run_test(size=SIZE) as pilot:
+        broken = first(await app.load_fleet(), "error")
+        reset_log(sim.root_url)
+        app.pane.show_computer(broken)
+        await settle(pilot)
+        assert app.pane.message == f"{broken.name} is in error: there is no desktop to show"
+        app.pane.computer_changed(Computer(broken.id, broken.name, "failed"))
+        await settle(pilot)
+        assert app.pane.message == f"{broken.name} has failed: there is no desktop to show"
+        assert screenshot_requests(sim.root_url) == []
+
+
 async def test_computer_that_starts_gets_fetched(sim: SimServer) -> None:
     app = HostApp(sim.base_url)
     async with app.run_test(size=SIZE) as pilot:

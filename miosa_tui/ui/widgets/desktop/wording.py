@@ -27,8 +27,9 @@ def why_no_picture(computer: Computer) -> str:
     name, status = computer.name, computer.status
     if status in TRANSITIONAL:
         return f"{name} is {status}: its desktop appears once it is running"
-    if status in FAILED_STATUSES:
-        return f"{name} is {status}: there is no desktop to show"
+    if status in FAILED_STATUSES:  # "is error" is not English; "in error", "has failed"
+        state = {"error": "is in error", "failed": "has failed"}.get(status, f"is {status}")
+        return f"{name} {state}: there is no desktop to show"
     if status in ("stopped", "paused"):
         return f"{name} is {status}: start it (s) to see its desktop"
     return f"{name} is {status}: only a running computer has a desktop to show"
