@@ -10,6 +10,7 @@ the fleet's size), so a line's height reads as the count it stands for.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import groupby
 
 from rich.text import Text
 from textual.widget import Widget
@@ -64,17 +65,7 @@ class Trend(Widget):
 
     def render(self) -> Text:
         line = Text(no_wrap=True)
-        for run in _runs(bars(self._points, self.content_size.width, self._top)):
-            line.append(run, style="dim" if run[0] == BARS[0] else "")
+        drawn = bars(self._points, self.content_size.width, self._top)
+        for zero, run in groupby(drawn, key=BARS[0].__eq__):  # runs of zero bars, and the rest
+            line.append("".join(run), style="dim" if zero else "")
         return line
-
-
-def _runs(text: str) -> list[str]:
-    """`text` cut where it goes from zero bars to others and back."""
-    runs: list[str] = []
-    for char in text:
-        if runs and (runs[-1][0] == BARS[0]) == (char == BARS[0]):
-            runs[-1] += char
-        else:
-            runs.append(char)
-    return runs
